@@ -1,0 +1,210 @@
+package io.headwise.model;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One model pass over a batch of samples — forward and, optionally, one backward — giving every
+ * sample's {@link SampleResult}. The same code serves {@code inspect} (a batch of one) and the
+ * distributed {@code extract}, so their numbers agree by construction.
+ *
+ * <p>Gradients: the batch's objective is {@code Σ_b L_b}, the sum of each sample's mean loss.
+ * Samples do not interact, so one backward pass gives each sample its own ∂L_b/∂e and, through
+ * per-sample head gates {@code m [B, L, H]}, its own ∂L_b/∂m (SPEC §4 {@code head_grad}).
+ *
+ * <p>DJL's PyTorch gradient collector allows one collector per JVM at a time (and grad mode is
+ * thread-local in libtorch), so backward passes are serialised by {@link #GRADIENT_LOCK}.
+ */
+public final class Analyzer {
+
+    /** JVM-wide: at most one DJL gradient collector at a time. */
+    public static final ReentrantLock GRADIENT_LOCK = new ReentrantLock();
+
+    private final Gpt gpt;
+    private final NDManager manager;
+    private final int mlpTopK;
+    private final boolean gradients;
+
+    /**
+     * @param gpt the model; its weights live on {@code manager}'s device
+     * @param manager parent of the per-batch managers
+     * @param mlpTopK how many MLP neurons to keep per position (≤ F)
+     * @param gradients whether to run the backward pass
+     */
+    public Analyzer(Gpt gpt, NDManager manager, int mlpTopK, boolean gradients) {
+        if (mlpTopK < 0 || mlpTopK > gpt.config().dMlp()) {
+            throw new IllegalArgumentException("mlp top-k must be in 0.." + gpt.config().dMlp() + ", got " + mlpTopK);
+        }
+        this.gpt = gpt;
+        this.manager = manager;
+        this.mlpTopK = mlpTopK;
+        this.gradients = gradients;
+    }
+
+    public GptConfig config() {
+        return gpt.config();
+    }
+
+    /**
+     * Analyses {@code batch} (right-padded internally). Every sample must have 1..n_positions
+     * tokens, all below vocab_size; callers reject other samples before this point.
+     */
+    public List<SampleResult> analyze(List<int[]> batch) {
+        if (batch.isEmpty()) {
+            return List.of();
+        }
+        GptConfig config = gpt.config();
+        int b = batch.size();
+        int t = 0;
+        for (int[] ids : batch) {
+            checkSample(ids, config);
+            t = Math.max(t, ids.length);
+        }
+        long[] padded = new long[b * t];
+        float[] lossWeights = new float[b * Math.max(t - 1, 0)];
+        for (int i = 0; i < b; i++) {
+            int[] ids = batch.get(i);
+            for (int j = 0; j < ids.length; j++) {
+                padded[i * t + j] = ids[j];
+            }
+            for (int j = 0; j < ids.length - 1; j++) {
+                lossWeights[i * (t - 1) + j] = 1f / (ids.length - 1);
+            }
+        }
+        try (NDManager batchManager = manager.newSubManager()) {
+            NDArray ids = batchManager.create(padded, new Shape(b, t));
+            if (gradients && t > 1) {
+                GRADIENT_LOCK.lock();
+                try (GradientCollector collector = Engine.getEngine(batchManager.getEngine().getEngineName()).newGradientCollector()) {
+                    NDArray embeddings = gpt.embed(ids);
+                    embeddings.setRequiresGradient(true);
+                    NDArray gates = batchManager.ones(new Shape(b, config.nLayer(), config.nHead()));
+                    gates.setRequiresGradient(true);
+                    GptOutput out = gpt.forward(embeddings, gates, false);
+                    NDArray losses = Gpt.tokenLosses(out.logits(), ids);
+                    NDArray objective = losses.mul(batchManager.create(lossWeights, new Shape(b, t - 1))).sum();
+                    collector.backward(objective);
+                    NDArray grad = embeddings.getGradient();
+                    return collect(batch, t, out, losses, grad, gates.getGradient());
+                } finally {
+                    GRADIENT_LOCK.unlock();
+                }
+            }
+            GptOutput out = gpt.forward(ids);
+            NDArray losses = t > 1 ? Gpt.tokenLosses(out.logits(), ids) : null;
+            return collect(batch, t, out, losses, null, null);
+        }
+    }
+
+    private List<SampleResult> collect(
+            List<int[]> batch, int t, GptOutput out, NDArray losses, NDArray embeddingGrad, NDArray gateGrad) {
+        GptConfig config = gpt.config();
+        int b = batch.size();
+        int nLayer = config.nLayer();
+        int nHead = config.nHead();
+        float[][] patternData = new float[nLayer][];
+        float[][] residNormData = new float[nLayer][];
+        float[][] topValues = new float[nLayer][];
+        long[][] topIds = new long[nLayer][];
+        for (int l = 0; l < nLayer; l++) {
+            patternData[l] = out.patterns().get(l).toFloatArray();
+            residNormData[l] = out.residPost().get(l).norm(new int[] {-1}).toFloatArray();
+            if (mlpTopK > 0) {
+                NDList top = out.mlpPost().get(l).topK(mlpTopK, -1, true, true);
+                topValues[l] = top.get(0).toFloatArray();
+                topIds[l] = top.get(1).toType(DataType.INT64, false).toLongArray();
+            }
+        }
+        float[] lossData = losses == null ? new float[0] : losses.toFloatArray();
+        float[] gradNormData = null;
+        float[] gradXData = null;
+        float[] gateData = null;
+        if (embeddingGrad != null) {
+            gradNormData = embeddingGrad.norm(new int[] {-1}).toFloatArray();
+            gradXData = embeddingGrad.mul(out.embeddings()).sum(new int[] {-1}).toFloatArray();
+            gateData = gateGrad.toFloatArray();
+        }
+        // Reduced on the device: [B, T] instead of [B, T, V] on the host.
+        NDArray probs = out.logits().softmax(-1);
+        float[] maxProb = probs.max(new int[] {-1}).toFloatArray();
+        long[] argMax = probs.argMax(-1).toType(DataType.INT64, false).toLongArray();
+
+        List<SampleResult> results = new ArrayList<>(b);
+        for (int i = 0; i < b; i++) {
+            int[] ids = batch.get(i);
+            int n = ids.length;
+            float[][][][] patterns = new float[nLayer][nHead][n][];
+            float[][] residNorm = new float[nLayer][n];
+            int[][][] mlpIds = new int[nLayer][n][mlpTopK];
+            float[][][] mlpValues = new float[nLayer][n][mlpTopK];
+            for (int l = 0; l < nLayer; l++) {
+                for (int h = 0; h < nHead; h++) {
+                    int base = (i * nHead + h) * t * t;
+                    for (int q = 0; q < n; q++) {
+                        float[] row = new float[q + 1];
+                        System.arraycopy(patternData[l], base + q * t, row, 0, q + 1);
+                        patterns[l][h][q] = row;
+                    }
+                }
+                System.arraycopy(residNormData[l], i * t, residNorm[l], 0, n);
+                for (int q = 0; q < n && mlpTopK > 0; q++) {
+                    int base = (i * t + q) * mlpTopK;
+                    for (int k = 0; k < mlpTopK; k++) {
+                        mlpIds[l][q][k] = (int) topIds[l][base + k];
+                        mlpValues[l][q][k] = topValues[l][base + k];
+                    }
+                }
+            }
+            float[] loss = new float[Math.max(n - 1, 0)];
+            if (n > 1) {
+                System.arraycopy(lossData, i * (t - 1), loss, 0, n - 1);
+            }
+            double mean = 0;
+            for (float x : loss) {
+                mean += x;
+            }
+            mean = n > 1 ? mean / (n - 1) : Double.NaN;
+            float[] gradNorm = null;
+            float[] gradX = null;
+            float[][] headGrad = null;
+            if (gradNormData != null && n > 1) {
+                gradNorm = new float[n];
+                gradX = new float[n];
+                System.arraycopy(gradNormData, i * t, gradNorm, 0, n);
+                System.arraycopy(gradXData, i * t, gradX, 0, n);
+                headGrad = new float[nLayer][nHead];
+                for (int l = 0; l < nLayer; l++) {
+                    System.arraycopy(gateData, (i * nLayer + l) * nHead, headGrad[l], 0, nHead);
+                }
+            }
+            int last = i * t + n - 1;
+            results.add(new SampleResult(
+                    ids, patterns, loss, mean, gradNorm, gradX, headGrad, residNorm, mlpIds, mlpValues,
+                    (int) argMax[last], maxProb[last]));
+        }
+        return results;
+    }
+
+    private static void checkSample(int[] ids, GptConfig config) {
+        if (ids.length == 0) {
+            throw new IllegalArgumentException("empty sample");
+        }
+        if (ids.length > config.nPositions()) {
+            throw new IllegalArgumentException(
+                    "sample of " + ids.length + " tokens exceeds n_positions " + config.nPositions());
+        }
+        for (int id : ids) {
+            if (id < 0 || id >= config.vocabSize()) {
+                throw new IllegalArgumentException("token id " + id + " outside the vocabulary (vocab_size " + config.vocabSize() + ")");
+            }
+        }
+    }
+}

@@ -1,0 +1,254 @@
+package io.headwise.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.headwise.BadInputException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A model directory in the Hugging Face GPT-2 layout (SPEC §2): {@code config.json}, {@code
+ * model.safetensors} and {@code tokenizer.json}.
+ *
+ * <p>Reading accepts the names Hugging Face writes: an optional {@code transformer.} prefix, the
+ * {@code attn.bias}/{@code attn.masked_bias} mask buffers (ignored), a redundant {@code
+ * lm_head.weight} equal to {@code wte.weight} when tied. Half-precision tensors are widened to
+ * float32. Writing produces exactly the names, shapes and config keys of {@code
+ * GPT2LMHeadModel.save_pretrained}, so {@code from_pretrained} loads our directories.
+ */
+public final class Checkpoint {
+
+    public static final String CONFIG_FILE = "config.json";
+    public static final String WEIGHTS_FILE = "model.safetensors";
+    public static final String TOKENIZER_FILE = "tokenizer.json";
+    /** Key under which we keep our own metadata (training run, tokenizer kind) in config.json. */
+    public static final String HEADWISE_KEY = "headwise";
+
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
+    private static final Set<String> PICKLES = Set.of("pytorch_model.bin", "model.bin", "pytorch_model.bin.index.json");
+
+    private Checkpoint() {}
+
+    /** Reads and checks {@code dir/config.json}. */
+    public static GptConfig readConfig(Path dir) {
+        checkDirectory(dir);
+        Path file = dir.resolve(CONFIG_FILE);
+        if (!Files.isRegularFile(file)) {
+            throw new BadInputException("%s: no config.json in the model directory", dir);
+        }
+        try {
+            return ConfigJson.parse(JsonParser.parseString(Files.readString(file)).getAsJsonObject(), file.toString());
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof BadInputException bad) {
+                throw bad;
+            }
+            throw new BadInputException("%s: not a readable GPT-2 config.json (%s)", file, e.getMessage());
+        }
+    }
+
+    /** The extra (non-Hugging Face) metadata stored in {@code config.json}, or an empty object. */
+    public static JsonObject readMetadata(Path dir) {
+        try {
+            JsonObject json = JsonParser.parseString(Files.readString(dir.resolve(CONFIG_FILE))).getAsJsonObject();
+            return json.has(HEADWISE_KEY) ? json.getAsJsonObject(HEADWISE_KEY) : new JsonObject();
+        } catch (IOException | RuntimeException e) {
+            return new JsonObject();
+        }
+    }
+
+    /** Reads config and weights; the tensors belong to {@code manager}. */
+    public static GptWeights read(Path dir, NDManager manager) {
+        GptConfig config = readConfig(dir);
+        Path file = dir.resolve(WEIGHTS_FILE);
+        if (!Files.isRegularFile(file)) {
+            refusePickle(dir);
+            throw new BadInputException("%s: no model.safetensors in the model directory", dir);
+        }
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new BadInputException("%s: cannot read (%s)", file, e.getMessage());
+        }
+        Map<String, NDArray> raw = SafetensorsFile.decode(bytes, manager, file.toString());
+        return GptWeights.of(config, normalizeNames(raw, config, file.toString()), file.toString());
+    }
+
+    /**
+     * Writes {@code config.json} and {@code model.safetensors} (each to a temporary file, then
+     * renamed, so a failed write never leaves a half checkpoint behind), and copies {@code
+     * tokenizer} when not null.
+     *
+     * @param metadata our own metadata, stored under {@value #HEADWISE_KEY}; may be null
+     */
+    public static void write(Path dir, GptWeights weights, Path tokenizer, JsonObject metadata) throws IOException {
+        Files.createDirectories(dir);
+        Map<String, NDArray> tensors = new LinkedHashMap<>();
+        weights.asMap().forEach((name, array) -> tensors.put(name, array));
+        writeAtomically(dir.resolve(WEIGHTS_FILE), SafetensorsFile.encode(tensors));
+        JsonObject config = ConfigJson.toJson(weights.config());
+        if (metadata != null) {
+            config.add(HEADWISE_KEY, metadata);
+        }
+        writeAtomically(dir.resolve(CONFIG_FILE), GSON.toJson(config).getBytes(StandardCharsets.UTF_8));
+        if (tokenizer != null && !tokenizer.toAbsolutePath().equals(dir.resolve(TOKENIZER_FILE).toAbsolutePath())) {
+            writeAtomically(dir.resolve(TOKENIZER_FILE), Files.readAllBytes(tokenizer));
+        }
+    }
+
+    static void writeAtomically(Path target, byte[] bytes) throws IOException {
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+        Files.write(tmp, bytes);
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static void checkDirectory(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new BadInputException("%s: model directory does not exist", dir);
+        }
+    }
+
+    private static void refusePickle(Path dir) {
+        for (String name : PICKLES) {
+            if (Files.exists(dir.resolve(name))) {
+                throw new BadInputException(
+                        "%s: refusing to load %s: pickled PyTorch checkpoints can execute arbitrary code when"
+                                + " loaded. Convert it once, where you trust it, with Python: "
+                                + "GPT2LMHeadModel.from_pretrained(DIR).save_pretrained(DIR, safe_serialization=True)",
+                        dir, name);
+            }
+        }
+    }
+
+    private static Map<String, NDArray> normalizeNames(Map<String, NDArray> raw, GptConfig config, String source) {
+        Map<String, NDArray> tensors = new LinkedHashMap<>();
+        for (Map.Entry<String, NDArray> e : raw.entrySet()) {
+            String name = e.getKey().startsWith("transformer.") ? e.getKey().substring("transformer.".length()) : e.getKey();
+            if (name.endsWith(".attn.bias") || name.endsWith(".attn.masked_bias")) {
+                continue; // causal-mask buffers, not parameters
+            }
+            NDArray array = e.getValue();
+            if (array.getDataType() == DataType.FLOAT16 || array.getDataType() == DataType.BFLOAT16) {
+                array = array.toType(DataType.FLOAT32, false);
+            }
+            tensors.put(name, array);
+        }
+        if (config.tieWordEmbeddings() && tensors.containsKey("lm_head.weight") && tensors.containsKey("wte.weight")) {
+            NDArray head = tensors.remove("lm_head.weight");
+            if (!head.getShape().equals(tensors.get("wte.weight").getShape())
+                    || !head.contentEquals(tensors.get("wte.weight"))) {
+                throw new BadInputException(
+                        "%s: config.json says tie_word_embeddings=true but lm_head.weight differs from wte.weight", source);
+            }
+        }
+        return tensors;
+    }
+
+    /** config.json ↔ {@link GptConfig}, with Hugging Face's key names and defaults. */
+    static final class ConfigJson {
+
+        private ConfigJson() {}
+
+        static GptConfig parse(JsonObject json, String source) {
+            String type = optString(json, "model_type", "gpt2");
+            if (!type.equals("gpt2")) {
+                throw new BadInputException("%s: model_type is %s, only gpt2 is supported", source, type);
+            }
+            String activation = optString(json, "activation_function", "gelu_new");
+            if (!activation.equals("gelu_new") && !activation.equals("gelu_pytorch_tanh")) {
+                throw new BadInputException(
+                        "%s: activation_function %s is not supported (GPT-2 uses gelu_new)", source, activation);
+            }
+            int nEmbd = requiredInt(json, "n_embd", source);
+            if (json.has("n_inner") && !json.get("n_inner").isJsonNull() && json.get("n_inner").getAsInt() != 4 * nEmbd) {
+                throw new BadInputException("%s: n_inner must be 4·n_embd (%d)", source, 4 * nEmbd);
+            }
+            rejectFlag(json, "scale_attn_by_inverse_layer_idx", source);
+            rejectFlag(json, "reorder_and_upcast_attn", source);
+            if (json.has("scale_attn_weights") && !json.get("scale_attn_weights").getAsBoolean()) {
+                throw new BadInputException("%s: scale_attn_weights=false is not supported", source);
+            }
+            int vocab = requiredInt(json, "vocab_size", source);
+            int defaultSpecial = vocab > 50256 ? 50256 : 0;
+            return new GptConfig(
+                    vocab,
+                    requiredInt(json, "n_positions", source),
+                    nEmbd,
+                    requiredInt(json, "n_layer", source),
+                    requiredInt(json, "n_head", source),
+                    json.has("layer_norm_epsilon") ? json.get("layer_norm_epsilon").getAsDouble() : GptConfig.LAYER_NORM_EPSILON_DEFAULT,
+                    !json.has("tie_word_embeddings") || json.get("tie_word_embeddings").getAsBoolean(),
+                    optInt(json, "bos_token_id", defaultSpecial),
+                    optInt(json, "eos_token_id", defaultSpecial));
+        }
+
+        static JsonObject toJson(GptConfig config) {
+            JsonObject json = new JsonObject();
+            JsonArray architectures = new JsonArray();
+            architectures.add("GPT2LMHeadModel");
+            json.add("architectures", architectures);
+            json.addProperty("model_type", "gpt2");
+            json.addProperty("vocab_size", config.vocabSize());
+            json.addProperty("n_positions", config.nPositions());
+            json.addProperty("n_ctx", config.nPositions());
+            json.addProperty("n_embd", config.nEmbd());
+            json.addProperty("n_layer", config.nLayer());
+            json.addProperty("n_head", config.nHead());
+            json.add("n_inner", com.google.gson.JsonNull.INSTANCE);
+            json.addProperty("layer_norm_epsilon", config.layerNormEpsilon());
+            json.addProperty("activation_function", "gelu_new");
+            json.addProperty("resid_pdrop", 0.0);
+            json.addProperty("embd_pdrop", 0.0);
+            json.addProperty("attn_pdrop", 0.0);
+            json.addProperty("initializer_range", 0.02);
+            json.addProperty("scale_attn_weights", true);
+            json.addProperty("use_cache", true);
+            json.addProperty("tie_word_embeddings", config.tieWordEmbeddings());
+            json.addProperty("bos_token_id", config.bosTokenId());
+            json.addProperty("eos_token_id", config.eosTokenId());
+            json.addProperty("torch_dtype", "float32");
+            return json;
+        }
+
+        private static int requiredInt(JsonObject json, String key, String source) {
+            JsonElement value = json.get(key);
+            if (value == null || value.isJsonNull()) {
+                throw new BadInputException("%s: missing key %s", source, key);
+            }
+            try {
+                return value.getAsInt();
+            } catch (RuntimeException e) {
+                throw new BadInputException("%s: %s must be an integer, got %s", source, key, value);
+            }
+        }
+
+        private static int optInt(JsonObject json, String key, int fallback) {
+            JsonElement value = json.get(key);
+            return value == null || value.isJsonNull() ? fallback : value.getAsInt();
+        }
+
+        private static String optString(JsonObject json, String key, String fallback) {
+            JsonElement value = json.get(key);
+            return value == null || value.isJsonNull() ? fallback : value.getAsString();
+        }
+
+        private static void rejectFlag(JsonObject json, String key, String source) {
+            if (json.has(key) && json.get(key).getAsBoolean()) {
+                throw new BadInputException("%s: %s=true is not supported", source, key);
+            }
+        }
+    }
+}

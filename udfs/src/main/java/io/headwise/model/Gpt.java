@@ -1,0 +1,200 @@
+package io.headwise.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.nn.norm.LayerNorm;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The GPT-2 forward pass (Radford et al. 2019), Hugging Face semantics, in one page.
+ *
+ * <pre>
+ *   x = wte[ids] + wpe[0..T)                                   (B, T, C)
+ *   for each block l:
+ *     x = x + attn(ln_1(x))      attn: causal softmax(q·kᵀ/√D)·v, heads gated by m[l, h]
+ *     x = x + mlp(ln_2(x))       mlp: gelu_new(x·W_fc + b_fc)·W_proj + b_proj
+ *   logits = ln_f(x) · lm_headᵀ                                (B, T, V)
+ * </pre>
+ *
+ * <p>Batches are right-padded: with causal attention nothing at a position depends on a later
+ * one, so a sample's numbers do not depend on what else is in its batch. Pass ids of any value
+ * below V as padding and ignore the outputs past each sample's length.
+ *
+ * <p>Every array created here belongs to the manager of the input; close that manager (or a
+ * sub-manager the input was created in) to free a batch.
+ */
+public final class Gpt {
+
+    private final GptWeights weights;
+    private final GptConfig config;
+    private final float dropout;
+
+    /** An inference model (no dropout). */
+    public Gpt(GptWeights weights) {
+        this(weights, 0f);
+    }
+
+    /** A model whose {@link #forward} drops with probability {@code dropout} when training. */
+    public Gpt(GptWeights weights, float dropout) {
+        this.weights = weights;
+        this.config = weights.config();
+        this.dropout = dropout;
+    }
+
+    public GptConfig config() {
+        return config;
+    }
+
+    public GptWeights weights() {
+        return weights;
+    }
+
+    /**
+     * {@code e = wte[ids] + wpe[0..T)}, the input to block 0.
+     *
+     * @param ids {@code [B, T]} int64 token ids
+     * @return {@code [B, T, C]}
+     */
+    public NDArray embed(NDArray ids) {
+        long t = ids.getShape().get(1);
+        // Results of ops called on a weight attach to the weights' manager: move them to the
+        // batch's, or every batch would leak into the model's lifetime.
+        NDArray tokens = weights.get("wte.weight").get(new NDIndex("{}", ids));
+        tokens.attach(ids.getManager());
+        NDArray positions = weights.get("wpe.weight").get(new NDIndex("0:{}", t));
+        positions.attach(ids.getManager());
+        return tokens.add(positions);
+    }
+
+    /** Inference from token ids: {@code forward(embed(ids), null, false)}. */
+    public GptOutput forward(NDArray ids) {
+        return forward(embed(ids), null, false);
+    }
+
+    /**
+     * The forward pass from input embeddings, which may be a gradient leaf.
+     *
+     * @param embeddings {@code [B, T, C]}, see {@link #embed}
+     * @param gates {@code [B, L, H]} per-sample multipliers of each head's output {@code z = A·V}
+     *     (Michel et al. 2019; Hugging Face's {@code head_mask}), or null for all ones
+     * @param training whether to apply dropout
+     */
+    public GptOutput forward(NDArray embeddings, NDArray gates, boolean training) {
+        NDManager manager = embeddings.getManager();
+        Shape shape = embeddings.getShape();
+        long b = shape.get(0);
+        long t = shape.get(1);
+        if (t > config.nPositions()) {
+            throw new IllegalArgumentException(
+                    "sequence of " + t + " positions exceeds n_positions " + config.nPositions());
+        }
+        NDArray causalMask = causalMask(manager, t);
+        NDArray x = drop(embeddings, training);
+        List<NDArray> patterns = new ArrayList<>(config.nLayer());
+        List<NDArray> residPost = new ArrayList<>(config.nLayer());
+        List<NDArray> mlpPost = new ArrayList<>(config.nLayer());
+        for (int l = 0; l < config.nLayer(); l++) {
+            NDArray layerGates = gates == null ? null : gates.get(new NDIndex(":, {}, :", l));
+            x = x.add(attention(l, layerNorm(x, l, "ln_1"), causalMask, layerGates, patterns, training));
+            NDArray hidden = gelu(linear(layerNorm(x, l, "ln_2"), l, "mlp.c_fc"));
+            mlpPost.add(hidden);
+            x = x.add(drop(linear(hidden, l, "mlp.c_proj"), training));
+            residPost.add(x);
+        }
+        NDArray finalNorm =
+                LayerNorm.layerNorm(
+                                x,
+                                new Shape(config.nEmbd()),
+                                weights.get("ln_f.weight"),
+                                weights.get("ln_f.bias"),
+                                (float) config.layerNormEpsilon())
+                        .singletonOrThrow();
+        NDArray lmHeadT = weights.lmHead().transpose();
+        lmHeadT.attach(manager);
+        NDArray logits = finalNorm.matMul(lmHeadT);
+        return new GptOutput(embeddings, logits, patterns, residPost, mlpPost);
+    }
+
+    /**
+     * Next-token cross-entropy at every position but the last.
+     *
+     * @param logits {@code [B, T, V]}
+     * @param ids {@code [B, T]} int64
+     * @return {@code [B, T-1]}: {@code −ln p(ids[:, t+1] | ids[:, ≤t])}
+     */
+    public static NDArray tokenLosses(NDArray logits, NDArray ids) {
+        long t = ids.getShape().get(1);
+        NDArray logProbs = logits.get(new NDIndex(":, 0:{}, :", t - 1)).logSoftmax(-1);
+        NDArray targets = ids.get(new NDIndex(":, 1:")).expandDims(-1);
+        return logProbs.gather(targets, -1).squeeze(-1).neg();
+    }
+
+    /** Causal self-attention of block {@code l}; appends the pattern {@code [B, H, T, T]}. */
+    private NDArray attention(
+            int l, NDArray x, NDArray causalMask, NDArray gates, List<NDArray> patterns, boolean training) {
+        Shape shape = x.getShape();
+        long b = shape.get(0);
+        long t = shape.get(1);
+        int h = config.nHead();
+        int d = config.dHead();
+        // (B, T, 3C) → three (B, H, T, D)
+        var qkv = linear(x, l, "attn.c_attn").split(3, 2);
+        NDArray q = qkv.get(0).reshape(b, t, h, d).transpose(0, 2, 1, 3);
+        NDArray k = qkv.get(1).reshape(b, t, h, d).transpose(0, 2, 1, 3);
+        NDArray v = qkv.get(2).reshape(b, t, h, d).transpose(0, 2, 1, 3);
+        // (B, H, T, D) · (B, H, D, T) → (B, H, T, T)
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div(Math.sqrt(d)).add(causalMask);
+        NDArray pattern = scores.softmax(-1);
+        patterns.add(pattern);
+        NDArray z = drop(pattern, training).matMul(v); // (B, H, T, D)
+        if (gates != null) {
+            z = z.mul(gates.reshape(b, h, 1, 1));
+        }
+        NDArray merged = z.transpose(0, 2, 1, 3).reshape(b, t, (long) h * d);
+        return drop(linear(merged, l, "attn.c_proj"), training);
+    }
+
+    /** Conv1D: {@code x·W + b} with block {@code l}'s {@code name.weight} and {@code name.bias}. */
+    private NDArray linear(NDArray x, int l, String name) {
+        return x.matMul(weights.block(l, name + ".weight")).add(weights.block(l, name + ".bias"));
+    }
+
+    private NDArray layerNorm(NDArray x, int l, String name) {
+        return LayerNorm.layerNorm(
+                        x,
+                        new Shape(config.nEmbd()),
+                        weights.block(l, name + ".weight"),
+                        weights.block(l, name + ".bias"),
+                        (float) config.layerNormEpsilon())
+                .singletonOrThrow();
+    }
+
+    /** GPT-2's tanh approximation: {@code 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))}. */
+    static NDArray gelu(NDArray x) {
+        NDArray inner = x.pow(3).mul(0.044715).add(x).mul(Math.sqrt(2.0 / Math.PI)).tanh();
+        return inner.add(1).mul(x).mul(0.5);
+    }
+
+    private NDArray drop(NDArray x, boolean training) {
+        if (!training || dropout == 0f) {
+            return x;
+        }
+        return Dropout.dropout(x, dropout, true).singletonOrThrow();
+    }
+
+    /** {@code [T, T]}: 0 where key ≤ query, −∞ above the diagonal. */
+    private static NDArray causalMask(NDManager manager, long t) {
+        int n = Math.toIntExact(t);
+        float[] mask = new float[n * n];
+        for (int q = 0; q < n; q++) {
+            for (int k = q + 1; k < n; k++) {
+                mask[q * n + k] = Float.NEGATIVE_INFINITY;
+            }
+        }
+        return manager.create(mask, new Shape(t, t));
+    }
+}

@@ -1,0 +1,167 @@
+package io.headwise.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.headwise.BadInputException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeSet;
+
+/**
+ * The tensors of a GPT-2 model under their Hugging Face names, checked against a {@link
+ * GptConfig}: every tensor present, of the right shape, float32, and nothing unexpected.
+ *
+ * <p>Conv1D orientation, as in Hugging Face: {@code y = x·W + b}, so {@code c_attn.weight} is
+ * {@code [C, 3C]}, {@code c_fc.weight} {@code [C, F]} and {@code mlp.c_proj.weight} {@code [F, C]}.
+ * {@code lm_head.weight} ({@code [V, C]}) exists only when the head is not tied to {@code wte}.
+ */
+public final class GptWeights {
+
+    private final GptConfig config;
+    private final Map<String, NDArray> tensors;
+
+    private GptWeights(GptConfig config, Map<String, NDArray> tensors) {
+        this.config = config;
+        this.tensors = Collections.unmodifiableMap(tensors);
+    }
+
+    /**
+     * Checks {@code tensors} against {@code config} and wraps them.
+     *
+     * @param source what the tensors came from, for messages (a file name)
+     * @throws BadInputException naming the first missing, unexpected or mis-shaped tensor
+     */
+    public static GptWeights of(GptConfig config, Map<String, NDArray> tensors, String source) {
+        Map<String, Shape> expected = expectedShapes(config);
+        TreeSet<String> missing = new TreeSet<>(expected.keySet());
+        missing.removeAll(tensors.keySet());
+        if (!missing.isEmpty()) {
+            throw new BadInputException(
+                    "%s: missing tensor %s (%d missing in all)", source, missing.first(), missing.size());
+        }
+        TreeSet<String> extra = new TreeSet<>(tensors.keySet());
+        extra.removeAll(expected.keySet());
+        if (!extra.isEmpty()) {
+            throw new BadInputException(
+                    "%s: unexpected tensor %s for a %d-layer model%s",
+                    source,
+                    extra.first(),
+                    config.nLayer(),
+                    extra.first().equals("lm_head.weight") ? " with tie_word_embeddings=true" : "");
+        }
+        Map<String, NDArray> ordered = new LinkedHashMap<>();
+        for (Map.Entry<String, Shape> e : expected.entrySet()) {
+            NDArray array = tensors.get(e.getKey());
+            if (!array.getShape().equals(e.getValue())) {
+                throw new BadInputException(
+                        "%s: tensor %s has shape %s, config.json implies %s",
+                        source, e.getKey(), array.getShape(), e.getValue());
+            }
+            if (array.getDataType() != DataType.FLOAT32) {
+                throw new BadInputException(
+                        "%s: tensor %s is %s, expected float32", source, e.getKey(), array.getDataType());
+            }
+            array.setName(e.getKey());
+            ordered.put(e.getKey(), array);
+        }
+        return new GptWeights(config, ordered);
+    }
+
+    /**
+     * Random GPT-2 initialisation (as GPT-2 and nanoGPT): N(0, 0.02) for weights, N(0,
+     * 0.02/sqrt(2L)) for the projections into the residual stream, zero biases, unit LayerNorm
+     * gains. Drawn on the host from {@code seed}, so the same seed gives the same model on any
+     * engine or device.
+     */
+    public static GptWeights random(GptConfig config, NDManager manager, long seed) {
+        Random random = new Random(seed);
+        Map<String, NDArray> tensors = new LinkedHashMap<>();
+        double residStd = 0.02 / Math.sqrt(2.0 * config.nLayer());
+        for (Map.Entry<String, Shape> e : expectedShapes(config).entrySet()) {
+            String name = e.getKey();
+            Shape shape = e.getValue();
+            float[] values = new float[Math.toIntExact(shape.size())];
+            if (name.startsWith("ln") || name.contains(".ln_")) {
+                if (name.endsWith(".weight")) {
+                    java.util.Arrays.fill(values, 1f);
+                }
+            } else if (name.endsWith(".weight")) {
+                double std = name.endsWith("c_proj.weight") ? residStd : 0.02;
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = (float) (random.nextGaussian() * std);
+                }
+            }
+            tensors.put(name, manager.create(values, shape));
+        }
+        return of(config, tensors, "random init");
+    }
+
+    /** Hugging Face names and shapes of every tensor a model with {@code config} has, in order. */
+    public static Map<String, Shape> expectedShapes(GptConfig config) {
+        long c = config.nEmbd();
+        long f = config.dMlp();
+        Map<String, Shape> shapes = new LinkedHashMap<>();
+        shapes.put("wte.weight", new Shape(config.vocabSize(), c));
+        shapes.put("wpe.weight", new Shape(config.nPositions(), c));
+        for (int i = 0; i < config.nLayer(); i++) {
+            String p = "h." + i + ".";
+            shapes.put(p + "ln_1.weight", new Shape(c));
+            shapes.put(p + "ln_1.bias", new Shape(c));
+            shapes.put(p + "attn.c_attn.weight", new Shape(c, 3 * c));
+            shapes.put(p + "attn.c_attn.bias", new Shape(3 * c));
+            shapes.put(p + "attn.c_proj.weight", new Shape(c, c));
+            shapes.put(p + "attn.c_proj.bias", new Shape(c));
+            shapes.put(p + "ln_2.weight", new Shape(c));
+            shapes.put(p + "ln_2.bias", new Shape(c));
+            shapes.put(p + "mlp.c_fc.weight", new Shape(c, f));
+            shapes.put(p + "mlp.c_fc.bias", new Shape(f));
+            shapes.put(p + "mlp.c_proj.weight", new Shape(f, c));
+            shapes.put(p + "mlp.c_proj.bias", new Shape(c));
+        }
+        shapes.put("ln_f.weight", new Shape(c));
+        shapes.put("ln_f.bias", new Shape(c));
+        if (!config.tieWordEmbeddings()) {
+            shapes.put("lm_head.weight", new Shape(config.vocabSize(), c));
+        }
+        return shapes;
+    }
+
+    public GptConfig config() {
+        return config;
+    }
+
+    /** The tensor named {@code name} (a Hugging Face name such as {@code h.0.ln_1.weight}). */
+    public NDArray get(String name) {
+        NDArray array = tensors.get(name);
+        if (array == null) {
+            throw new IllegalArgumentException("no tensor named " + name);
+        }
+        return array;
+    }
+
+    /** Block {@code layer}'s tensor {@code name}, e.g. {@code block(0, "attn.c_attn.weight")}. */
+    public NDArray block(int layer, String name) {
+        return get("h." + layer + "." + name);
+    }
+
+    /** {@code [V, C]}: the LM head's matrix, {@code wte} itself when tied. */
+    public NDArray lmHead() {
+        return config.tieWordEmbeddings() ? get("wte.weight") : get("lm_head.weight");
+    }
+
+    /** Every tensor, in Hugging Face order (the trainable parameters). */
+    public List<NDArray> parameters() {
+        return new ArrayList<>(tensors.values());
+    }
+
+    /** Name → tensor, in Hugging Face order. */
+    public Map<String, NDArray> asMap() {
+        return tensors;
+    }
+}

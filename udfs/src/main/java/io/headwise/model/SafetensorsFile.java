@@ -1,0 +1,115 @@
+package io.headwise.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.headwise.BadInputException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Safetensors bytes ↔ named tensors, through DJL's own codec ({@link NDList#decode} and {@link
+ * NDList#encode(NDList.Encoding)}). We only read the header first, to turn a truncated or foreign
+ * file into a message that names it instead of DJL's "Invalid NDArray input", and add the {@code
+ * {"format": "pt"}} metadata that Hugging Face {@code transformers} checks before loading.
+ *
+ * <p>Layout: 8 bytes little-endian header length {@code n}, {@code n} bytes of JSON header, then
+ * the tensor data; header offsets are relative to the start of the data.
+ */
+final class SafetensorsFile {
+
+    private static final String METADATA = "__metadata__";
+
+    private SafetensorsFile() {}
+
+    /** Decodes {@code bytes} into name → tensor, after checking the header against the length. */
+    static Map<String, NDArray> decode(byte[] bytes, NDManager manager, String source) {
+        JsonObject header = header(bytes, source);
+        long dataLength = bytes.length - 8L - headerLength(bytes);
+        long end = 0;
+        for (Map.Entry<String, JsonElement> e : header.entrySet()) {
+            if (e.getKey().equals(METADATA)) {
+                continue;
+            }
+            try {
+                end = Math.max(end, e.getValue().getAsJsonObject().getAsJsonArray("data_offsets").get(1).getAsLong());
+            } catch (RuntimeException ex) {
+                throw new BadInputException("%s: tensor %s has no valid data_offsets", source, e.getKey());
+            }
+        }
+        if (end > dataLength) {
+            throw new BadInputException(
+                    "%s is truncated: its header promises %d bytes of tensor data, the file has %d",
+                    source, end, dataLength);
+        }
+        NDList list;
+        try {
+            list = NDList.decode(manager, bytes);
+        } catch (RuntimeException ex) {
+            throw new BadInputException(ex, "%s: not a readable safetensors file (%s)", source, ex.getMessage());
+        }
+        Map<String, NDArray> tensors = new LinkedHashMap<>();
+        for (NDArray array : list) {
+            tensors.put(array.getName(), array);
+        }
+        return tensors;
+    }
+
+    /** Encodes named tensors as safetensors with {@code __metadata__: {"format": "pt"}}. */
+    static byte[] encode(Map<String, NDArray> tensors) {
+        NDList list = new NDList(tensors.size());
+        tensors.forEach(
+                (name, array) -> {
+                    array.setName(name);
+                    list.add(array);
+                });
+        byte[] plain = list.encode(NDList.Encoding.SAFETENSORS);
+        int oldLength = Math.toIntExact(headerLength(plain));
+        JsonObject header = JsonParser.parseString(
+                        new String(plain, 8, oldLength, StandardCharsets.UTF_8))
+                .getAsJsonObject();
+        JsonObject metadata = new JsonObject();
+        metadata.addProperty("format", "pt");
+        JsonObject withMetadata = new JsonObject();
+        withMetadata.add(METADATA, metadata);
+        header.entrySet().forEach(e -> withMetadata.add(e.getKey(), e.getValue()));
+        byte[] json = withMetadata.toString().getBytes(StandardCharsets.UTF_8);
+        // Pad with spaces (allowed by the format) so tensor data starts 8-byte aligned.
+        int padded = (json.length + 7) / 8 * 8;
+        ByteBuffer out = ByteBuffer.allocate(8 + padded + plain.length - 8 - oldLength).order(ByteOrder.LITTLE_ENDIAN);
+        out.putLong(padded);
+        out.put(json);
+        for (int i = json.length; i < padded; i++) {
+            out.put((byte) ' ');
+        }
+        out.put(plain, 8 + oldLength, plain.length - 8 - oldLength);
+        return out.array();
+    }
+
+    private static long headerLength(byte[] bytes) {
+        return ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    }
+
+    private static JsonObject header(byte[] bytes, String source) {
+        if (bytes.length < 8) {
+            throw new BadInputException("%s is truncated: %d bytes, shorter than a safetensors header", source, bytes.length);
+        }
+        long n = headerLength(bytes);
+        if (n <= 0 || n > bytes.length - 8L) {
+            throw new BadInputException(
+                    "%s is not a safetensors file or is truncated: header length %d, file length %d",
+                    source, n, bytes.length);
+        }
+        try {
+            return JsonParser.parseString(new String(bytes, 8, (int) n, StandardCharsets.UTF_8)).getAsJsonObject();
+        } catch (RuntimeException ex) {
+            throw new BadInputException("%s: safetensors header is not valid JSON", source);
+        }
+    }
+}

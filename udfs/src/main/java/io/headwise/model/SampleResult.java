@@ -1,0 +1,41 @@
+package io.headwise.model;
+
+/**
+ * Everything Headwise extracts from one sample, copied to the host (SPEC §3, §4).
+ *
+ * @param tokenIds {@code [T]}
+ * @param patterns {@code [L][H][query_pos][key_pos ≤ query_pos]}: row {@code q} has {@code q+1}
+ *     weights
+ * @param loss {@code [T-1]}: {@code −ln p(x_{t+1} | x_{≤t})}
+ * @param meanLoss {@code L}, the mean of {@code loss} (NaN when {@code T < 2})
+ * @param gradNorm {@code [T]}: ‖∂L/∂e_t‖₂, or null without gradients
+ * @param gradXInput {@code [T]}: (∂L/∂e_t)·e_t, or null without gradients
+ * @param headGrad {@code [L][H]}: ∂L/∂m_{l,h}, or null without gradients
+ * @param residNorm {@code [L][T]}: ‖residual stream after block l at t‖₂
+ * @param mlpTopIds {@code [L][T][k]}: neuron indices of the k largest MLP activations
+ * @param mlpTopValues {@code [L][T][k]}: those activations, largest first
+ * @param nextTokenId the most likely token after the last position
+ * @param nextTokenProb its probability
+ */
+public record SampleResult(
+        int[] tokenIds,
+        float[][][][] patterns,
+        float[] loss,
+        double meanLoss,
+        float[] gradNorm,
+        float[] gradXInput,
+        float[][] headGrad,
+        float[][] residNorm,
+        int[][][] mlpTopIds,
+        float[][][] mlpTopValues,
+        int nextTokenId,
+        float nextTokenProb) {
+
+    public int length() {
+        return tokenIds.length;
+    }
+
+    public boolean hasGradients() {
+        return gradNorm != null;
+    }
+}
