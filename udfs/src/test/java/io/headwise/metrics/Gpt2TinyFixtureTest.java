@@ -46,7 +46,8 @@ class Gpt2TinyFixtureTest {
       HeadStats got = HeadMetrics.headStats(pattern).orElseThrow();
 
       String where = "layer " + layer + " head " + head + " ";
-      assertThat(got.nQueries()).as(where + "n_queries").isEqualTo(want.get("n_queries").getAsInt());
+      assertThat(got.nQueries()).as(where + "n_queries")
+          .isEqualTo(want.get("n_queries").getAsInt());
       assertThat(got.entropy()).as(where + "entropy")
           .isCloseTo(want.get("entropy").getAsDouble(), TOLERANCE);
       assertThat(got.distance()).as(where + "distance")
