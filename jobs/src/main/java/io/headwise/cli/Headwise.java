@@ -1,0 +1,72 @@
+package io.headwise.cli;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code ./headwise JOB [options]}: the one entry point of every job. */
+@Command(
+        name = "headwise",
+        mixinStandardHelpOptions = true,
+        versionProvider = Headwise.Version.class,
+        description = "Attention, gradient and activation analysis of GPT-2 models as Spark batch jobs.",
+        footer = {"", "Run `./headwise JOB --help` for the options of a job. Exit codes: 0 ok, 2 bad usage or input, 1 other errors."},
+        commandListHeading = "%nJobs:%n")
+public final class Headwise implements Runnable {
+
+    /** The jobs, in pipeline order; {@code --help} lists them in this order. */
+    static final List<Class<?>> COMMANDS = List.of(InspectCommand.class);
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(System.out, System.err, args));
+    }
+
+    /** Runs the command line {@code args}; returns the exit code. */
+    public static int execute(PrintStream out, PrintStream err, String... args) {
+        CommandLine cli = commandLine(out, err);
+        return cli.execute(args);
+    }
+
+    static CommandLine commandLine(PrintStream out, PrintStream err) {
+        CommandLine cli = new CommandLine(new Headwise());
+        for (Class<?> command : COMMANDS) {
+            cli.addSubcommand(command);
+        }
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        cli.setParameterExceptionHandler(Headwise::badUsage);
+        cli.setExecutionExceptionHandler(new Failures(err));
+        return cli;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Unknown job or option, missing or malformed value: one line and exit code 2. */
+    private static int badUsage(CommandLine.ParameterException ex, String[] args) {
+        CommandLine cmd = ex.getCommandLine();
+        String name = cmd.getCommandName();
+        String where = name.equals("headwise") ? "headwise" : "headwise " + name;
+        cmd.getErr().printf("%s: %s (see ./%s --help)%n", where, ex.getMessage(), where);
+        if (Arrays.asList(args).contains("--verbose")) {
+            ex.printStackTrace(cmd.getErr());
+        }
+        return 2;
+    }
+
+    /** The version of the code, from the jar manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"headwise " + io.headwise.jobs.RunManifest.CODE_VERSION};
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package io.headwise.jobs;
+
+import io.headwise.BadInputException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Where the datasets are (SPEC §1): {@code $HEADWISE_DATASETS_DIR}, else {@code datasets/} under
+ * the working directory. Both have the same layout: {@code names.txt}, {@code wiki/*.xml.bz2},
+ * {@code gpt2-tokenizer/}.
+ */
+public final class Datasets {
+
+    public static final String ENV = "HEADWISE_DATASETS_DIR";
+    public static final String DIR_DEFAULT = "datasets";
+
+    private Datasets() {}
+
+    public static Path dir() {
+        String env = System.getenv(ENV);
+        return Path.of(env == null || env.isBlank() ? DIR_DEFAULT : env).toAbsolutePath();
+    }
+
+    /** A dataset file that must exist, e.g. {@code names.txt}. */
+    public static Path require(String relative) {
+        Path path = dir().resolve(relative);
+        if (!Files.exists(path)) {
+            throw new BadInputException(
+                    "%s: dataset not found (run datasets/fetch.sh, or set %s to a directory that has it)", path, ENV);
+        }
+        return path;
+    }
+}

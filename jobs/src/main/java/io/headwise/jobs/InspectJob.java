@@ -1,0 +1,239 @@
+package io.headwise.jobs;
+
+import ai.djl.ndarray.NDManager;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
+import io.headwise.BadInputException;
+import io.headwise.metrics.HeadMetrics;
+import io.headwise.metrics.HeadStats;
+import io.headwise.model.Analyzer;
+import io.headwise.model.Checkpoint;
+import io.headwise.model.Gpt;
+import io.headwise.model.GptConfig;
+import io.headwise.model.GptWeights;
+import io.headwise.model.SampleResult;
+import io.headwise.tokenize.TextTokenizer;
+import io.headwise.tokenize.Tokenizers;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code inspect}: one text through one model, no corpus and no Spark. Prints the tokens, the
+ * predicted next token, and per head the SPEC §4 statistics and the most attended tokens; {@code
+ * --format json} prints everything, patterns included, as one JSON document.
+ */
+public final class InspectJob {
+
+    /** How many attended keys {@code inspect} lists per head. */
+    static final int TOP_ATTENDED = 3;
+
+    /** Options of {@code inspect}. */
+    public static final class Options {
+        @Option(names = "--model", required = true, paramLabel = "MODEL_DIR", description = "Model directory (config.json, model.safetensors, tokenizer.json).")
+        public Path model;
+
+        @Option(names = "--text", required = true, paramLabel = "TEXT", description = "The text; for a char-level model a name, with or without its `.` delimiters.")
+        public String text;
+
+        @Option(names = "--format", defaultValue = "table", paramLabel = "table|json", description = "Output format (default: ${DEFAULT-VALUE}).")
+        public String format;
+    }
+
+    private InspectJob() {}
+
+    public static void run(JobContext context, Options options) {
+        if (!options.format.equals("table") && !options.format.equals("json")) {
+            throw new BadInputException("--format must be table or json, got '%s'", options.format);
+        }
+        try (NDManager manager = NDManager.newBaseManager();
+                TextTokenizer tokenizer = Tokenizers.load(options.model)) {
+            GptWeights weights = Checkpoint.read(options.model, manager);
+            GptConfig config = weights.config();
+            int[] ids = encode(tokenizer, options.text, config);
+            SampleResult result = new Analyzer(new Gpt(weights), manager, 0, true).analyze(List.of(ids)).get(0);
+            String[] pieces = tokenizer.pieces(ids);
+            String next = tokenizer.pieces(new int[] {result.nextTokenId()})[0];
+            if (options.format.equals("json")) {
+                context.print(new GsonBuilder().disableHtmlEscaping().serializeNulls().create()
+                        .toJson(json(result, pieces, next, options.model, config)));
+            } else {
+                printTable(context, result, pieces, next, options.model, config);
+            }
+        }
+    }
+
+    static int[] encode(TextTokenizer tokenizer, String text, GptConfig config) {
+        int[] ids;
+        try {
+            ids = tokenizer.encode(text);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("--text: %s", e.getMessage());
+        }
+        if (ids.length == 0) {
+            throw new BadInputException("--text: the text has no tokens");
+        }
+        if (ids.length > config.nPositions()) {
+            throw new BadInputException(
+                    "--text: %d tokens, longer than the model's n_positions (%d)", ids.length, config.nPositions());
+        }
+        for (int id : ids) {
+            if (id >= config.vocabSize()) {
+                throw new BadInputException(
+                        "--text: token id %d is outside the model's vocabulary (vocab_size %d): tokenizer.json does not belong to this model",
+                        id, config.vocabSize());
+            }
+        }
+        return ids;
+    }
+
+    /** Key positions receiving the most attention mass over queries 1..T-1, best first. */
+    static List<Integer> topAttended(float[][] pattern, int k) {
+        double[] mass = new double[pattern.length];
+        for (int q = 1; q < pattern.length; q++) {
+            for (int key = 0; key <= q; key++) {
+                mass[key] += pattern[q][key];
+            }
+        }
+        List<Integer> keys = new ArrayList<>();
+        for (int i = 0; i < mass.length; i++) {
+            keys.add(i);
+        }
+        keys.sort(Comparator.comparingDouble((Integer i) -> -mass[i]).thenComparing(i -> i));
+        return keys.subList(0, Math.min(k, keys.size()));
+    }
+
+    private static JsonObject json(SampleResult r, String[] pieces, String next, Path model, GptConfig config) {
+        JsonObject json = new JsonObject();
+        json.addProperty("model", model.toString());
+        json.add("tokens", strings(pieces));
+        JsonArray ids = new JsonArray();
+        for (int id : r.tokenIds()) {
+            ids.add(id);
+        }
+        json.add("token_ids", ids);
+        JsonArray patterns = new JsonArray();
+        for (float[][][] layer : r.patterns()) {
+            JsonArray heads = new JsonArray();
+            for (float[][] head : layer) {
+                JsonArray rows = new JsonArray();
+                for (float[] row : head) {
+                    rows.add(floats(row));
+                }
+                heads.add(rows);
+            }
+            patterns.add(heads);
+        }
+        json.add("patterns", patterns);
+        JsonArray loss = floats(r.loss());
+        loss.add(JsonNull.INSTANCE);
+        json.add("loss", loss);
+        json.add("mean_loss", r.length() > 1 ? new com.google.gson.JsonPrimitive(r.meanLoss()) : JsonNull.INSTANCE);
+        json.add("grad_norm", r.gradNorm() == null ? JsonNull.INSTANCE : floats(r.gradNorm()));
+        json.add("grad_x_input", r.gradXInput() == null ? JsonNull.INSTANCE : floats(r.gradXInput()));
+        JsonArray headStats = new JsonArray();
+        JsonArray topAttended = new JsonArray();
+        for (int l = 0; l < config.nLayer(); l++) {
+            for (int h = 0; h < config.nHead(); h++) {
+                Optional<HeadStats> stats = HeadMetrics.headStats(r.patterns()[l][h]);
+                if (stats.isEmpty()) {
+                    continue;
+                }
+                HeadStats s = stats.get();
+                JsonObject row = new JsonObject();
+                row.addProperty("layer", l);
+                row.addProperty("head", h);
+                row.addProperty("n_queries", s.nQueries());
+                row.addProperty("entropy", s.entropy());
+                row.addProperty("distance", s.distance());
+                row.addProperty("prev_token", s.prevToken());
+                row.addProperty("first_token", s.firstToken());
+                row.addProperty("self", s.self());
+                row.addProperty("max_weight", s.maxWeight());
+                row.addProperty("head_grad", r.headGrad()[l][h]);
+                headStats.add(row);
+                JsonObject top = new JsonObject();
+                top.addProperty("layer", l);
+                top.addProperty("head", h);
+                JsonArray positions = new JsonArray();
+                topAttended(r.patterns()[l][h], TOP_ATTENDED).forEach(positions::add);
+                top.add("positions", positions);
+                topAttended.add(top);
+            }
+        }
+        json.add("head_stats", headStats);
+        json.add("top_attended", topAttended);
+        JsonArray residNorm = new JsonArray();
+        for (float[] layer : r.residNorm()) {
+            residNorm.add(floats(layer));
+        }
+        json.add("resid_norm", residNorm);
+        json.addProperty("next_token", next);
+        json.addProperty("next_token_id", r.nextTokenId());
+        json.addProperty("next_token_prob", r.nextTokenProb());
+        return json;
+    }
+
+    private static void printTable(
+            JobContext context, SampleResult r, String[] pieces, String next, Path model, GptConfig config) {
+        context.print("model   %s  (%d layers x %d heads, d_model %d, vocab %d, %,d parameters)",
+                model, config.nLayer(), config.nHead(), config.nEmbd(), config.vocabSize(), config.parameterCount());
+        StringBuilder tokens = new StringBuilder();
+        for (int i = 0; i < pieces.length; i++) {
+            tokens.append(i == 0 ? "" : " ").append(printable(pieces[i]));
+        }
+        context.print("tokens  %s  (%d)", tokens, pieces.length);
+        if (r.length() > 1) {
+            context.print("loss    %.4f nats per token (mean next-token cross-entropy)", r.meanLoss());
+        }
+        context.print("next    %s  p=%.4f", printable(next), r.nextTokenProb());
+        if (r.length() < 2) {
+            context.print("(one token: no queries to average, no head statistics)");
+            return;
+        }
+        context.print("");
+        context.print("%5s %4s %8s %8s %10s %11s %7s %10s %10s  %s",
+                "layer", "head", "entropy", "distance", "prev_token", "first_token", "self", "max_weight", "head_grad", "top attended (token@position)");
+        for (int l = 0; l < config.nLayer(); l++) {
+            for (int h = 0; h < config.nHead(); h++) {
+                HeadStats s = HeadMetrics.headStats(r.patterns()[l][h]).orElseThrow();
+                StringBuilder top = new StringBuilder();
+                for (int key : topAttended(r.patterns()[l][h], TOP_ATTENDED)) {
+                    top.append(top.length() == 0 ? "" : " ").append(printable(pieces[key])).append('@').append(key);
+                }
+                context.print("%5d %4d %8.4f %8.4f %10.4f %11.4f %7.4f %10.4f %10.5f  %s",
+                        l, h, s.entropy(), s.distance(), s.prevToken(), s.firstToken(), s.self(), s.maxWeight(), r.headGrad()[l][h], top);
+            }
+        }
+    }
+
+    /** A piece as the user should see it in a terminal: quoted when it has blanks or controls. */
+    static String printable(String piece) {
+        boolean plain = !piece.isEmpty() && piece.chars().noneMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c));
+        if (plain) {
+            return piece;
+        }
+        return "'" + piece.replace("\n", "\\n").replace("\t", "\\t").replace("\r", "\\r") + "'";
+    }
+
+    private static JsonArray floats(float[] values) {
+        JsonArray array = new JsonArray();
+        for (float v : values) {
+            array.add(v);
+        }
+        return array;
+    }
+
+    private static JsonArray strings(String[] values) {
+        JsonArray array = new JsonArray();
+        for (String v : values) {
+            array.add(v);
+        }
+        return array;
+    }
+}

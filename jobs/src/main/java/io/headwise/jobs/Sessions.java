@@ -1,0 +1,34 @@
+package io.headwise.jobs;
+
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The Spark session jobs run in. Precedence for the master: {@code --master}, then {@code
+ * $HEADWISE_MASTER}, then {@code local[*]}. A session already active in this JVM (tests, notebooks,
+ * {@code demo} running several jobs) is reused as it is.
+ */
+public final class Sessions {
+
+    public static final String MASTER_ENV = "HEADWISE_MASTER";
+    public static final String MASTER_DEFAULT = "local[*]";
+
+    private Sessions() {}
+
+    public static SparkSession getOrCreate(String masterOption, String appName) {
+        var active = SparkSession.getActiveSession();
+        if (active.isDefined()) {
+            return active.get();
+        }
+        String env = System.getenv(MASTER_ENV);
+        String master = masterOption != null ? masterOption : env != null && !env.isBlank() ? env : MASTER_DEFAULT;
+        SparkSession.Builder builder = SparkSession.builder().appName(appName).master(master);
+        if (master.startsWith("local")) {
+            // An embedded run: stay on loopback and keep the UI port closed.
+            builder.config("spark.driver.host", "127.0.0.1")
+                    .config("spark.driver.bindAddress", "127.0.0.1")
+                    .config("spark.ui.enabled", "false")
+                    .config("spark.sql.shuffle.partitions", "8");
+        }
+        return builder.getOrCreate();
+    }
+}
