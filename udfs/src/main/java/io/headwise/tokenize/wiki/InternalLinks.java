@@ -67,7 +67,7 @@ final class InternalLinks {
   }
 
   /** The text MediaWiki shows for a link whose brackets enclosed {@code inner}. */
-  String visibleText(String inner) {
+  private String visibleText(String inner) {
     boolean forcedVisible = inner.startsWith(":");
     String link = forcedVisible ? inner.substring(1) : inner;
     int pipe = link.indexOf('|');

@@ -10,7 +10,9 @@ import java.util.stream.Collectors;
  *
  * <p>Kept: running text, headings (as a line of their own), link labels, list item text, the
  * content of inline and block HTML tags, bare URLs. Dropped: comments, templates, wiki tables,
- * footnotes and other non-prose extension tags (see {@link Tags}), links to files, images and
+ * footnotes and the content of non-prose tags ({@code <ref>}, {@code <math>}, {@code <gallery>},
+ * {@code <timeline>}, {@code <score>}, {@code <syntaxhighlight>}, …; {@code <nowiki>} and
+ * {@code <pre>} content is kept literally), links to files, images and
  * categories, interlanguage links, bracketed external URLs without a label, bold/italic quotes,
  * list markers, behaviour switches such as {@code __TOC__}. HTML entities are decoded last.
  *
