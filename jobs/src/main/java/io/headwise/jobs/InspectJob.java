@@ -51,8 +51,9 @@ public final class InspectJob {
         if (!options.format.equals("table") && !options.format.equals("json")) {
             throw new BadInputException("--format must be table or json, got '%s'", options.format);
         }
+        Checkpoint.readConfig(options.model); // names a missing or broken model directory first
         try (NDManager manager = NDManager.newBaseManager();
-                TextTokenizer tokenizer = Tokenizers.load(options.model)) {
+                TextTokenizer tokenizer = loadTokenizer(options.model)) {
             GptWeights weights = Checkpoint.read(options.model, manager);
             GptConfig config = weights.config();
             int[] ids = encode(tokenizer, options.text, config);
@@ -65,6 +66,15 @@ public final class InspectJob {
             } else {
                 printTable(context, result, pieces, next, options.model, config);
             }
+        }
+    }
+
+    /** The model directory's tokenizer; a missing or unreadable one is bad input. */
+    public static TextTokenizer loadTokenizer(Path modelDir) {
+        try {
+            return Tokenizers.load(modelDir);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(e, "%s: %s", modelDir, e.getMessage());
         }
     }
 
