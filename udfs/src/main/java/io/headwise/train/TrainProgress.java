@@ -36,7 +36,7 @@ public final class TrainProgress implements TrainListener {
                     .setInitialMax(steps)
                     .startsFrom(startStep, Duration.ZERO)
                     .setStyle(ProgressBarStyle.ASCII)
-                    .setConsumer(new ConsoleProgressBarConsumer(err))
+                    .setConsumer(new ConsoleProgressBarConsumer(err, 120))
                     .setUpdateIntervalMillis(500)
                     .showSpeed()
                     .build();
