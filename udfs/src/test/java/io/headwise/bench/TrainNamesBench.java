@@ -59,7 +59,21 @@ public final class TrainNamesBench {
         TrainingRun.Spec spec = new TrainingRun.Spec(Path.of(a.getOrDefault("out", "/tmp/bench-model")), model, train, null,
                 corpus.equals("names"), 0.1, Boolean.parseBoolean(a.getOrDefault("resume", "false")), true, meta);
         System.out.printf("corpus %s: %d samples, model %s, %,d parameters, %s%n", corpus, samples.size(), model, model.parameterCount(), train);
-        TrainingRun.Result r = TrainingRun.run(spec, samples, System.err);
+        TrainingRun.Result r = null;
+        int retries = Integer.parseInt(a.getOrDefault("retries", "0"));
+        for (int attempt = 0; r == null; attempt++) {
+            try {
+                r = TrainingRun.run(spec, samples, System.err);
+            } catch (io.headwise.BadInputException e) {
+                // Diagnosing intermittent NaN losses: resume from the best checkpoint, which
+                // replays the same batches; a data-dependent divergence would recur at the same step.
+                if (attempt >= retries || !e.getMessage().startsWith("training diverged")) {
+                    throw e;
+                }
+                System.out.printf("attempt %d: %s; resuming from the best checkpoint%n", attempt, e.getMessage());
+                spec = new TrainingRun.Spec(spec.modelDir(), model, train, null, spec.charLevel(), 0.1, true, false, meta);
+            }
+        }
         System.out.printf("steps %d..%d  train %.4f  test %.4f  best test %.4f at step %d  wall %.1f s  %,.0f tokens/s  (%d train / %d test samples)%n",
                 r.startStep(), r.last().step(), r.last().trainLoss(), r.last().testLoss(), r.best().testLoss(), r.best().step(),
                 r.seconds(), r.tokensPerSecond(), r.nTrain(), r.nTest());
