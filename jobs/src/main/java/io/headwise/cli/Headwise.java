@@ -55,7 +55,12 @@ public final class Headwise implements Runnable {
         CommandLine cmd = ex.getCommandLine();
         String name = cmd.getCommandName();
         String where = name.equals("headwise") ? "headwise" : "headwise " + name;
-        cmd.getErr().printf("%s: %s (see ./%s --help)%n", where, ex.getMessage(), where);
+        String message = ex.getMessage();
+        if (ex instanceof CommandLine.UnmatchedArgumentException && name.equals("headwise")
+                && !ex.getCommandLine().getParseResult().hasSubcommand()) {
+            message = "unknown job '" + ((CommandLine.UnmatchedArgumentException) ex).getUnmatched().get(0) + "'";
+        }
+        cmd.getErr().printf("%s: %s (see ./%s --help)%n", where, message, where);
         if (Arrays.asList(args).contains("--verbose")) {
             ex.printStackTrace(cmd.getErr());
         }

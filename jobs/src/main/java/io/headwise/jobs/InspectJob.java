@@ -51,20 +51,36 @@ public final class InspectJob {
         if (!options.format.equals("table") && !options.format.equals("json")) {
             throw new BadInputException("--format must be table or json, got '%s'", options.format);
         }
-        try (NDManager manager = NDManager.newBaseManager();
-                TextTokenizer tokenizer = Tokenizers.load(options.model)) {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            // Weights first: a missing directory or a refused pickle is named before the tokenizer.
             GptWeights weights = Checkpoint.read(options.model, manager);
-            GptConfig config = weights.config();
-            int[] ids = encode(tokenizer, options.text, config);
-            SampleResult result = new Analyzer(new Gpt(weights), manager, 0, true).analyze(List.of(ids)).get(0);
-            String[] pieces = tokenizer.pieces(ids);
-            String next = tokenizer.pieces(new int[] {result.nextTokenId()})[0];
-            if (options.format.equals("json")) {
-                context.print(new GsonBuilder().disableHtmlEscaping().serializeNulls().create()
-                        .toJson(json(result, pieces, next, options.model, config)));
-            } else {
-                printTable(context, result, pieces, next, options.model, config);
+            try (TextTokenizer tokenizer = loadTokenizer(options.model)) {
+                inspect(context, options, manager, weights, tokenizer);
             }
+        }
+    }
+
+    private static void inspect(
+            JobContext context, Options options, NDManager manager, GptWeights weights, TextTokenizer tokenizer) {
+        GptConfig config = weights.config();
+        int[] ids = encode(tokenizer, options.text, config);
+        SampleResult result = new Analyzer(new Gpt(weights), manager, 0, true).analyze(List.of(ids)).get(0);
+        String[] pieces = tokenizer.pieces(ids);
+        String next = tokenizer.pieces(new int[] {result.nextTokenId()})[0];
+        if (options.format.equals("json")) {
+            context.print(new GsonBuilder().disableHtmlEscaping().serializeNulls().create()
+                    .toJson(json(result, pieces, next, options.model, config)));
+        } else {
+            printTable(context, result, pieces, next, options.model, config);
+        }
+    }
+
+    /** The model directory's tokenizer; a missing or unreadable one is bad input. */
+    public static TextTokenizer loadTokenizer(Path modelDir) {
+        try {
+            return Tokenizers.load(modelDir);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(e, "%s: %s", modelDir, e.getMessage());
         }
     }
 

@@ -200,16 +200,21 @@ public final class Checkpoint {
             }
             int vocab = requiredInt(json, "vocab_size", source);
             int defaultSpecial = vocab > 50256 ? 50256 : 0;
-            return new GptConfig(
-                    vocab,
-                    requiredInt(json, "n_positions", source),
-                    nEmbd,
-                    requiredInt(json, "n_layer", source),
-                    requiredInt(json, "n_head", source),
-                    json.has("layer_norm_epsilon") ? json.get("layer_norm_epsilon").getAsDouble() : GptConfig.LAYER_NORM_EPSILON_DEFAULT,
-                    !json.has("tie_word_embeddings") || json.get("tie_word_embeddings").getAsBoolean(),
-                    optInt(json, "bos_token_id", defaultSpecial),
-                    optInt(json, "eos_token_id", defaultSpecial));
+            int nPositions = requiredInt(json, "n_positions", source);
+            int nLayer = requiredInt(json, "n_layer", source);
+            int nHead = requiredInt(json, "n_head", source);
+            double epsilon = json.has("layer_norm_epsilon")
+                    ? json.get("layer_norm_epsilon").getAsDouble()
+                    : GptConfig.LAYER_NORM_EPSILON_DEFAULT;
+            boolean tied = !json.has("tie_word_embeddings") || json.get("tie_word_embeddings").getAsBoolean();
+            int bos = optInt(json, "bos_token_id", defaultSpecial);
+            int eos = optInt(json, "eos_token_id", defaultSpecial);
+            try {
+                return new GptConfig(vocab, nPositions, nEmbd, nLayer, nHead, epsilon, tied, bos, eos);
+            } catch (BadInputException e) {
+                // GptConfig cannot know the file; the user needs it to find the bad value.
+                throw new BadInputException(e, "%s: %s", source, e.getMessage());
+            }
         }
 
         static JsonObject toJson(GptConfig config) {

@@ -1,0 +1,416 @@
+package io.headwise.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.headwise.BadInputException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The model directory of SPEC §2, both directions, and every way a checkpoint can be wrong. */
+class CheckpointTest {
+
+    private static NDManager manager;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void open() {
+        manager = NDManager.newBaseManager();
+    }
+
+    @AfterAll
+    static void close() {
+        manager.close();
+    }
+
+    // ---- round trip -------------------------------------------------------------------------
+
+    @Test
+    void saveThenLoadGivesBitwiseEqualTensorsAndOutputs() throws IOException {
+        for (GptConfig config : new GptConfig[] {TestModels.tiny(), TestModels.tinyUntied()}) {
+            try (NDManager scope = manager.newSubManager()) {
+                GptWeights saved = TestModels.peaked(config, scope, 5);
+                Path dir = tmp.resolve(config.tieWordEmbeddings() ? "tied" : "untied");
+                Checkpoint.write(dir, saved, null, null);
+                GptWeights loaded = Checkpoint.read(dir, scope);
+                assertThat(loaded.config()).isEqualTo(config);
+                assertThat(loaded.asMap().keySet()).containsExactlyElementsOf(saved.asMap().keySet());
+                saved.asMap().forEach((name, array) -> {
+                    assertThat(loaded.get(name).getShape()).as(name).isEqualTo(array.getShape());
+                    assertThat(loaded.get(name).toFloatArray()).as(name).isEqualTo(array.toFloatArray());
+                });
+                long[] ids = NaiveGptAgreementTest.toLongs(TestModels.randomIds(config, 20, 9));
+                float[] before = new Gpt(saved).forward(scope.create(ids, new Shape(1, 20))).logits().toFloatArray();
+                float[] after = new Gpt(loaded).forward(scope.create(ids, new Shape(1, 20))).logits().toFloatArray();
+                assertThat(after).isEqualTo(before);
+            }
+        }
+    }
+
+    // ---- Hugging Face names, shapes, header and config.json ---------------------------------
+
+    /**
+     * GPT-2 small as Hugging Face's {@code GPT2Model} names it, written from the architecture:
+     * 2 embeddings + 12 blocks × 12 tensors + ln_f's 2 = 148 tensors.
+     */
+    static Map<String, long[]> gpt2SmallShapes() {
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        shapes.put("wte.weight", new long[] {50257, 768});
+        shapes.put("wpe.weight", new long[] {1024, 768});
+        for (int i = 0; i < 12; i++) {
+            shapes.put("h." + i + ".ln_1.weight", new long[] {768});
+            shapes.put("h." + i + ".ln_1.bias", new long[] {768});
+            shapes.put("h." + i + ".attn.c_attn.weight", new long[] {768, 2304});
+            shapes.put("h." + i + ".attn.c_attn.bias", new long[] {2304});
+            shapes.put("h." + i + ".attn.c_proj.weight", new long[] {768, 768});
+            shapes.put("h." + i + ".attn.c_proj.bias", new long[] {768});
+            shapes.put("h." + i + ".ln_2.weight", new long[] {768});
+            shapes.put("h." + i + ".ln_2.bias", new long[] {768});
+            shapes.put("h." + i + ".mlp.c_fc.weight", new long[] {768, 3072});
+            shapes.put("h." + i + ".mlp.c_fc.bias", new long[] {3072});
+            shapes.put("h." + i + ".mlp.c_proj.weight", new long[] {3072, 768});
+            shapes.put("h." + i + ".mlp.c_proj.bias", new long[] {768});
+        }
+        shapes.put("ln_f.weight", new long[] {768});
+        shapes.put("ln_f.bias", new long[] {768});
+        return shapes;
+    }
+
+    static GptConfig gpt2Small() {
+        return new GptConfig(50257, 1024, 768, 12, 12, 1e-5, true, 50256, 50256);
+    }
+
+    @Test
+    void gpt2SmallHasHuggingFacesTensorNamesAndShapes() {
+        Map<String, long[]> want = gpt2SmallShapes();
+        assertThat(want).hasSize(148);
+        Map<String, Shape> actual = GptWeights.expectedShapes(gpt2Small());
+        assertThat(actual.keySet()).containsExactlyElementsOf(want.keySet());
+        want.forEach((name, shape) -> assertThat(actual.get(name)).as(name).isEqualTo(new Shape(shape)));
+        assertThat(GptConfig.of(50257, 1024, 768, 12, 12).parameterCount()).isEqualTo(124_439_808L);
+    }
+
+    @Test
+    void untiedGpt2SmallAddsLmHead() {
+        GptConfig untied = new GptConfig(50257, 1024, 768, 12, 12, 1e-5, false, 50256, 50256);
+        Map<String, Shape> actual = GptWeights.expectedShapes(untied);
+        assertThat(actual).hasSize(149);
+        assertThat(actual.get("lm_head.weight")).isEqualTo(new Shape(50257, 768));
+    }
+
+    /**
+     * A real write at GPT-2 small's widths, cut to 2 layers and a small vocabulary to stay fast
+     * (the full 124M-parameter model would need ~1.5 GB of heap to encode): the header must list
+     * exactly GPT-2 small's block tensors for h.0 and h.1, as F32, with {"format": "pt"}.
+     */
+    @Test
+    void writtenHeaderIsHuggingFaces() throws IOException {
+        GptConfig config = new GptConfig(1000, 64, 768, 2, 12, 1e-5, true, 999, 999);
+        Map<String, long[]> want = new LinkedHashMap<>();
+        gpt2SmallShapes().forEach((name, shape) -> {
+            if (!name.startsWith("h.") || name.startsWith("h.0.") || name.startsWith("h.1.")) {
+                want.put(name, shape);
+            }
+        });
+        want.put("wte.weight", new long[] {1000, 768});
+        want.put("wpe.weight", new long[] {64, 768});
+        assertThat(want).hasSize(2 + 2 * 12 + 2);
+        Path dir = tmp.resolve("gpt2-2layer");
+        try (NDManager scope = manager.newSubManager()) {
+            Checkpoint.write(dir, GptWeights.random(config, scope, 1), null, null);
+        }
+        byte[] bytes = Files.readAllBytes(dir.resolve("model.safetensors"));
+        JsonObject header = header(bytes);
+        JsonObject metadata = new JsonObject();
+        metadata.addProperty("format", "pt");
+        assertThat(header.get("__metadata__")).isEqualTo(metadata);
+        assertThat(header.keySet()).containsExactlyInAnyOrderElementsOf(
+                concat("__metadata__", want.keySet()));
+        long dataLength = bytes.length - 8 - headerLength(bytes);
+        long covered = 0;
+        for (Map.Entry<String, long[]> e : want.entrySet()) {
+            JsonObject tensor = header.getAsJsonObject(e.getKey());
+            assertThat(tensor.get("dtype").getAsString()).as(e.getKey()).isEqualTo("F32");
+            long[] shape = toLongs(tensor);
+            assertThat(shape).as(e.getKey()).isEqualTo(e.getValue());
+            long begin = tensor.getAsJsonArray("data_offsets").get(0).getAsLong();
+            long end = tensor.getAsJsonArray("data_offsets").get(1).getAsLong();
+            assertThat(end - begin).as(e.getKey() + " bytes").isEqualTo(4 * Arrays.stream(shape).reduce(1, (a, b) -> a * b));
+            covered += end - begin;
+        }
+        assertThat(covered).isEqualTo(dataLength);
+        assertThat((8 + headerLength(bytes)) % 8).as("data alignment").isZero();
+    }
+
+    @Test
+    void configJsonHasHuggingFacesKeys() throws IOException {
+        GptConfig config = new GptConfig(23, 20, 12, 3, 3, 1e-6, false, 1, 2);
+        Path dir = tmp.resolve("config");
+        try (NDManager scope = manager.newSubManager()) {
+            Checkpoint.write(dir, GptWeights.random(config, scope, 1), null, null);
+        }
+        JsonObject json = JsonParser.parseString(Files.readString(dir.resolve("config.json"))).getAsJsonObject();
+        assertThat(json.get("model_type").getAsString()).isEqualTo("gpt2");
+        assertThat(json.get("vocab_size").getAsInt()).isEqualTo(23);
+        assertThat(json.get("n_positions").getAsInt()).isEqualTo(20);
+        assertThat(json.get("n_embd").getAsInt()).isEqualTo(12);
+        assertThat(json.get("n_layer").getAsInt()).isEqualTo(3);
+        assertThat(json.get("n_head").getAsInt()).isEqualTo(3);
+        assertThat(json.get("layer_norm_epsilon").getAsDouble()).isEqualTo(1e-6);
+        assertThat(json.get("activation_function").getAsString()).isEqualTo("gelu_new");
+        assertThat(json.get("tie_word_embeddings").getAsBoolean()).isFalse();
+        assertThat(json.get("bos_token_id").getAsInt()).isEqualTo(1);
+        assertThat(json.get("eos_token_id").getAsInt()).isEqualTo(2);
+        assertThat(json.getAsJsonArray("architectures").get(0).getAsString()).isEqualTo("GPT2LMHeadModel");
+        assertThat(Checkpoint.readConfig(dir)).isEqualTo(config);
+    }
+
+    // ---- what Hugging Face writes and we accept ---------------------------------------------
+
+    /** GPT2LMHeadModel's own names: transformer. prefix, mask buffers, a tied lm_head copy. */
+    @Test
+    void huggingFacePrefixesBuffersAndRedundantLmHeadLoad() throws IOException {
+        try (NDManager scope = manager.newSubManager()) {
+            GptConfig config = TestModels.tiny();
+            GptWeights weights = TestModels.peaked(config, scope, 5);
+            Path dir = writeTiny(tmp.resolve("hf"), weights);
+            int p = config.nPositions();
+            NDList list = new NDList();
+            weights.asMap().forEach((name, array) -> list.add(named("transformer." + name, array.duplicate())));
+            for (int l = 0; l < config.nLayer(); l++) {
+                list.add(named("transformer.h." + l + ".attn.bias", scope.create(lowerTriangle(p), new Shape(1, 1, p, p))));
+                list.add(named("transformer.h." + l + ".attn.masked_bias", scope.create(-1e4f)));
+            }
+            list.add(named("lm_head.weight", weights.get("wte.weight").duplicate()));
+            Files.write(dir.resolve("model.safetensors"), list.encode(NDList.Encoding.SAFETENSORS));
+
+            GptWeights loaded = Checkpoint.read(dir, scope);
+            assertThat(loaded.asMap().keySet()).containsExactlyElementsOf(weights.asMap().keySet());
+            weights.asMap().forEach((name, array) ->
+                    assertThat(loaded.get(name).toFloatArray()).as(name).isEqualTo(array.toFloatArray()));
+        }
+    }
+
+    @Test
+    void tiedCheckpointWithADifferentLmHeadIsRefused() throws IOException {
+        Path dir = writeTiny(tmp.resolve("lm_head"));
+        rewrite(dir, tensors -> tensors.put("lm_head.weight", tensors.get("wte.weight").add(1f)));
+        assertBadInput(dir, dir.resolve("model.safetensors")
+                + ": config.json says tie_word_embeddings=true but lm_head.weight differs from wte.weight");
+    }
+
+    // ---- bad input: each message names the thing at fault -----------------------------------
+
+    @Test
+    void missingModelDirectory() {
+        Path dir = tmp.resolve("nowhere");
+        assertBadInput(dir, dir + ": model directory does not exist");
+    }
+
+    @Test
+    void missingConfigJson() throws IOException {
+        Path dir = writeTiny(tmp.resolve("m"));
+        Files.delete(dir.resolve("config.json"));
+        assertBadInput(dir, dir + ": no config.json in the model directory");
+    }
+
+    @Test
+    void missingSafetensors() throws IOException {
+        Path dir = writeTiny(tmp.resolve("m"));
+        Files.delete(dir.resolve("model.safetensors"));
+        assertBadInput(dir, dir + ": no model.safetensors in the model directory");
+    }
+
+    @Test
+    void pickledCheckpointIsRefusedWithWhyAndHowToConvert() throws IOException {
+        Path dir = writeTiny(tmp.resolve("m"));
+        Files.delete(dir.resolve("model.safetensors"));
+        Files.write(dir.resolve("pytorch_model.bin"), new byte[] {(byte) 0x80, 2});
+        assertBadInput(dir, dir + ": refusing to load pytorch_model.bin: pickled PyTorch checkpoints can execute"
+                + " arbitrary code when loaded. Convert it once, where you trust it, with Python:"
+                + " GPT2LMHeadModel.from_pretrained(DIR).save_pretrained(DIR, safe_serialization=True)");
+    }
+
+    @Test
+    void missingTensor() throws IOException {
+        Path dir = writeTiny(tmp.resolve("m"));
+        rewrite(dir, tensors -> tensors.remove("h.1.mlp.c_fc.bias"));
+        assertBadInput(dir, dir.resolve("model.safetensors") + ": missing tensor h.1.mlp.c_fc.bias (1 missing in all)");
+    }
+
+    @Test
+    void extraTensor() throws IOException {
+        Path dir = writeTiny(tmp.resolve("m"));
+        rewrite(dir, tensors -> tensors.put("h.0.attn.c_attn.extra", tensors.get("h.0.attn.c_attn.bias").duplicate()));
+        assertBadInput(dir, dir.resolve("model.safetensors") + ": unexpected tensor h.0.attn.c_attn.extra for a 3-layer model");
+    }
+
+    @Test
+    void untiedConfigForATiedFile() throws IOException {
+        Path dir = writeTiny(tmp.resolve("m"));
+        setConfig(dir, json -> json.addProperty("tie_word_embeddings", false));
+        assertBadInput(dir, dir.resolve("model.safetensors") + ": missing tensor lm_head.weight (1 missing in all)");
+    }
+
+    @Test
+    void misShapedTensor() throws IOException {
+        Path dir = writeTiny(tmp.resolve("m"));
+        rewrite(dir, tensors -> tensors.put("h.2.attn.c_attn.weight", tensors.get("h.2.attn.c_attn.weight").transpose().duplicate()));
+        assertBadInput(dir, dir.resolve("model.safetensors")
+                + ": tensor h.2.attn.c_attn.weight has shape (36, 12), config.json implies (12, 36)");
+    }
+
+    @Test
+    void truncatedData() throws IOException {
+        Path dir = writeTiny(tmp.resolve("m"));
+        Path file = dir.resolve("model.safetensors");
+        byte[] bytes = Files.readAllBytes(file);
+        long dataLength = bytes.length - 8 - headerLength(bytes);
+        Files.write(file, Arrays.copyOf(bytes, bytes.length - 100));
+        assertBadInput(dir, String.format(
+                "%s is truncated: its header promises %d bytes of tensor data, the file has %d",
+                file, dataLength, dataLength - 100));
+    }
+
+    @Test
+    void truncatedHeader() throws IOException {
+        Path dir = writeTiny(tmp.resolve("m"));
+        Path file = dir.resolve("model.safetensors");
+        byte[] bytes = Files.readAllBytes(file);
+        Files.write(file, Arrays.copyOf(bytes, 50));
+        assertBadInput(dir, String.format(
+                "%s is not a safetensors file or is truncated: header length %d, file length 50", file, headerLength(bytes)));
+        Files.write(file, Arrays.copyOf(bytes, 5));
+        assertBadInput(dir, file + " is truncated: 5 bytes, shorter than a safetensors header");
+    }
+
+    @Test
+    void configWithMoreLayersThanTheWeights() throws IOException {
+        Path dir = writeTiny(tmp.resolve("m"));
+        setConfig(dir, json -> json.addProperty("n_layer", 4));
+        assertBadInput(dir, dir.resolve("model.safetensors") + ": missing tensor h.3.attn.c_attn.bias (12 missing in all)");
+    }
+
+    @Test
+    void configWithFewerLayersThanTheWeights() throws IOException {
+        Path dir = writeTiny(tmp.resolve("m"));
+        setConfig(dir, json -> json.addProperty("n_layer", 2));
+        assertBadInput(dir, dir.resolve("model.safetensors") + ": unexpected tensor h.2.attn.c_attn.bias for a 2-layer model");
+    }
+
+    @Test
+    void configWithAnotherWidthThanTheWeights() throws IOException {
+        Path dir = writeTiny(tmp.resolve("m"));
+        setConfig(dir, json -> json.addProperty("n_embd", 15));
+        assertBadInput(dir, dir.resolve("model.safetensors") + ": tensor wte.weight has shape (23, 12), config.json implies (23, 15)");
+    }
+
+    @Test
+    void nEmbdNotDivisibleByNHead() throws IOException {
+        Path dir = writeTiny(tmp.resolve("m"));
+        setConfig(dir, json -> json.addProperty("n_head", 5));
+        assertBadInput(dir, dir.resolve("config.json") + ": n_embd (12) is not divisible by n_head (5)");
+    }
+
+    @Test
+    void configMissingAKey() throws IOException {
+        Path dir = writeTiny(tmp.resolve("m"));
+        setConfig(dir, json -> json.remove("n_head"));
+        assertBadInput(dir, dir.resolve("config.json") + ": missing key n_head");
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------
+
+    private static void assertBadInput(Path dir, String message) {
+        try (NDManager scope = manager.newSubManager()) {
+            assertThatThrownBy(() -> Checkpoint.read(dir, scope))
+                    .isInstanceOf(BadInputException.class)
+                    .hasMessage(message);
+        }
+    }
+
+    private Path writeTiny(Path dir) throws IOException {
+        try (NDManager scope = manager.newSubManager()) {
+            return writeTiny(dir, GptWeights.random(TestModels.tiny(), scope, 1));
+        }
+    }
+
+    private static Path writeTiny(Path dir, GptWeights weights) throws IOException {
+        Checkpoint.write(dir, weights, null, null);
+        return dir;
+    }
+
+    /** Decodes model.safetensors, lets {@code edit} change the name → tensor map, re-encodes. */
+    private static void rewrite(Path dir, Consumer<Map<String, NDArray>> edit) throws IOException {
+        Path file = dir.resolve("model.safetensors");
+        try (NDManager scope = manager.newSubManager()) {
+            Map<String, NDArray> tensors = SafetensorsFile.decode(Files.readAllBytes(file), scope, file.toString());
+            edit.accept(tensors);
+            Files.write(file, SafetensorsFile.encode(tensors));
+        }
+    }
+
+    private static void setConfig(Path dir, Consumer<JsonObject> edit) throws IOException {
+        Path file = dir.resolve("config.json");
+        JsonObject json = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+        edit.accept(json);
+        Files.writeString(file, json.toString());
+    }
+
+    /** Hugging Face's causal-mask buffer: ones on and below the diagonal. */
+    private static float[] lowerTriangle(int n) {
+        float[] mask = new float[n * n];
+        for (int q = 0; q < n; q++) {
+            Arrays.fill(mask, q * n, q * n + q + 1, 1f);
+        }
+        return mask;
+    }
+
+    private static NDArray named(String name, NDArray array) {
+        array.setName(name);
+        return array;
+    }
+
+    private static long headerLength(byte[] bytes) {
+        return ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    }
+
+    private static JsonObject header(byte[] bytes) {
+        return JsonParser.parseString(new String(bytes, 8, (int) headerLength(bytes), StandardCharsets.UTF_8)).getAsJsonObject();
+    }
+
+    private static long[] toLongs(JsonObject tensor) {
+        return tensor.getAsJsonArray("shape").asList().stream().mapToLong(JsonElement::getAsLong).toArray();
+    }
+
+    private static List<String> concat(String first, Collection<String> rest) {
+        List<String> out = new ArrayList<>();
+        out.add(first);
+        out.addAll(rest);
+        return out;
+    }
+}

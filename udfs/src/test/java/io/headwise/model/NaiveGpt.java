@@ -1,0 +1,241 @@
+package io.headwise.model;
+
+import java.util.Map;
+
+/**
+ * GPT-2 in plain Java and double precision, written from the equations and nothing else, as an
+ * independent reference for {@link Gpt} and {@link Analyzer}. Slow and obvious on purpose: loops
+ * over arrays, no DJL.
+ *
+ * <p>Dimensions: T positions, C = n_embd, H heads of width D = C/H, F = 4C, V = vocab_size, L
+ * layers. Weights are Hugging Face tensors, row-major; Conv1D computes {@code y = x·W + b} with
+ * {@code W [in, out]}.
+ */
+final class NaiveGpt {
+
+    private final GptConfig config;
+    private final Map<String, float[]> tensors;
+
+    /**
+     * @param tensors Hugging Face name → row-major values (as {@code NDArray.toFloatArray()})
+     */
+    NaiveGpt(GptConfig config, Map<String, float[]> tensors) {
+        this.config = config;
+        this.tensors = Map.copyOf(tensors);
+    }
+
+    /** What {@link #forward} computes; see the class javadoc for the letters. */
+    record Result(
+            double[][] logits, // [T][V]
+            double[][][][] patterns, // [L][H][T][T], zero above the diagonal
+            double[][][] residPost, // [L][T][C]
+            double[][][] mlpPost, // [L][T][F]
+            double[] losses, // [T-1]
+            double meanLoss) {} // NaN when T < 2
+
+    /** {@code e[t] = wte[ids[t]] + wpe[t]}, {@code [T][C]}. */
+    double[][] embed(int[] ids) {
+        int c = config.nEmbd();
+        float[] wte = tensor("wte.weight");
+        float[] wpe = tensor("wpe.weight");
+        double[][] e = new double[ids.length][c];
+        for (int t = 0; t < ids.length; t++) {
+            for (int i = 0; i < c; i++) {
+                e[t][i] = (double) wte[ids[t] * c + i] + wpe[t * c + i];
+            }
+        }
+        return e;
+    }
+
+    Result forward(int[] ids) {
+        return forward(ids, embed(ids), null);
+    }
+
+    /**
+     * @param ids {@code [T]}, used only for the losses
+     * @param embeddings {@code [T][C]}, the input to block 0
+     * @param gates {@code [L][H]} multipliers of each head's {@code A·V}, or null for ones
+     */
+    Result forward(int[] ids, double[][] embeddings, double[][] gates) {
+        int nLayer = config.nLayer();
+        int t = embeddings.length;
+        double[][] x = copy(embeddings);
+        double[][][][] patterns = new double[nLayer][][][];
+        double[][][] residPost = new double[nLayer][][];
+        double[][][] mlpPost = new double[nLayer][][];
+        for (int l = 0; l < nLayer; l++) {
+            String p = "h." + l + ".";
+            double[][] normed = layerNorm(x, p + "ln_1");
+            patterns[l] = new double[config.nHead()][][];
+            double[][] attn = attention(normed, p, gates == null ? null : gates[l], patterns[l]);
+            x = add(x, conv1d(attn, p + "attn.c_proj"));
+            double[][] hidden = conv1d(layerNorm(x, p + "ln_2"), p + "mlp.c_fc");
+            for (double[] row : hidden) {
+                for (int i = 0; i < row.length; i++) {
+                    row[i] = geluNew(row[i]);
+                }
+            }
+            mlpPost[l] = hidden;
+            x = add(x, conv1d(hidden, p + "mlp.c_proj"));
+            residPost[l] = copy(x);
+        }
+        double[][] logits = unembed(layerNorm(x, "ln_f"));
+        double[] losses = new double[Math.max(t - 1, 0)];
+        double sum = 0;
+        for (int q = 0; q + 1 < t; q++) {
+            losses[q] = logSumExp(logits[q]) - logits[q][ids[q + 1]];
+            sum += losses[q];
+        }
+        return new Result(logits, patterns, residPost, mlpPost, losses, t > 1 ? sum / (t - 1) : Double.NaN);
+    }
+
+    /** {@code 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))}. */
+    static double geluNew(double x) {
+        return 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
+    }
+
+    /**
+     * Causal multi-head attention before the output projection: returns the heads' gated {@code
+     * A·V} side by side ({@code [T][C]}) and fills {@code patterns [H][T][T]}.
+     */
+    private double[][] attention(double[][] x, String p, double[] gates, double[][][] patterns) {
+        int t = x.length;
+        int c = config.nEmbd();
+        int d = config.dHead();
+        double[][] qkv = conv1d(x, p + "attn.c_attn"); // [T][3C]: q | k | v
+        double[][] z = new double[t][c];
+        for (int h = 0; h < config.nHead(); h++) {
+            double[][] a = new double[t][t];
+            int qOff = h * d;
+            int kOff = c + h * d;
+            int vOff = 2 * c + h * d;
+            for (int q = 0; q < t; q++) {
+                double[] scores = new double[q + 1];
+                for (int k = 0; k <= q; k++) {
+                    double dot = 0;
+                    for (int i = 0; i < d; i++) {
+                        dot += qkv[q][qOff + i] * qkv[k][kOff + i];
+                    }
+                    scores[k] = dot / Math.sqrt(d);
+                }
+                double lse = logSumExp(scores);
+                for (int k = 0; k <= q; k++) {
+                    a[q][k] = Math.exp(scores[k] - lse);
+                }
+                double gate = gates == null ? 1 : gates[h];
+                for (int i = 0; i < d; i++) {
+                    double s = 0;
+                    for (int k = 0; k <= q; k++) {
+                        s += a[q][k] * qkv[k][vOff + i];
+                    }
+                    z[q][h * d + i] = gate * s;
+                }
+            }
+            patterns[h] = a;
+        }
+        return z;
+    }
+
+    /** {@code x·W + b} with {@code W = name.weight [in, out]}, {@code b = name.bias [out]}. */
+    private double[][] conv1d(double[][] x, String name) {
+        float[] w = tensor(name + ".weight");
+        float[] b = tensor(name + ".bias");
+        int in = x[0].length;
+        int out = b.length;
+        if (w.length != in * out) {
+            throw new IllegalArgumentException(name + ".weight is not [" + in + ", " + out + "]");
+        }
+        double[][] y = new double[x.length][out];
+        for (int t = 0; t < x.length; t++) {
+            for (int j = 0; j < out; j++) {
+                double s = b[j];
+                for (int i = 0; i < in; i++) {
+                    s += x[t][i] * w[i * out + j];
+                }
+                y[t][j] = s;
+            }
+        }
+        return y;
+    }
+
+    /** LayerNorm over the last axis, biased variance, then {@code ·γ + β}. */
+    private double[][] layerNorm(double[][] x, String name) {
+        float[] gamma = tensor(name + ".weight");
+        float[] beta = tensor(name + ".bias");
+        int c = gamma.length;
+        double[][] y = new double[x.length][c];
+        for (int t = 0; t < x.length; t++) {
+            double mean = 0;
+            for (double v : x[t]) {
+                mean += v;
+            }
+            mean /= c;
+            double var = 0;
+            for (double v : x[t]) {
+                var += (v - mean) * (v - mean);
+            }
+            var /= c;
+            double inv = 1 / Math.sqrt(var + config.layerNormEpsilon());
+            for (int i = 0; i < c; i++) {
+                y[t][i] = (x[t][i] - mean) * inv * gamma[i] + beta[i];
+            }
+        }
+        return y;
+    }
+
+    /** {@code x · headᵀ}, head = {@code wte} when tied, else {@code lm_head.weight} ({@code [V, C]}). */
+    private double[][] unembed(double[][] x) {
+        float[] head = tensor(config.tieWordEmbeddings() ? "wte.weight" : "lm_head.weight");
+        int c = config.nEmbd();
+        int v = config.vocabSize();
+        double[][] logits = new double[x.length][v];
+        for (int t = 0; t < x.length; t++) {
+            for (int j = 0; j < v; j++) {
+                double s = 0;
+                for (int i = 0; i < c; i++) {
+                    s += x[t][i] * head[j * c + i];
+                }
+                logits[t][j] = s;
+            }
+        }
+        return logits;
+    }
+
+    private float[] tensor(String name) {
+        float[] values = tensors.get(name);
+        if (values == null) {
+            throw new IllegalArgumentException("no tensor " + name);
+        }
+        return values;
+    }
+
+    static double logSumExp(double[] x) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (double v : x) {
+            max = Math.max(max, v);
+        }
+        double s = 0;
+        for (double v : x) {
+            s += Math.exp(v - max);
+        }
+        return max + Math.log(s);
+    }
+
+    private static double[][] add(double[][] a, double[][] b) {
+        double[][] y = new double[a.length][a[0].length];
+        for (int t = 0; t < a.length; t++) {
+            for (int i = 0; i < a[t].length; i++) {
+                y[t][i] = a[t][i] + b[t][i];
+            }
+        }
+        return y;
+    }
+
+    static double[][] copy(double[][] x) {
+        double[][] y = new double[x.length][];
+        for (int t = 0; t < x.length; t++) {
+            y[t] = x[t].clone();
+        }
+        return y;
+    }
+}
