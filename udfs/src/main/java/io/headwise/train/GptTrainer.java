@@ -156,7 +156,7 @@ public final class GptTrainer implements AutoCloseable {
             Analyzer.GRADIENT_LOCK.lock();
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 NDArray losses = Gpt.tokenLosses(gpt.forward(gpt.embed(b.ids()), null, config.dropout() > 0).logits(), b.ids());
-                NDArray objective = losses.mul(b.mask()).sum().div(b.targets());
+                NDArray objective = losses.mul(b.mask()).sum().div(Gpt.constant(losses, b.targets()));
                 collector.backward(objective);
                 loss = objective.getFloat();
             } finally {
