@@ -86,10 +86,5 @@ public final class Presets {
                 throw new BadInputException("preset %s: %s=%s is not a number", presetName, option, value);
             }
         }
-
-        /** Whether the preset or the option sets {@code option}. */
-        public boolean has(String option, Object explicit) {
-            return explicit != null || preset.containsKey(option);
-        }
     }
 }

@@ -13,7 +13,9 @@ import io.headwise.model.GptWeights;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -74,7 +76,7 @@ public final class GptTrainer implements AutoCloseable {
      * Continues a run: the optimiser's moments and step count, the wall time and tokens so far and
      * the best held-out loss reached (a later evaluation is "best" only when it beats it).
      */
-    public void resume(java.util.Map<String, NDArray> optimizerState, int stepsDone, double elapsedSeconds, long tokens, double bestSoFar) {
+    public void resume(Map<String, NDArray> optimizerState, int stepsDone, double elapsedSeconds, long tokens, double bestSoFar) {
         optimizer.restore(optimizerState, stepsDone);
         this.elapsedBefore = elapsedSeconds;
         this.tokensBefore = tokens;
@@ -190,7 +192,7 @@ public final class GptTrainer implements AutoCloseable {
     private List<int[]> evalSubset(List<int[]> train) {
         int n = Math.min(train.size(), config.evalBatches() * config.batchSize());
         List<int[]> shuffled = new ArrayList<>(train);
-        java.util.Collections.shuffle(shuffled, new Random(mix(config.seed(), -1)));
+        Collections.shuffle(shuffled, new Random(mix(config.seed(), -1)));
         return shuffled.subList(0, n);
     }
 

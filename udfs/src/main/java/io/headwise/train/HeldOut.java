@@ -1,5 +1,6 @@
 package io.headwise.train;
 
+import io.headwise.BadInputException;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
@@ -38,7 +39,7 @@ public final class HeldOut {
      */
     public static int testCount(int n, double fraction, boolean charLevel) {
         if (!(fraction >= 0 && fraction < 1)) {
-            throw new io.headwise.BadInputException("--test-fraction must be in [0, 1), got %s", fraction);
+            throw new BadInputException("--test-fraction must be in [0, 1), got %s", fraction);
         }
         if (fraction == 0 || n < 2) {
             return 0;

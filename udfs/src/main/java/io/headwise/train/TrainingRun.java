@@ -11,7 +11,9 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -273,13 +275,13 @@ public final class TrainingRun {
         private Curve() {}
 
         static void append(Path file, Evaluation e) throws IOException {
-            String row = String.format(java.util.Locale.ROOT, "%d,%.6f,%s,%.6g,%.1f%n",
-                    e.step(), e.trainLoss(), Double.isNaN(e.testLoss()) ? "" : String.format(java.util.Locale.ROOT, "%.6f", e.testLoss()),
+            String row = String.format(Locale.ROOT, "%d,%.6f,%s,%.6g,%.1f%n",
+                    e.step(), e.trainLoss(), Double.isNaN(e.testLoss()) ? "" : String.format(Locale.ROOT, "%.6f", e.testLoss()),
                     e.lr(), e.elapsedSeconds());
             if (!Files.exists(file)) {
                 Files.writeString(file, HEADER + "\n");
             }
-            Files.writeString(file, row, java.nio.file.StandardOpenOption.APPEND);
+            Files.writeString(file, row, StandardOpenOption.APPEND);
         }
 
         /** Drops rows after {@code step} (a resumed run repeats them from its checkpoint). */
