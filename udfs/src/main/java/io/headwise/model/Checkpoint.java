@@ -109,6 +109,23 @@ public final class Checkpoint {
         }
     }
 
+    /**
+     * Writes named float32 tensors as one safetensors file (temporary file, then rename), e.g. a
+     * trainer's optimiser state next to the checkpoint.
+     */
+    public static void writeTensors(Path file, Map<String, NDArray> tensors) throws IOException {
+        writeAtomically(file, SafetensorsFile.encode(tensors));
+    }
+
+    /** Reads a safetensors file written by {@link #writeTensors}; the tensors belong to {@code manager}. */
+    public static Map<String, NDArray> readTensors(Path file, NDManager manager) {
+        try {
+            return SafetensorsFile.decode(Files.readAllBytes(file), manager, file.toString());
+        } catch (IOException e) {
+            throw new BadInputException("%s: cannot read (%s)", file, e.getMessage());
+        }
+    }
+
     static void writeAtomically(Path target, byte[] bytes) throws IOException {
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
         Files.write(tmp, bytes);

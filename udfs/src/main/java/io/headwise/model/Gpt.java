@@ -147,7 +147,7 @@ public final class Gpt {
         NDArray k = qkv.get(1).reshape(b, t, h, d).transpose(0, 2, 1, 3);
         NDArray v = qkv.get(2).reshape(b, t, h, d).transpose(0, 2, 1, 3);
         // (B, H, T, D) · (B, H, D, T) → (B, H, T, T)
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div(Math.sqrt(d)).add(causalMask);
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div(constant(x, Math.sqrt(d))).add(causalMask);
         NDArray pattern = scores.softmax(-1);
         patterns.add(pattern);
         NDArray z = drop(pattern, training).matMul(v); // (B, H, T, D)
@@ -175,8 +175,22 @@ public final class Gpt {
 
     /** GPT-2's tanh approximation: {@code 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))}. */
     static NDArray gelu(NDArray x) {
-        NDArray inner = x.pow(3).mul(0.044715).add(x).mul(Math.sqrt(2.0 / Math.PI)).tanh();
-        return inner.add(1).mul(x).mul(0.5);
+        NDArray cube = x.mul(x).mul(x);
+        NDArray inner = cube.mul(constant(x, 0.044715)).add(x).mul(constant(x, Math.sqrt(2.0 / Math.PI))).tanh();
+        return inner.add(constant(x, 1)).mul(x).mul(constant(x, 0.5));
+    }
+
+    /**
+     * {@code value} as a scalar array of {@code like}'s manager, alive until that manager closes.
+     *
+     * <p>Never {@code x.mul(Number)} on a path that is differentiated: DJL's PyTorch engine wraps
+     * the number in an array backed by a Java direct buffer and closes it when the op returns, but
+     * autograd keeps that tensor for the backward pass (the gradient of {@code x·c} needs {@code
+     * c}); once the garbage collector frees the buffer, backward reads freed memory and gradients
+     * turn to garbage or NaN, at random.
+     */
+    public static NDArray constant(NDArray like, double value) {
+        return like.getManager().create((float) value);
     }
 
     private NDArray drop(NDArray x, boolean training) {

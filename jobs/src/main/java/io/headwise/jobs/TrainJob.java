@@ -1,0 +1,200 @@
+package io.headwise.jobs;
+
+import com.google.gson.JsonObject;
+import io.headwise.BadInputException;
+import io.headwise.model.GptConfig;
+import io.headwise.spark.Schemas;
+import io.headwise.tokenize.TextTokenizer;
+import io.headwise.tokenize.Tokenizers;
+import io.headwise.train.TrainConfig;
+import io.headwise.train.TrainingRun;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code train}: trains a GPT-2 model from scratch on a {@code tokens} table into a model
+ * directory (SPEC §2), keeping the checkpoint with the best held-out loss.
+ *
+ * <p>The corpus is collected to the driver and trained on there, on all its cores: the whole
+ * {@code tokens} table (its {@code sample_id} and {@code token_ids}) must fit in driver memory —
+ * names.txt is 32,033 samples, the wiki corpus a few hundred thousand. Larger corpora would have
+ * to be streamed from the table; that is not implemented.
+ *
+ * <p>Samples longer than {@code --block-size} are refused, not windowed: {@code tokenize
+ * --block-size N} already cuts documents into windows of at most N tokens.
+ */
+public final class TrainJob {
+
+    /** GPT-2's own context; a larger --block-size is refused. */
+    static final int MAX_BLOCK_SIZE = 1024;
+    static final String END_OF_TEXT = "<|endoftext|>";
+
+    /** Options of {@code train}; unset numeric options come from {@code --preset}, else defaults. */
+    public static final class Options {
+        @Option(names = "--tokens", required = true, paramLabel = "DIR", description = "Run directory with the tokens table (or the table itself) and its tokenizer.json.")
+        public String tokens;
+
+        @Option(names = "--out", required = true, paramLabel = "MODEL_DIR", description = "Model directory to write.")
+        public Path out;
+
+        @Option(names = "--preset", paramLabel = "NAME", description = "conf/presets/NAME.properties: names-makemore, names-demo, wiki-bpe.")
+        public String preset;
+
+        @Option(names = "--layers", description = "Blocks (default 4).") public Integer layers;
+        @Option(names = "--heads", description = "Heads per block (default 4).") public Integer heads;
+        @Option(names = "--embd", description = "Width of the residual stream (default 64).") public Integer embd;
+        @Option(names = "--block-size", description = "Context length n_positions (default: the longest sample).") public Integer blockSize;
+        @Option(names = "--steps", description = "Optimiser steps in the whole run (default 5000).") public Integer steps;
+        @Option(names = "--batch-size", description = "Samples per step (default 64).") public Integer batchSize;
+        @Option(names = "--lr", description = "Peak learning rate (default 1e-3).") public Double lr;
+        @Option(names = "--min-lr", description = "Learning rate at the end of the cosine decay (default lr/10).") public Double minLr;
+        @Option(names = "--warmup", description = "Linear warm-up steps (default 100); 0 and --min-lr equal to --lr give a constant rate.") public Integer warmup;
+        @Option(names = "--weight-decay", description = "AdamW weight decay on matrices and embeddings (default 0.01).") public Double weightDecay;
+        @Option(names = "--dropout", description = "Dropout probability (default 0).") public Double dropout;
+        @Option(names = "--grad-clip", description = "Largest global gradient norm, 0 = off (default 1.0).") public Double gradClip;
+        @Option(names = "--seed", description = "Seeds initialisation, batches and dropout (default 1337).") public Long seed;
+        @Option(names = "--test-fraction", description = "Held-out fraction of the samples (default 0.1; at most 1,000 for char-level corpora).") public Double testFraction;
+        @Option(names = "--eval-interval", description = "Evaluate and maybe save every N steps (default 250).") public Integer evalInterval;
+        @Option(names = "--eval-batches", description = "Batches per split in an evaluation (default 16).") public Integer evalBatches;
+        @Option(names = "--resume", description = "Continue training MODEL_DIR from its checkpoint.") public boolean resume;
+        @Option(names = "--overwrite", description = "Replace an existing MODEL_DIR.") public boolean overwrite;
+    }
+
+    private TrainJob() {}
+
+    public static void run(JobContext context, Options options) throws IOException {
+        if (options.resume && options.overwrite) {
+            throw new BadInputException("--resume and --overwrite exclude each other");
+        }
+        Presets.Values values = new Presets.Values(options.preset);
+        String runDir = Tables.tokensRunDir(context.spark(), options.tokens);
+        Path tokenizerFile = Path.of(runDir).resolve(Tokenizers.TOKENIZER_JSON);
+        if (!Files.isRegularFile(tokenizerFile)) {
+            throw new BadInputException("%s: no tokenizer.json next to the tokens table (it is written by `headwise tokenize`)", runDir);
+        }
+        context.describe("train: collect the tokens table");
+        List<TrainingRun.Sample> samples = collect(context, runDir);
+        try (TextTokenizer tokenizer = load(tokenizerFile)) {
+            GptConfig model = modelConfig(options, values, tokenizer, samples);
+            TrainConfig train = trainConfig(options, values);
+            double testFraction = values.number("test-fraction", options.testFraction, 0.1);
+            JsonObject metadata = new JsonObject();
+            metadata.addProperty("preset", options.preset);
+            metadata.addProperty("tokens_table", Tables.path(runDir, Schemas.TOKENS));
+            metadata.addProperty("tokenizer", tokenizer.isCharLevel() ? "char" : "bpe");
+            context.print("train          %,d samples from %s, vocab %d (%s), model %d layers x %d heads, d_model %d, n_positions %d, %,d parameters",
+                    samples.size(), Tables.path(runDir, Schemas.TOKENS), model.vocabSize(), tokenizer.isCharLevel() ? "char" : "bpe",
+                    model.nLayer(), model.nHead(), model.nEmbd(), model.nPositions(), model.parameterCount());
+            TrainingRun.Result result = TrainingRun.run(
+                    new TrainingRun.Spec(options.out, model, train, tokenizerFile, tokenizer.isCharLevel(), testFraction,
+                            options.resume, options.overwrite, metadata),
+                    samples, System.err);
+            report(context, options.out, result);
+        }
+    }
+
+    private static TextTokenizer load(Path tokenizerFile) {
+        try {
+            return Tokenizers.load(tokenizerFile);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("%s", e.getMessage());
+        }
+    }
+
+    private static List<TrainingRun.Sample> collect(JobContext context, String runDir) {
+        List<Row> rows = Tables.read(context.spark(), runDir, Schemas.TOKENS, "tokenize")
+                .select("sample_id", "token_ids")
+                .collectAsList();
+        if (rows.isEmpty()) {
+            throw new BadInputException("%s: the tokens table is empty", Tables.path(runDir, Schemas.TOKENS));
+        }
+        List<TrainingRun.Sample> samples = new ArrayList<>(rows.size());
+        int tooShort = 0;
+        for (Row row : rows) {
+            List<Integer> list = row.getList(1);
+            if (list.size() < 2) {
+                tooShort++; // no next-token target
+                continue;
+            }
+            int[] ids = new int[list.size()];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = list.get(i);
+            }
+            samples.add(new TrainingRun.Sample(row.getLong(0), ids));
+        }
+        if (tooShort > 0) {
+            context.print("skipped        %,d samples of fewer than 2 tokens (nothing to predict)", tooShort);
+        }
+        if (samples.isEmpty()) {
+            throw new BadInputException("%s: no sample has 2 or more tokens", Tables.path(runDir, Schemas.TOKENS));
+        }
+        return samples;
+    }
+
+    static GptConfig modelConfig(Options options, Presets.Values values, TextTokenizer tokenizer, List<TrainingRun.Sample> samples) {
+        int vocab = tokenizer.vocabSize();
+        TrainingRun.Sample longest = samples.get(0);
+        for (TrainingRun.Sample s : samples) {
+            for (int id : s.ids()) {
+                if (id < 0 || id >= vocab) {
+                    throw new BadInputException(
+                            "tokens table: sample_id %d has token id %d, outside the tokenizer's vocabulary (%d ids): the table and tokenizer.json do not belong together",
+                            s.sampleId(), id, vocab);
+                }
+            }
+            if (s.ids().length > longest.ids().length) {
+                longest = s;
+            }
+        }
+        int blockSize = values.integer("block-size", options.blockSize, longest.ids().length);
+        if (blockSize < 2 || blockSize > MAX_BLOCK_SIZE) {
+            throw new BadInputException("--block-size must be in 2..%d, got %d", MAX_BLOCK_SIZE, blockSize);
+        }
+        if (longest.ids().length > blockSize) {
+            throw new BadInputException(
+                    "tokens table: sample_id %d has %d tokens, more than --block-size %d; tokenize with --block-size %d or raise --block-size",
+                    longest.sampleId(), longest.ids().length, blockSize, blockSize);
+        }
+        int special = tokenizer.specialId(tokenizer.isCharLevel() ? "." : END_OF_TEXT).orElse(0);
+        return new GptConfig(vocab, blockSize,
+                values.integer("embd", options.embd, 64),
+                values.integer("layers", options.layers, 4),
+                values.integer("heads", options.heads, 4),
+                GptConfig.LAYER_NORM_EPSILON_DEFAULT, true, special, special);
+    }
+
+    static TrainConfig trainConfig(Options options, Presets.Values values) {
+        double lr = values.number("lr", options.lr, 1e-3);
+        return new TrainConfig(
+                values.integer("steps", options.steps, 5000),
+                values.integer("batch-size", options.batchSize, 64),
+                lr,
+                values.number("min-lr", options.minLr, lr / 10),
+                values.integer("warmup", options.warmup, 100),
+                true,
+                values.number("weight-decay", options.weightDecay, 0.01),
+                TrainConfig.BETA1_DEFAULT,
+                TrainConfig.BETA2_DEFAULT,
+                TrainConfig.EPS_DEFAULT,
+                values.number("dropout", options.dropout, 0.0),
+                values.number("grad-clip", options.gradClip, 1.0),
+                options.seed != null ? options.seed : (long) values.number("seed", null, 1337),
+                values.integer("eval-interval", options.evalInterval, 250),
+                values.integer("eval-batches", options.evalBatches, 16));
+    }
+
+    private static void report(JobContext context, Path out, TrainingRun.Result r) {
+        context.print("steps          %d..%d in %.1f s, %,.0f tokens/s (%,d train / %,d held-out samples)",
+                r.startStep(), r.last().step(), r.seconds(), r.tokensPerSecond(), r.nTrain(), r.nTest());
+        context.print("loss           train %.4f, held-out %.4f nats per token at step %d", r.last().trainLoss(), r.last().testLoss(), r.last().step());
+        if (r.best() != null) {
+            context.print("best           held-out %.4f at step %d: %s", r.best().testLoss(), r.best().step(), out.resolve("model.safetensors"));
+        }
+        context.print("wrote          %s (config.json, model.safetensors, tokenizer.json, optimizer.safetensors, heldout.txt, curve.csv)", out);
+    }
+}

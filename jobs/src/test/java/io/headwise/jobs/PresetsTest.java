@@ -1,0 +1,39 @@
+package io.headwise.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.headwise.BadInputException;
+import io.headwise.train.TrainConfig;
+import org.junit.jupiter.api.Test;
+
+/** Option precedence: command line, then preset, then the job's default. */
+class PresetsTest {
+
+    @Test
+    void explicitOptionsOverrideThePreset() {
+        TrainJob.Options options = new TrainJob.Options();
+        options.lr = 5e-4;
+        TrainConfig config = TrainJob.trainConfig(options, new Presets.Values("names-makemore"));
+        assertThat(config.lr()).isEqualTo(5e-4);
+        assertThat(config.minLr()).isEqualTo(1e-4); // from the preset
+        assertThat(config.steps()).isEqualTo(30000);
+        assertThat(config.batchSize()).isEqualTo(64);
+        assertThat(config.dropout()).isEqualTo(0.1);
+        assertThat(config.warmupSteps()).isEqualTo(500);
+    }
+
+    @Test
+    void withoutPresetTheDefaultsApply() {
+        TrainConfig config = TrainJob.trainConfig(new TrainJob.Options(), new Presets.Values(null));
+        assertThat(config.lr()).isEqualTo(1e-3);
+        assertThat(config.minLr()).isEqualTo(1e-4);
+        assertThat(config.seed()).isEqualTo(1337);
+    }
+
+    @Test
+    void unknownPresetIsNamed() {
+        assertThatThrownBy(() -> new Presets.Values("nope"))
+                .isInstanceOf(BadInputException.class).hasMessageStartingWith("--preset nope: no ");
+    }
+}

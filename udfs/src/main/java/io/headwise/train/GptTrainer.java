@@ -1,0 +1,271 @@
+package io.headwise.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import io.headwise.BadInputException;
+import io.headwise.model.Analyzer;
+import io.headwise.model.Gpt;
+import io.headwise.model.GptConfig;
+import io.headwise.model.GptWeights;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Trains a {@link Gpt} on samples held in memory (makemore / nanoGPT style).
+ *
+ * <p>Each step draws {@code B} training samples uniformly with replacement, from a generator
+ * seeded by {@code (seed, step)} — so a run, and a resumed run, see the same batches — right-pads
+ * them to the longest ({@code T}), and minimises the token-weighted mean next-token cross-entropy
+ * over the valid positions (targets past a sample's end are masked, as makemore's {@code -1}
+ * targets). Dropout draws from the engine's generator, seeded at the start of the run. With the
+ * same seed and thread count a run is bitwise reproducible.
+ *
+ * <p>Memory: every step runs in its own sub-manager, closed at the end of the step; the weights
+ * and the optimiser's moments are the only arrays that live across steps.
+ */
+public final class GptTrainer implements AutoCloseable {
+
+    private final GptWeights weights;
+    private final TrainConfig config;
+    private final NDManager manager;
+    private final Gpt gpt;
+    private final AdamW optimizer;
+    private final List<TrainListener> listeners = new ArrayList<>();
+    private double elapsedBefore;
+    private long tokensBefore;
+    private double bestLoss = Double.POSITIVE_INFINITY;
+
+    /**
+     * @param weights the model to train, in place; its arrays belong to {@code manager}
+     * @param manager parent of the optimiser's and every step's manager
+     */
+    public GptTrainer(GptWeights weights, TrainConfig config, NDManager manager) {
+        this.weights = weights;
+        this.config = config;
+        this.manager = manager;
+        this.gpt = new Gpt(weights, (float) config.dropout());
+        for (NDArray parameter : weights.parameters()) {
+            parameter.setRequiresGradient(true);
+        }
+        this.optimizer = new AdamW(
+                weights.asMap(), manager, config.beta1(), config.beta2(), config.eps(), config.weightDecay());
+    }
+
+    public GptTrainer addListener(TrainListener listener) {
+        listeners.add(listener);
+        return this;
+    }
+
+    public AdamW optimizer() {
+        return optimizer;
+    }
+
+    public GptWeights weights() {
+        return weights;
+    }
+
+    /**
+     * Continues a run: the optimiser's moments and step count, the wall time and tokens so far and
+     * the best held-out loss reached (a later evaluation is "best" only when it beats it).
+     */
+    public void resume(Map<String, NDArray> optimizerState, int stepsDone, double elapsedSeconds, long tokens, double bestSoFar) {
+        optimizer.restore(optimizerState, stepsDone);
+        this.elapsedBefore = elapsedSeconds;
+        this.tokensBefore = tokens;
+        this.bestLoss = bestSoFar;
+    }
+
+    /**
+     * Trains from the optimiser's current step up to {@code config.steps()}.
+     *
+     * @param train training samples, each of 2..n_positions ids below V
+     * @param test held-out samples (may be empty)
+     * @return the last evaluation
+     * @throws BadInputException when the loss becomes NaN or infinite, naming the step and rate
+     */
+    public Evaluation train(List<int[]> train, List<int[]> test) {
+        GptConfig model = weights.config();
+        checkSamples(train, model, "training");
+        checkSamples(test, model, "held-out");
+        List<int[]> trainEval = evalSubset(train);
+        List<int[]> testEval = test.subList(0, Math.min(test.size(), config.evalBatches() * config.batchSize()));
+        int start = optimizer.stepCount();
+        Engine.getInstance().setRandomSeed((int) mix(config.seed(), start));
+        long t0 = System.nanoTime();
+        long tokens = tokensBefore;
+        Evaluation last = null;
+        try {
+            for (int step = start; step < config.steps(); step++) {
+                double lr = config.lrAt(step);
+                List<int[]> batch = drawBatch(train, step);
+                double loss = step(batch, lr, step);
+                tokens += targets(batch);
+                for (TrainListener l : listeners) {
+                    l.onStep(step, loss, lr, tokens);
+                }
+                if ((step + 1) % config.evalInterval() == 0 || step + 1 == config.steps()) {
+                    double elapsed = elapsedBefore + (System.nanoTime() - t0) / 1e9;
+                    last = new Evaluation(step + 1, evaluate(trainEval), test.isEmpty() ? Double.NaN : evaluate(testEval), lr, elapsed, tokens);
+                    boolean best = last.selectionLoss() < bestLoss;
+                    if (best) {
+                        bestLoss = last.selectionLoss();
+                    }
+                    for (TrainListener l : listeners) {
+                        l.onEvaluation(last, best);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            listeners.forEach(TrainListener::onEnd);
+        }
+        return last;
+    }
+
+    /**
+     * The token-weighted mean next-token NLL (nats) of {@code samples}, without dropout: {@code Σ
+     * over samples and valid positions of −ln p / number of those positions}.
+     */
+    public double evaluate(List<int[]> samples) {
+        double sum = 0;
+        long count = 0;
+        for (int from = 0; from < samples.size(); from += config.batchSize()) {
+            List<int[]> batch = samples.subList(from, Math.min(samples.size(), from + config.batchSize()));
+            try (NDManager scratch = manager.newSubManager()) {
+                Batch b = Batch.of(batch, scratch);
+                NDArray losses = Gpt.tokenLosses(gpt.forward(gpt.embed(b.ids()), null, false).logits(), b.ids());
+                sum += losses.mul(b.mask()).sum().getFloat();
+                count += b.targets();
+            }
+        }
+        return count == 0 ? Double.NaN : sum / count;
+    }
+
+    /** One optimiser step on {@code batch}; returns its loss. */
+    private double step(List<int[]> batch, double lr, int step) {
+        try (NDManager scratch = manager.newSubManager()) {
+            Batch b = Batch.of(batch, scratch);
+            double loss;
+            Analyzer.GRADIENT_LOCK.lock();
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray losses = Gpt.tokenLosses(gpt.forward(gpt.embed(b.ids()), null, config.dropout() > 0).logits(), b.ids());
+                NDArray objective = losses.mul(b.mask()).sum().div(Gpt.constant(losses, b.targets()));
+                collector.backward(objective);
+                loss = objective.getFloat();
+            } finally {
+                Analyzer.GRADIENT_LOCK.unlock();
+            }
+            if (!Double.isFinite(loss)) {
+                optimizer.zeroGradients(scratch);
+                throw new BadInputException(
+                        "training diverged: the loss is %s at step %d (learning rate %.3g); lower --lr or raise --warmup",
+                        Double.isNaN(loss) ? "NaN" : "infinite", step + 1, lr);
+            }
+            if (config.gradClip() > 0) {
+                optimizer.clipGradients(config.gradClip(), scratch);
+            }
+            optimizer.step(lr, scratch);
+            optimizer.zeroGradients(scratch);
+            return loss;
+        }
+    }
+
+    private List<int[]> drawBatch(List<int[]> train, int step) {
+        Random random = new Random(mix(config.seed(), step));
+        List<int[]> batch = new ArrayList<>(config.batchSize());
+        for (int i = 0; i < config.batchSize(); i++) {
+            batch.add(train.get(random.nextInt(train.size())));
+        }
+        return batch;
+    }
+
+    /** A fixed pseudo-random subset of {@code evalBatches·B} training samples (all if fewer). */
+    private List<int[]> evalSubset(List<int[]> train) {
+        int n = Math.min(train.size(), config.evalBatches() * config.batchSize());
+        List<int[]> shuffled = new ArrayList<>(train);
+        Collections.shuffle(shuffled, new Random(mix(config.seed(), -1)));
+        return shuffled.subList(0, n);
+    }
+
+    private static long targets(List<int[]> batch) {
+        long n = 0;
+        for (int[] ids : batch) {
+            n += ids.length - 1;
+        }
+        return n;
+    }
+
+    private static void checkSamples(List<int[]> samples, GptConfig model, String which) {
+        for (int i = 0; i < samples.size(); i++) {
+            int[] ids = samples.get(i);
+            if (ids.length < 2 || ids.length > model.nPositions()) {
+                throw new BadInputException(
+                        "%s sample %d has %d tokens; training needs 2..n_positions (%d)", which, i, ids.length, model.nPositions());
+            }
+            for (int id : ids) {
+                if (id < 0 || id >= model.vocabSize()) {
+                    throw new BadInputException(
+                            "%s sample %d has token id %d outside the vocabulary (vocab_size %d)", which, i, id, model.vocabSize());
+                }
+            }
+        }
+        if (which.equals("training") && samples.isEmpty()) {
+            throw new BadInputException("no training samples");
+        }
+    }
+
+    /** SplitMix64 of {@code seed} and {@code stream}: independent generators per step. */
+    static long mix(long seed, long stream) {
+        long z = seed * 0x9e3779b97f4a7c15L + stream;
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
+    }
+
+    @Override
+    public void close() {
+        optimizer.close();
+    }
+
+    /**
+     * A right-padded batch.
+     *
+     * @param ids {@code [B, T]} int64, padded with id 0
+     * @param mask {@code [B, T-1]} 1 where position {@code t+1} is inside the sample, else 0
+     * @param targets the number of ones in {@code mask}
+     */
+    record Batch(NDArray ids, NDArray mask, long targets) {
+
+        static Batch of(List<int[]> samples, NDManager manager) {
+            int b = samples.size();
+            int t = 0;
+            for (int[] s : samples) {
+                t = Math.max(t, s.length);
+            }
+            long[] ids = new long[b * t];
+            float[] mask = new float[b * (t - 1)];
+            long targets = 0;
+            for (int i = 0; i < b; i++) {
+                int[] s = samples.get(i);
+                for (int j = 0; j < s.length; j++) {
+                    ids[i * t + j] = s[j];
+                }
+                for (int j = 0; j < s.length - 1; j++) {
+                    mask[i * (t - 1) + j] = 1f;
+                }
+                targets += s.length - 1;
+            }
+            return new Batch(
+                    manager.create(ids, new Shape(b, t)), manager.create(mask, new Shape(b, t - 1)), targets);
+        }
+    }
+}

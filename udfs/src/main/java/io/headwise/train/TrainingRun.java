@@ -1,0 +1,304 @@
+package io.headwise.train;
+
+import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonObject;
+import io.headwise.BadInputException;
+import io.headwise.model.Checkpoint;
+import io.headwise.model.GptConfig;
+import io.headwise.model.GptWeights;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * A training run into a model directory (SPEC §2), from samples already in memory: the held-out
+ * split ({@code heldout.txt}), the curve ({@code curve.csv}), the best checkpoint ({@code
+ * config.json} with the run's metadata under {@code "headwise"}, {@code model.safetensors}, {@code
+ * tokenizer.json}) and the optimiser state of that checkpoint ({@code optimizer.safetensors}), from
+ * which {@code --resume} continues.
+ *
+ * <p>The checkpoint kept is the one with the lowest held-out loss, so a resumed run continues from
+ * that step; curve rows after it are dropped.
+ */
+public final class TrainingRun {
+
+    public static final String HELDOUT_FILE = "heldout.txt";
+    public static final String CURVE_FILE = "curve.csv";
+    public static final String OPTIMIZER_FILE = "optimizer.safetensors";
+    /** Files a run writes; {@code --overwrite} deletes exactly these. */
+    static final List<String> FILES = List.of(
+            Checkpoint.CONFIG_FILE, Checkpoint.WEIGHTS_FILE, Checkpoint.TOKENIZER_FILE, OPTIMIZER_FILE, HELDOUT_FILE, CURVE_FILE);
+
+    /**
+     * One sample of the corpus.
+     *
+     * @param sampleId the {@code tokens} table's id, which decides the held-out split
+     * @param ids {@code [T]} token ids
+     */
+    public record Sample(long sampleId, int[] ids) {}
+
+    /**
+     * What to train and where.
+     *
+     * @param modelDir the model directory to create (or continue)
+     * @param model the architecture (a resumed run must match the saved one)
+     * @param train the run's hyper-parameters
+     * @param tokenizer the tokenizer.json to copy into the model directory
+     * @param charLevel whether the corpus is char-level (caps the held-out set at 1,000)
+     * @param testFraction the held-out fraction, see {@link HeldOut#testCount}
+     * @param resume continue an existing run
+     * @param overwrite replace an existing model directory
+     * @param metadata extra facts for config.json's {@code "headwise"} object (preset, tokens table…)
+     */
+    public record Spec(
+            Path modelDir,
+            GptConfig model,
+            TrainConfig train,
+            Path tokenizer,
+            boolean charLevel,
+            double testFraction,
+            boolean resume,
+            boolean overwrite,
+            JsonObject metadata) {}
+
+    /**
+     * What a run did.
+     *
+     * @param startStep the step it started from (0, or the resumed checkpoint's)
+     * @param last the last evaluation
+     * @param best the best evaluation (whose checkpoint is in the model directory)
+     * @param nTrain training samples
+     * @param nTest held-out samples
+     * @param seconds wall time of this session
+     * @param tokensTrained target tokens trained on in this session
+     */
+    public record Result(int startStep, Evaluation last, Evaluation best, int nTrain, int nTest, double seconds, long tokensTrained) {
+
+        /** Target tokens per second of wall time in this session. */
+        public double tokensPerSecond() {
+            return seconds > 0 ? tokensTrained / seconds : Double.NaN;
+        }
+    }
+
+    private TrainingRun() {}
+
+    /** Runs {@code spec} on {@code samples}; progress goes to {@code err}. */
+    public static Result run(Spec spec, List<Sample> samples, PrintStream err) throws IOException {
+        if (samples.isEmpty()) {
+            throw new BadInputException("the tokens table has no samples");
+        }
+        Path dir = spec.modelDir();
+        prepare(spec);
+        List<int[]> train = new ArrayList<>();
+        List<int[]> test = new ArrayList<>();
+        List<Long> heldOut = split(spec, samples, train, test);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            GptWeights weights;
+            JsonObject saved = null;
+            if (spec.resume()) {
+                checkHeldOut(dir, heldOut);
+                weights = Checkpoint.read(dir, manager);
+                if (!weights.config().equals(spec.model())) {
+                    throw new BadInputException(
+                            "%s: --resume with a different architecture: the model directory has %s, the options give %s",
+                            dir, weights.config(), spec.model());
+                }
+                saved = Checkpoint.readMetadata(dir);
+            } else {
+                weights = GptWeights.random(spec.model(), manager, spec.train().seed());
+                writeHeldOut(dir, heldOut);
+            }
+            try (GptTrainer trainer = new GptTrainer(weights, spec.train(), manager)) {
+                int start = 0;
+                if (saved != null) {
+                    start = saved.get("steps_done").getAsInt();
+                    trainer.resume(
+                            Checkpoint.readTensors(dir.resolve(OPTIMIZER_FILE), manager),
+                            start,
+                            saved.get("elapsed_seconds").getAsDouble(),
+                            saved.get("tokens_trained").getAsLong(),
+                            saved.get("best_loss").getAsDouble());
+                }
+                if (start >= spec.train().steps()) {
+                    throw new BadInputException(
+                            "%s: already trained for %d steps; pass a larger --steps to continue", dir, start);
+                }
+                RunRecorder recorder = new RunRecorder(spec, trainer, train.size(), test.size(), start);
+                trainer.addListener(new TrainProgress(err, start, spec.train().steps())).addListener(recorder);
+                long t0 = System.nanoTime();
+                Evaluation last = trainer.train(train, test);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                long startTokens = saved == null ? 0 : saved.get("tokens_trained").getAsLong();
+                return new Result(start, last, recorder.best(), train.size(), test.size(), seconds, last.tokens() - startTokens);
+            }
+        }
+    }
+
+    private static void prepare(Spec spec) throws IOException {
+        Path dir = spec.modelDir();
+        boolean exists = Files.exists(dir) && (!Files.isDirectory(dir) || hasEntries(dir));
+        if (spec.resume()) {
+            if (!Files.isRegularFile(dir.resolve(Checkpoint.CONFIG_FILE)) || !Files.isRegularFile(dir.resolve(OPTIMIZER_FILE))) {
+                throw new BadInputException(
+                        "%s: nothing to resume (--resume needs a model directory written by `headwise train`, with %s)", dir, OPTIMIZER_FILE);
+            }
+            return;
+        }
+        if (exists && !spec.overwrite()) {
+            throw new BadInputException(
+                    "%s already exists; pass --resume to continue training it or --overwrite to replace it", dir);
+        }
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new BadInputException("%s: --out is a file, not a directory", dir);
+        }
+        Files.createDirectories(dir);
+        for (String name : FILES) {
+            Files.deleteIfExists(dir.resolve(name));
+        }
+    }
+
+    private static boolean hasEntries(Path dir) throws IOException {
+        try (var entries = Files.list(dir)) {
+            return entries.findAny().isPresent();
+        }
+    }
+
+    /** Fills {@code train} and {@code test}; returns the held-out ids, ascending. */
+    private static List<Long> split(Spec spec, List<Sample> samples, List<int[]> train, List<int[]> test) {
+        long[] ids = samples.stream().mapToLong(Sample::sampleId).toArray();
+        Set<Long> heldOut = HeldOut.select(ids, HeldOut.testCount(samples.size(), spec.testFraction(), spec.charLevel()));
+        for (Sample s : samples) {
+            (heldOut.contains(s.sampleId()) ? test : train).add(s.ids());
+        }
+        return heldOut.stream().sorted().toList();
+    }
+
+    private static void writeHeldOut(Path dir, List<Long> heldOut) throws IOException {
+        StringBuilder text = new StringBuilder();
+        heldOut.forEach(id -> text.append(id).append('\n'));
+        Files.writeString(dir.resolve(HELDOUT_FILE), text);
+    }
+
+    private static void checkHeldOut(Path dir, List<Long> heldOut) throws IOException {
+        Path file = dir.resolve(HELDOUT_FILE);
+        List<Long> saved = Files.readAllLines(file).stream().filter(l -> !l.isBlank()).map(Long::parseLong).toList();
+        if (!saved.equals(heldOut)) {
+            throw new BadInputException(
+                    "%s: the held-out samples differ from this tokens table's (%d saved, %d now): resume with the tokens table the model was trained on",
+                    file, saved.size(), heldOut.size());
+        }
+    }
+
+    /** Appends to curve.csv at every evaluation and saves the checkpoint when it is the best. */
+    private static final class RunRecorder implements TrainListener {
+
+        private final Spec spec;
+        private final GptTrainer trainer;
+        private final int nTrain;
+        private final int nTest;
+        private Evaluation best;
+
+        RunRecorder(Spec spec, GptTrainer trainer, int nTrain, int nTest, int startStep) throws IOException {
+            this.spec = spec;
+            this.trainer = trainer;
+            this.nTrain = nTrain;
+            this.nTest = nTest;
+            Curve.truncate(spec.modelDir().resolve(CURVE_FILE), startStep);
+        }
+
+        Evaluation best() {
+            return best;
+        }
+
+        @Override
+        public void onEvaluation(Evaluation e, boolean isBest) throws IOException {
+            Curve.append(spec.modelDir().resolve(CURVE_FILE), e);
+            if (isBest) {
+                best = e;
+                save(e);
+            }
+        }
+
+        private void save(Evaluation e) throws IOException {
+            Path dir = spec.modelDir();
+            // Optimiser state first: config.json's steps_done is written last and names a
+            // complete pair.
+            Checkpoint.writeTensors(dir.resolve(OPTIMIZER_FILE), trainer.optimizer().state());
+            Checkpoint.write(dir, trainer.weights(), spec.tokenizer(), metadata(e));
+        }
+
+        private JsonObject metadata(Evaluation e) {
+            JsonObject json = spec.metadata() == null ? new JsonObject() : spec.metadata().deepCopy();
+            TrainConfig t = spec.train();
+            json.addProperty("steps_done", e.step());
+            json.addProperty("best_loss", e.selectionLoss());
+            json.addProperty("best_test_loss", e.testLoss());
+            json.addProperty("train_loss", e.trainLoss());
+            json.addProperty("elapsed_seconds", e.elapsedSeconds());
+            json.addProperty("tokens_trained", e.tokens());
+            json.addProperty("n_train", nTrain);
+            json.addProperty("n_test", nTest);
+            json.addProperty("char_level", spec.charLevel());
+            json.addProperty("test_fraction", spec.testFraction());
+            JsonObject hyper = new JsonObject();
+            hyper.addProperty("steps", t.steps());
+            hyper.addProperty("batch_size", t.batchSize());
+            hyper.addProperty("lr", t.lr());
+            hyper.addProperty("min_lr", t.minLr());
+            hyper.addProperty("warmup", t.warmupSteps());
+            hyper.addProperty("cosine_decay", t.cosineDecay());
+            hyper.addProperty("weight_decay", t.weightDecay());
+            hyper.addProperty("beta1", t.beta1());
+            hyper.addProperty("beta2", t.beta2());
+            hyper.addProperty("eps", t.eps());
+            hyper.addProperty("dropout", t.dropout());
+            hyper.addProperty("grad_clip", t.gradClip());
+            hyper.addProperty("seed", t.seed());
+            hyper.addProperty("eval_interval", t.evalInterval());
+            hyper.addProperty("eval_batches", t.evalBatches());
+            json.add("train", hyper);
+            return json;
+        }
+    }
+
+    /** {@code curve.csv}: {@code step,train_loss,test_loss,lr,elapsed_seconds}. */
+    static final class Curve {
+
+        static final String HEADER = "step,train_loss,test_loss,lr,elapsed_seconds";
+
+        private Curve() {}
+
+        static void append(Path file, Evaluation e) throws IOException {
+            String row = String.format(Locale.ROOT, "%d,%.6f,%s,%.6g,%.1f%n",
+                    e.step(), e.trainLoss(), Double.isNaN(e.testLoss()) ? "" : String.format(Locale.ROOT, "%.6f", e.testLoss()),
+                    e.lr(), e.elapsedSeconds());
+            if (!Files.exists(file)) {
+                Files.writeString(file, HEADER + "\n");
+            }
+            Files.writeString(file, row, StandardOpenOption.APPEND);
+        }
+
+        /** Drops rows after {@code step} (a resumed run repeats them from its checkpoint). */
+        static void truncate(Path file, int step) throws IOException {
+            if (!Files.exists(file)) {
+                return;
+            }
+            List<String> kept = new ArrayList<>();
+            for (String line : Files.readAllLines(file)) {
+                if (line.equals(HEADER) || line.isBlank()) {
+                    continue;
+                }
+                if (Integer.parseInt(line.substring(0, line.indexOf(','))) <= step) {
+                    kept.add(line);
+                }
+            }
+            Files.writeString(file, HEADER + "\n" + (kept.isEmpty() ? "" : String.join("\n", kept) + "\n"));
+        }
+    }
+}

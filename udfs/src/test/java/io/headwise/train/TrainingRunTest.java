@@ -1,0 +1,72 @@
+package io.headwise.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.gson.JsonObject;
+import io.headwise.BadInputException;
+import io.headwise.model.Checkpoint;
+import io.headwise.model.GptConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainingRunTest {
+
+    private static final GptConfig TINY = GptConfig.of(27, 12, 16, 1, 2);
+
+    static List<TrainingRun.Sample> corpus() {
+        List<TrainingRun.Sample> samples = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            samples.add(new TrainingRun.Sample(1000 + i, new int[] {0, 1 + i % 26, 1 + (i * 7) % 26, 0}));
+        }
+        return samples;
+    }
+
+    static TrainingRun.Spec spec(Path dir, int steps, boolean resume, boolean overwrite) {
+        TrainConfig train = new TrainConfig(steps, 8, 1e-2, 1e-3, 2, true, 0.01, 0.9, 0.99, 1e-8, 0, 1.0, 5, 5, 2);
+        JsonObject meta = new JsonObject();
+        meta.addProperty("preset", "test");
+        return new TrainingRun.Spec(dir, TINY, train, null, true, 0.1, resume, overwrite, meta);
+    }
+
+    @Test
+    void writesTheModelDirectoryAndResumes(@TempDir Path tmp) throws IOException {
+        Path dir = tmp.resolve("model");
+        TrainingRun.Result first = TrainingRun.run(spec(dir, 10, false, false), corpus(), System.err);
+        assertThat(first.nTest()).isEqualTo(6);
+        assertThat(Files.readAllLines(dir.resolve(TrainingRun.HELDOUT_FILE))).hasSize(6);
+        List<String> curve = Files.readAllLines(dir.resolve(TrainingRun.CURVE_FILE));
+        assertThat(curve).first().isEqualTo("step,train_loss,test_loss,lr,elapsed_seconds");
+        assertThat(curve).hasSize(3);
+        assertThat(Checkpoint.readConfig(dir)).isEqualTo(TINY);
+        JsonObject meta = Checkpoint.readMetadata(dir);
+        assertThat(meta.get("preset").getAsString()).isEqualTo("test");
+        assertThat(meta.get("steps_done").getAsInt()).isEqualTo(first.best().step());
+
+        assertThatThrownBy(() -> TrainingRun.run(spec(dir, 10, false, false), corpus(), System.err))
+                .isInstanceOf(BadInputException.class)
+                .hasMessage("%s already exists; pass --resume to continue training it or --overwrite to replace it", dir);
+
+        TrainingRun.Result resumed = TrainingRun.run(spec(dir, 20, true, false), corpus(), System.err);
+        assertThat(resumed.startStep()).isEqualTo(first.best().step());
+        assertThat(resumed.last().step()).isEqualTo(20);
+        assertThat(Files.readAllLines(dir.resolve(TrainingRun.CURVE_FILE)).get(curve.size() - 1)).startsWith("10,");
+
+        TrainingRun.Result fresh = TrainingRun.run(spec(dir, 5, false, true), corpus(), System.err);
+        assertThat(fresh.startStep()).isZero();
+        assertThat(Files.readAllLines(dir.resolve(TrainingRun.CURVE_FILE))).hasSize(2);
+    }
+
+    @Test
+    void refusesAnEmptyCorpusAndResumingNothing(@TempDir Path tmp) {
+        assertThatThrownBy(() -> TrainingRun.run(spec(tmp.resolve("m"), 5, false, false), List.of(), System.err))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("no samples");
+        assertThatThrownBy(() -> TrainingRun.run(spec(tmp.resolve("m"), 5, true, false), corpus(), System.err))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("nothing to resume");
+    }
+}
