@@ -3,42 +3,53 @@ package io.headwise.corpus;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Splits a text into paragraphs: runs of non-blank lines separated by blank lines. */
+/**
+ * Splits the lines of a text into paragraphs: runs of non-blank lines separated by blank lines.
+ * A null line stands for one that could not be read; the paragraph holding it remembers where.
+ */
 public final class Paragraphs {
 
     /**
      * One paragraph.
      *
-     * @param firstLine 1-based line number of its first line within the text
-     * @param text its lines joined by {@code \n}
+     * @param firstLine 1-based line number of its first line
+     * @param text its lines joined by {@code \n} (unreadable lines left out)
+     * @param badLine 1-based number of its first unreadable line, or 0 if every line was read
      */
-    public record Paragraph(long firstLine, String text) {}
+    public record Paragraph(long firstLine, String text, long badLine) {}
 
     private Paragraphs() {}
 
-    /** The paragraphs of {@code lines} (line {@code i} of the list is line {@code i + 1}). */
+    /** The paragraphs of {@code lines} (element {@code i} is line {@code i + 1}). */
     public static List<Paragraph> of(List<String> lines) {
         List<Paragraph> paragraphs = new ArrayList<>();
         StringBuilder current = new StringBuilder();
         long first = 0;
+        long bad = 0;
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
-            if (line.isBlank()) {
-                if (current.length() > 0) {
-                    paragraphs.add(new Paragraph(first, current.toString()));
+            if (line != null && line.isBlank()) {
+                if (first > 0) {
+                    paragraphs.add(new Paragraph(first, current.toString(), bad));
                     current.setLength(0);
+                    first = 0;
+                    bad = 0;
                 }
                 continue;
             }
-            if (current.length() == 0) {
+            if (first == 0) {
                 first = i + 1;
-            } else {
+            } else if (line != null && current.length() > 0) {
                 current.append('\n');
             }
-            current.append(line);
+            if (line == null) {
+                bad = bad == 0 ? i + 1 : bad;
+            } else {
+                current.append(line);
+            }
         }
-        if (current.length() > 0) {
-            paragraphs.add(new Paragraph(first, current.toString()));
+        if (first > 0) {
+            paragraphs.add(new Paragraph(first, current.toString(), bad));
         }
         return paragraphs;
     }
