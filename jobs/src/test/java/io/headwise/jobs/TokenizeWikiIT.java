@@ -113,7 +113,7 @@ class TokenizeWikiIT {
 
     @Test
     void brokenPagesAndTruncatedDumpsAreRejectedAndTheRestIsUsed() throws Exception {
-        Path fixtures = Fixtures.resourceDir("tokenize");
+        Path fixtures = Fixtures.resourceDir("tokenize-input");
         Path input = Files.createDirectories(tmp.resolve("in"));
         Files.copy(fixtures.resolve("malformed.xml"), input.resolve("malformed.xml"));
         Files.copy(fixtures.resolve("truncated.xml.bz2"), input.resolve("truncated.xml.bz2"));
