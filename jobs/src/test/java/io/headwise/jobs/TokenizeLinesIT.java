@@ -97,6 +97,25 @@ class TokenizeLinesIT {
     }
 
     @Test
+    void sampleIdsAreXxhash64OfFileNameLineAndChunkWhereverTheFileIs() throws Exception {
+        Path bad = Fixtures.resourceDir("tokenize-input").resolve("bad-lines.txt");
+        Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+        Files.copy(bad, elsewhere.resolve("bad-lines.txt"));
+        for (Path input : List.of(bad, elsewhere.resolve("bad-lines.txt"))) {
+            Path out = tmp.resolve(input.equals(bad) ? "here" : "there");
+            CliRun run = CliRun.of("tokenize", "--input", input.toString(), "--format", "lines", "--tokenizer", "char",
+                    "--max-reject-fraction", "1", "--out", out.toString());
+            assertThat(run.exitCode()).as(run.err()).isZero();
+        }
+        List<String> here = canonical(tmp.resolve("here/tokens"));
+        assertThat(canonical(tmp.resolve("there/tokens"))).isEqualTo(here);
+        long emma = spark.sql("SELECT xxhash64('bad-lines.txt', CAST(1 AS BIGINT), 0)").first().getLong(0);
+        long ava = spark.sql("SELECT xxhash64('bad-lines.txt', CAST(6 AS BIGINT), 0)").first().getLong(0);
+        assertThat(here).containsExactlyInAnyOrder(
+                emma + "|bad-lines.txt|1|0|0,2,3,3,1,0", ava + "|bad-lines.txt|6|0|0,1,4,1,0");
+    }
+
+    @Test
     void aFloodOfRejectsFailsTheRunWithoutATokensTable() {
         Path bad = Fixtures.resourceDir("tokenize-input").resolve("bad-lines.txt");
         CliRun run = CliRun.of("tokenize", "--input", bad.toString(), "--format", "lines", "--tokenizer", "char",

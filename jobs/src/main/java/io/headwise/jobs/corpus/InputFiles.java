@@ -2,6 +2,7 @@ package io.headwise.jobs.corpus;
 
 import io.headwise.BadInputException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,6 +11,8 @@ import java.util.Map;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.compress.CompressionCodec;
+import org.apache.hadoop.io.compress.CompressionCodecFactory;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -84,6 +87,22 @@ public final class InputFiles {
             return tail;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the end of " + file, e);
+        }
+    }
+
+    /**
+     * The first {@code n} bytes of {@code file}, decompressed when its name says it is compressed
+     * (fewer if it is shorter).
+     *
+     * @throws IOException when the file cannot be read or decompressed
+     */
+    static byte[] head(SparkSession spark, String file, int n) throws IOException {
+        Path path = new Path(file);
+        var conf = spark.sessionState().newHadoopConf();
+        FileSystem fs = path.getFileSystem(conf);
+        CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(path);
+        try (InputStream raw = fs.open(path); InputStream in = codec == null ? raw : codec.createInputStream(raw)) {
+            return in.readNBytes(n);
         }
     }
 

@@ -8,8 +8,11 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.headwise.corpus.Bz2Tail;
+import io.headwise.corpus.Utf8Text;
+import io.headwise.corpus.XmlStart;
 import io.headwise.spark.CorpusRows;
 import io.headwise.spark.WikiPageCleaner;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -56,9 +59,18 @@ final class WikiDumps {
     static Corpus read(SparkSession spark, List<String> files, Set<Long> namespaces) {
         List<String> whole = new ArrayList<>();
         List<String> truncated = new ArrayList<>();
+        List<Row> fileRejects = new ArrayList<>();
         for (String file : files) {
+            String notADump = notADump(spark, file);
+            if (notADump != null) {
+                fileRejects.add(CorpusRows.rejected(InputFiles.sourceName(file), null, notADump, null));
+                continue;
+            }
             boolean cut = file.endsWith(".bz2") && !Bz2Tail.isComplete(InputFiles.tail(spark, file, Bz2Tail.TAIL_BYTES));
             (cut ? truncated : whole).add(file);
+        }
+        if (whole.isEmpty() && truncated.isEmpty()) {
+            return new Corpus(spark.createDataFrame(fileRejects, CorpusRows.DOCUMENT), Map.of("redirects", 0L, "other_namespaces", 0L));
         }
         Dataset<Row> pages = null;
         if (!whole.isEmpty()) {
@@ -91,22 +103,44 @@ final class WikiDumps {
                 .select(col("source"), col("id"), col("title"), col("revision.text._VALUE").as("wikitext"),
                         col(CORRUPT).as("corrupt"))
                 .map(new WikiPageCleaner(), Encoders.row(CorpusRows.DOCUMENT));
-        List<Row> fileRejects = new ArrayList<>();
-        for (String file : files) {
+        for (String file : whole) {
             String source = InputFiles.sourceName(file);
             if (!withPages.contains(source)) {
                 fileRejects.add(CorpusRows.rejected(source, null,
                         "no <page> element: not a MediaWiki XML dump (or unreadable)", null));
-            } else if (truncated.contains(file)) {
-                fileRejects.add(CorpusRows.rejected(source, null,
-                        "truncated .bz2 (no end-of-stream marker): pages after the cut are lost", null));
             }
+        }
+        for (String file : truncated) {
+            fileRejects.add(CorpusRows.rejected(InputFiles.sourceName(file), null,
+                    "truncated .bz2 (no end-of-stream marker): pages after the cut are lost", null));
         }
         if (!fileRejects.isEmpty()) {
             documents = documents.union(spark.createDataFrame(fileRejects, CorpusRows.DOCUMENT));
         }
         return new Corpus(documents, counts);
     }
+
+    /**
+     * Why {@code file} is not a dump, or null if it may be one: a dump starts (after an optional
+     * byte-order mark and blanks) with {@code <?xml} or {@code <mediawiki}. Checked on the driver
+     * from the first bytes, so that a text file in a dump directory is a reject instead of an
+     * XML parser failure.
+     */
+    static String notADump(SparkSession spark, String file) {
+        byte[] head;
+        try {
+            head = InputFiles.head(spark, file, HEAD_BYTES);
+        } catch (IOException e) {
+            return "unreadable: " + e.getMessage();
+        }
+        String start = XmlStart.text(head).stripLeading();
+        if (start.startsWith("<?xml") || start.startsWith("<mediawiki")) {
+            return null;
+        }
+        return "not a MediaWiki XML dump: it starts with \"" + Utf8Text.excerpt(start.length() > 40 ? start.substring(0, 40) : start) + "\"";
+    }
+
+    private static final int HEAD_BYTES = 256;
 
     private static Dataset<Row> pages(SparkSession spark, List<String> files, boolean truncated) {
         return spark.read().format("xml")
