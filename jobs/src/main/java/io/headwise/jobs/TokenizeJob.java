@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.xxhash64;
 import io.headwise.BadInputException;
 import io.headwise.corpus.Windows;
 import io.headwise.jobs.corpus.Corpus;
+import io.headwise.jobs.corpus.ReadFailures;
 import io.headwise.jobs.corpus.TokenizerSource;
 import io.headwise.spark.CorpusRows;
 import io.headwise.spark.DocumentTokenizer;
@@ -92,6 +93,8 @@ public final class TokenizeJob {
             } finally {
                 outcomes.unpersist();
             }
+        } catch (Exception e) {
+            throw ReadFailures.translate(e);
         } finally {
             corpus.restore(spark);
         }

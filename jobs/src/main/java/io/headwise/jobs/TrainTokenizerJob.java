@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 
 import io.headwise.BadInputException;
 import io.headwise.jobs.corpus.Corpus;
+import io.headwise.jobs.corpus.ReadFailures;
 import io.headwise.jobs.corpus.TokenizerSource;
 import io.headwise.spark.Schemas;
 import io.headwise.spark.TokenizerCache;
@@ -108,6 +109,8 @@ public final class TrainTokenizerJob {
             } finally {
                 docs.unpersist();
             }
+        } catch (Exception e) {
+            throw ReadFailures.translate(e);
         } finally {
             corpus.restore(spark);
         }

@@ -147,6 +147,16 @@ class TokenizeWikiIT {
         assertThat(run.err()).contains("1 of 1 records rejected");
     }
 
+    @Test
+    void aDumpTheXmlReaderCannotDecodeIsExitTwoNamingIt() {
+        Path dump = Fixtures.resourceDir("tokenize-input").resolve("bad-encoding.xml");
+        CliRun run = tokenize(dump, tmp);
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err().strip()).doesNotContain("\n")
+                .startsWith("headwise tokenize: file:" + dump.toUri().getPath() + ": unreadable input: ")
+                .contains("Invalid UTF-8");
+    }
+
     private static CliRun tokenize(Path input, Path out, String... more) {
         List<String> args = new ArrayList<>(List.of("tokenize", "--input", input.toString(), "--format", "wiki",
                 "--tokenizer", gpt2.toString(), "--out", out.toString()));
