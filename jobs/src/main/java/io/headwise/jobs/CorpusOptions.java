@@ -15,6 +15,9 @@ public final class CorpusOptions {
     /** {@code --max-reject-fraction} when not given. */
     public static final double MAX_REJECT_FRACTION_DEFAULT = 0.01;
 
+    /** Spark's split size for file sources, which {@code --split-size} sets for the XML reader. */
+    private static final String MAX_PARTITION_BYTES = "spark.sql.files.maxPartitionBytes";
+
     @Option(names = "--input", required = true, paramLabel = "PATH",
             description = "Input file, directory or glob, any Hadoop URI; .bz2/.gz are decompressed.")
     public String input;
@@ -40,6 +43,9 @@ public final class CorpusOptions {
 
     @Option(names = "--overwrite", description = "Replace existing output.")
     public boolean overwrite;
+
+    /** The session's split size before {@link #read} changed it, for {@link #restore}. */
+    private String previousMaxPartitionBytes;
 
     Corpus.Format format() {
         return Corpus.Format.parse(format);
@@ -88,7 +94,7 @@ public final class CorpusOptions {
      * @throws BadInputException naming the counts, the option and where the rejects are
      */
     void checkRejects(long rejected, long records, String rejectsDir) {
-        if (records > 0 && (double) rejected / records > maxRejectFraction || records == 0 && rejected > 0) {
+        if (rejected > 0 && (double) rejected / Math.max(1, records) > maxRejectFraction) {
             throw new BadInputException(
                     "--input %s: %,d of %,d records rejected (%.2f%%), more than --max-reject-fraction %s; reasons in %s",
                     input, rejected, records, 100.0 * rejected / Math.max(1, records), maxRejectFraction, rejectsDir);
@@ -97,7 +103,4 @@ public final class CorpusOptions {
             throw new BadInputException("--input %s: no records", input);
         }
     }
-
-    private static final String MAX_PARTITION_BYTES = "spark.sql.files.maxPartitionBytes";
-    private transient String previousMaxPartitionBytes;
 }

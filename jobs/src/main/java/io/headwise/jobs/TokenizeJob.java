@@ -69,6 +69,9 @@ public final class TokenizeJob {
     public static void run(JobContext context, Options options) {
         CorpusOptions corpus = options.corpus;
         corpus.validate();
+        if (options.blockSize < 2) {
+            throw new BadInputException("--block-size must be at least 2, got %d", options.blockSize);
+        }
         SparkSession spark = context.spark();
         boolean charLevel = options.tokenizer.equals(CHAR);
         if (charLevel && corpus.format() != Corpus.Format.LINES) {
@@ -134,13 +137,21 @@ public final class TokenizeJob {
         manifest.append(options.out);
     }
 
-    /** Loads the tokenizer once on the driver, so a broken one fails before any task runs. */
+    /**
+     * Loads the tokenizer once on the driver, so that a broken one fails before any task runs, and
+     * checks that {@code --stride} fits the window it leaves.
+     */
     private static void checkTokenizer(TokenizerSource source, Options options) {
+        int separator;
         try (TextTokenizer tokenizer = Tokenizers.fromJson(source.json(), source.name())) {
-            int separator = DocumentTokenizer.separator(tokenizer, source.name());
-            Windows.step(Windows.width(options.blockSize, separator), options.stride);
+            separator = DocumentTokenizer.separator(tokenizer, source.name());
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e, "--tokenizer %s: %s", source.name(), e.getMessage());
+        }
+        try {
+            Windows.step(Windows.width(options.blockSize, separator), options.stride);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(e, "--block-size %d, --stride %d: %s", options.blockSize, options.stride, e.getMessage());
         }
     }
 

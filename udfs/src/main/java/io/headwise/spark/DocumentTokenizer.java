@@ -5,8 +5,10 @@ import io.headwise.corpus.Windows;
 import io.headwise.tokenize.TextTokenizer;
 import io.headwise.tokenize.TokenizerJson;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -55,7 +57,7 @@ public final class DocumentTokenizer implements MapPartitionsFunction<Row, Row> 
         TextTokenizer tokenizer = TokenizerCache.get(tokenizerJson, tokenizerName);
         int separator = separator(tokenizer, tokenizerName);
         return new Iterator<>() {
-            private Iterator<Row> pending = java.util.Collections.emptyIterator();
+            private Iterator<Row> pending = Collections.emptyIterator();
 
             @Override
             public boolean hasNext() {
@@ -68,7 +70,7 @@ public final class DocumentTokenizer implements MapPartitionsFunction<Row, Row> 
             @Override
             public Row next() {
                 if (!hasNext()) {
-                    throw new java.util.NoSuchElementException();
+                    throw new NoSuchElementException();
                 }
                 return pending.next();
             }

@@ -8,7 +8,6 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.headwise.corpus.Bz2Tail;
-import io.headwise.corpus.Utf8Text;
 import io.headwise.corpus.XmlStart;
 import io.headwise.spark.CorpusRows;
 import io.headwise.spark.WikiPageCleaner;
@@ -61,9 +60,9 @@ final class WikiDumps {
         List<String> truncated = new ArrayList<>();
         List<Row> fileRejects = new ArrayList<>();
         for (String file : files) {
-            String notADump = notADump(spark, file);
+            Row notADump = notADump(spark, file);
             if (notADump != null) {
-                fileRejects.add(CorpusRows.rejected(InputFiles.sourceName(file), null, notADump, null));
+                fileRejects.add(notADump);
                 continue;
             }
             boolean cut = file.endsWith(".bz2") && !Bz2Tail.isComplete(InputFiles.tail(spark, file, Bz2Tail.TAIL_BYTES));
@@ -121,23 +120,24 @@ final class WikiDumps {
     }
 
     /**
-     * Why {@code file} is not a dump, or null if it may be one: a dump starts (after an optional
+     * A reject for {@code file} if it is not a dump, else null: a dump starts (after an optional
      * byte-order mark and blanks) with {@code <?xml} or {@code <mediawiki}. Checked on the driver
-     * from the first bytes, so that a text file in a dump directory is a reject instead of an
-     * XML parser failure.
+     * from the first bytes, so that a text file in a dump directory is a reject instead of an XML
+     * parser failure.
      */
-    static String notADump(SparkSession spark, String file) {
-        byte[] head;
+    static Row notADump(SparkSession spark, String file) {
+        String source = InputFiles.sourceName(file);
+        String start;
         try {
-            head = InputFiles.head(spark, file, HEAD_BYTES);
+            start = XmlStart.text(InputFiles.head(spark, file, HEAD_BYTES)).stripLeading();
         } catch (IOException e) {
-            return "unreadable: " + e.getMessage();
+            return CorpusRows.rejected(source, null, "unreadable: " + e.getMessage(), null);
         }
-        String start = XmlStart.text(head).stripLeading();
         if (start.startsWith("<?xml") || start.startsWith("<mediawiki")) {
             return null;
         }
-        return "not a MediaWiki XML dump: it starts with \"" + Utf8Text.excerpt(start.length() > 40 ? start.substring(0, 40) : start) + "\"";
+        return CorpusRows.rejected(source, null,
+                "not a MediaWiki XML dump: it does not start with <?xml or <mediawiki", start);
     }
 
     private static final int HEAD_BYTES = 256;
