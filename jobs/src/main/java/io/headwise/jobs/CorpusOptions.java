@@ -37,7 +37,7 @@ public final class CorpusOptions {
             description = "Largest input split in bytes (more, smaller tasks); 0 for Spark's and Hadoop's defaults.")
     public long splitSize;
 
-    @Option(names = "--max-reject-fraction", paramLabel = "F", defaultValue = "0.01",
+    @Option(names = "--max-reject-fraction", paramLabel = "F", defaultValue = "" + MAX_REJECT_FRACTION_DEFAULT,
             description = "Fail when more than this fraction of the input records is rejected (default: ${DEFAULT-VALUE}).")
     public double maxRejectFraction;
 

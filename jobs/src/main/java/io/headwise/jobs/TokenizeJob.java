@@ -52,7 +52,7 @@ public final class TokenizeJob {
                 description = "char (a char-level vocabulary built from the corpus, lines only), a tokenizer.json, or a model directory holding one.")
         public String tokenizer;
 
-        @Option(names = "--block-size", defaultValue = "1024", paramLabel = "N",
+        @Option(names = "--block-size", defaultValue = "" + BLOCK_SIZE_DEFAULT, paramLabel = "N",
                 description = "Most tokens per sample, separator included (default: ${DEFAULT-VALUE}).")
         public int blockSize;
 

@@ -45,7 +45,7 @@ public final class TrainTokenizerJob {
         @Mixin
         public CorpusOptions corpus;
 
-        @Option(names = "--vocab-size", defaultValue = "2000", paramLabel = "N",
+        @Option(names = "--vocab-size", defaultValue = "" + VOCAB_SIZE_DEFAULT, paramLabel = "N",
                 description = "Ids in the vocabulary, everything counted: 256 bytes, merges and <|endoftext|> (default: ${DEFAULT-VALUE}).")
         public int vocabSize;
 

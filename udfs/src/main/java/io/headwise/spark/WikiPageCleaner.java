@@ -16,6 +16,13 @@ public final class WikiPageCleaner implements MapFunction<Row, Row> {
     /** Input columns, in this order. */
     public static final String[] COLUMNS = {"source", "id", "title", "wikitext", "corrupt"};
 
+    /**
+     * Spark 4.1's XML reader parses a split as one stream: after a malformed page it returns the
+     * rest of the split as this one corrupt record, so the reason says what is lost.
+     */
+    public static final String MALFORMED =
+            "malformed XML in <page>: Spark's XML reader stops there, so the later pages of this file (split) are lost";
+
     private final WikiTextCleaner cleaner = WikiTextCleaner.withDefaultNamespaces();
 
     @Override
@@ -25,7 +32,7 @@ public final class WikiPageCleaner implements MapFunction<Row, Row> {
         String title = page.isNullAt(2) ? null : page.getString(2);
         String wikitext = page.isNullAt(3) ? null : page.getString(3);
         if (!page.isNullAt(4)) {
-            return CorpusRows.rejected(source, id, "malformed XML in <page>", page.getString(4));
+            return CorpusRows.rejected(source, id, MALFORMED, page.getString(4));
         }
         if (id == null) {
             return CorpusRows.rejected(source, null, "page '" + title + "' has no <id>", wikitext);
