@@ -132,8 +132,8 @@ class TokenizeWikiIT {
                 .containsExactly("- truncated .bz2 (no end-of-stream marker): pages after the cut are lost");
         assertThat(reasons.get("malformed.xml")).containsExactlyInAnyOrder(
                 "- " + WikiPageCleaner.MALFORMED,
-                "4 page 'No text' has no revision <text>",
-                "5 page 'Blank' has empty text",
+                "4 page 'No text' has no text (no revision <text>, or only whitespace)",
+                "5 page 'Blank' has no text (no revision <text>, or only whitespace)",
                 "6 page 'Only markup' has no prose left after removing wikitext markup");
         List<Row> used = spark.read().parquet(tmp.resolve("out/tokens").toString())
                 .select("source", "doc_id").distinct().collectAsList();

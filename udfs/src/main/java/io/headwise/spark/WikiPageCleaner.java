@@ -38,10 +38,11 @@ public final class WikiPageCleaner implements MapFunction<Row, Row> {
             return CorpusRows.rejected(source, null, "page '" + title + "' has no <id>", wikitext);
         }
         if (wikitext == null) {
-            return CorpusRows.rejected(source, id, "page '" + title + "' has no revision <text>", null);
+            // Spark's XML reader also gives null for a <text> of only whitespace.
+            return CorpusRows.rejected(source, id, "page '" + title + "' has no text (no revision <text>, or only whitespace)", null);
         }
         if (wikitext.isBlank()) {
-            return CorpusRows.rejected(source, id, "page '" + title + "' has empty text", wikitext);
+            return CorpusRows.rejected(source, id, "page '" + title + "' has no text (no revision <text>, or only whitespace)", wikitext);
         }
         String text = cleaner.clean(wikitext);
         if (text.isBlank()) {
