@@ -18,7 +18,12 @@ import picocli.CommandLine.Command;
 public final class Headwise implements Runnable {
 
     /** The jobs, in pipeline order; {@code --help} lists them in this order. */
-    static final List<Class<?>> COMMANDS = List.of(TrainCommand.class, SampleCommand.class, InspectCommand.class);
+    static final List<Class<?>> COMMANDS = List.of(
+            TokenizeCommand.class,
+            TrainTokenizerCommand.class,
+            TrainCommand.class,
+            SampleCommand.class,
+            InspectCommand.class);
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;

@@ -54,6 +54,58 @@ public final class Tokenizers {
     }
   }
 
+  /**
+   * Loads a tokenizer from the text of its {@code tokenizer.json}, as executors do with the
+   * document the driver shipped them (DJL's binding reads files, so it goes through a temporary
+   * file that is deleted once loaded).
+   *
+   * @param name what to call the document in messages, e.g. the path it was read from
+   * @throws IllegalArgumentException naming {@code name} when the document is not a loadable
+   *     tokenizer
+   */
+  public static TextTokenizer fromJson(String json, String name) {
+    Path file = null;
+    try {
+      file = Files.createTempFile("headwise-tokenizer", ".json");
+      Files.writeString(file, json, StandardCharsets.UTF_8);
+      TokenizerVocab vocab = TokenizerVocab.parse(parse(json, name), name);
+      return new DjlTextTokenizer(build(file, name), vocab);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write a temporary copy of tokenizer " + name, e);
+    } finally {
+      if (file != null) {
+        try {
+          Files.deleteIfExists(file);
+        } catch (IOException e) {
+          file.toFile().deleteOnExit();
+        }
+      }
+    }
+  }
+
+  private static HuggingFaceTokenizer build(Path file, String name) throws IOException {
+    try {
+      return HuggingFaceTokenizer.builder()
+          .optTokenizerPath(file)
+          .optAddSpecialTokens(false)
+          .optTruncation(false)
+          .optPadding(false)
+          .build();
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          String.format("%s is not a loadable tokenizer: %s", name, e.getMessage()), e);
+    }
+  }
+
+  private static JsonElement parse(String json, String name) {
+    try {
+      return JsonParser.parseString(json);
+    } catch (JsonParseException e) {
+      throw new IllegalArgumentException(
+          String.format("%s is not valid JSON: %s", name, e.getMessage()), e);
+    }
+  }
+
   private static JsonElement readJson(Path file) {
     try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       return JsonParser.parseReader(r);

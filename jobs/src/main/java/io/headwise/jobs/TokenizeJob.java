@@ -1,0 +1,186 @@
+package io.headwise.jobs;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import io.headwise.BadInputException;
+import io.headwise.corpus.Windows;
+import io.headwise.jobs.corpus.Corpus;
+import io.headwise.jobs.corpus.ReadFailures;
+import io.headwise.jobs.corpus.TokenizerSource;
+import io.headwise.spark.CorpusRows;
+import io.headwise.spark.DocumentTokenizer;
+import io.headwise.spark.Schemas;
+import io.headwise.spark.TokenizerCache;
+import io.headwise.tokenize.CharTokenizer;
+import io.headwise.tokenize.TextTokenizer;
+import io.headwise.tokenize.Tokenizers;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.TreeSet;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code tokenize}: corpus → {@code tokens} (one row per sample) and {@code rejects}, plus a copy of
+ * the tokenizer used as {@code DIR/tokenizer.json}. {@code sample_id} is Spark's {@code
+ * xxhash64(source, doc_id, chunk)} (seed 42), with {@code source} the input file's base name, so a
+ * sample keeps its id when the same file is read from another directory or with other splits.
+ */
+public final class TokenizeJob {
+
+    /** The {@code --tokenizer} value that builds a char-level vocabulary from the corpus. */
+    public static final String CHAR = "char";
+
+    /** {@code --block-size} when not given: GPT-2's context length. */
+    public static final int BLOCK_SIZE_DEFAULT = 1024;
+
+    /** Options of {@code tokenize}. */
+    public static final class Options {
+        @Mixin
+        public CorpusOptions corpus;
+
+        @Option(names = "--tokenizer", required = true, paramLabel = "char|PATH",
+                description = "char (a char-level vocabulary built from the corpus, lines only), a tokenizer.json, or a model directory holding one.")
+        public String tokenizer;
+
+        @Option(names = "--block-size", defaultValue = "" + BLOCK_SIZE_DEFAULT, paramLabel = "N",
+                description = "Most tokens per sample, separator included (default: ${DEFAULT-VALUE}).")
+        public int blockSize;
+
+        @Option(names = "--stride", defaultValue = "0", paramLabel = "N",
+                description = "Document tokens between the starts of consecutive samples; 0 (default) for no overlap.")
+        public int stride;
+
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "Run directory to write tokens and rejects into.")
+        public String out;
+    }
+
+    private TokenizeJob() {}
+
+    public static void run(JobContext context, Options options) {
+        CorpusOptions corpus = options.corpus;
+        corpus.validate();
+        if (options.blockSize < 2) {
+            throw new BadInputException("--block-size must be at least 2, got %d", options.blockSize);
+        }
+        SparkSession spark = context.spark();
+        boolean charLevel = options.tokenizer.equals(CHAR);
+        if (charLevel && corpus.format() != Corpus.Format.LINES) {
+            throw new BadInputException("--tokenizer char needs --format lines (a char-level vocabulary is for names)");
+        }
+        Tables.checkWritable(spark, options.out, Schemas.TOKENS, corpus.overwrite);
+        Tables.checkWritable(spark, options.out, Schemas.REJECTS, corpus.overwrite);
+        List<String> files = corpus.files(spark);
+        try {
+            context.describe("tokenize " + corpus.input);
+            Corpus documents = corpus.read(spark, files);
+            TokenizerSource tokenizer = charLevel
+                    ? charTokenizer(documents.documents())
+                    : TokenizerSource.read(spark, options.tokenizer);
+            checkTokenizer(tokenizer, options);
+            Dataset<Row> outcomes = documents.documents()
+                    .mapPartitions(new DocumentTokenizer(tokenizer.json(), tokenizer.name(), options.blockSize, options.stride),
+                            Encoders.row(CorpusRows.OUTCOME))
+                    .persist(StorageLevel.MEMORY_AND_DISK());
+            try {
+                write(context, options, files, documents, tokenizer, outcomes);
+            } finally {
+                outcomes.unpersist();
+            }
+        } catch (Exception e) {
+            throw ReadFailures.translate(e);
+        } finally {
+            corpus.restore(spark);
+        }
+    }
+
+    private static void write(JobContext context, Options options, List<String> files, Corpus documents,
+            TokenizerSource tokenizer, Dataset<Row> outcomes) {
+        Dataset<Row> rejects = outcomes.filter(col("reason").isNotNull())
+                .select(col("source"), col("doc_id"), col("reason"), col("excerpt"));
+        Dataset<Row> tokens = outcomes.filter(col("reason").isNull()).select(
+                xxhash64(col("source"), col("doc_id"), col("chunk")).as("sample_id"),
+                col("source"), col("doc_id"), col("title"), col("chunk"), col("token_ids"), col("tokens"));
+        SparkSession spark = context.spark();
+        String rejectsDir = Tables.path(options.out, Schemas.REJECTS);
+        long rejected = Tables.write(spark.createDataFrame(rejects.rdd(), Schemas.REJECTS_SCHEMA), options.out, Schemas.REJECTS);
+        long accepted = outcomes.filter(col("chunk").equalTo(0)).count();
+        options.corpus.checkRejects(rejected, rejected + accepted, rejectsDir);
+        long samples = Tables.write(spark.createDataFrame(tokens.rdd(), Schemas.TOKENS_SCHEMA), options.out, Schemas.TOKENS);
+        String tokenizerCopy = Tables.path(options.out, Tokenizers.TOKENIZER_JSON);
+        TokenizerSource.write(spark, tokenizerCopy, tokenizer.json());
+
+        RunManifest manifest = new RunManifest(context).inputs(files)
+                .detail("format", options.corpus.format)
+                .detail("tokenizer", tokenizer.name())
+                .detail("tokenizer_sha256", TokenizerCache.sha256(tokenizer.json()))
+                .detail("block_size", String.valueOf(options.blockSize))
+                .detail("stride", String.valueOf(options.stride))
+                .detail("documents", String.valueOf(accepted));
+        manifest.rows(Schemas.TOKENS, Tables.path(options.out, Schemas.TOKENS), samples);
+        manifest.rows(Schemas.REJECTS, rejectsDir, rejected);
+        documents.counts().forEach((key, count) -> {
+            manifest.detail(key, String.valueOf(count));
+            context.print("%-14s %,12d pages skipped (not rejects)", key, count);
+        });
+        context.print("%-14s %,12d used, from %d input file(s)", "documents", accepted, files.size());
+        context.print("%-14s %s (sha256 %s)", "tokenizer", tokenizerCopy, TokenizerCache.sha256(tokenizer.json()));
+        manifest.append(options.out);
+    }
+
+    /**
+     * Loads the tokenizer once on the driver, so that a broken one fails before any task runs, and
+     * checks that {@code --stride} fits the window it leaves.
+     */
+    private static void checkTokenizer(TokenizerSource source, Options options) {
+        int separator;
+        try (TextTokenizer tokenizer = Tokenizers.fromJson(source.json(), source.name())) {
+            separator = DocumentTokenizer.separator(tokenizer, source.name());
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(e, "--tokenizer %s: %s", source.name(), e.getMessage());
+        }
+        try {
+            Windows.step(Windows.width(options.blockSize, separator), options.stride);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(e, "--block-size %d, --stride %d: %s", options.blockSize, options.stride, e.getMessage());
+        }
+    }
+
+    /**
+     * The makemore vocabulary of the usable lines: {@code .} then their characters in code-point
+     * order. Lines with a {@code .} are left out here and rejected when tokenized.
+     */
+    private static TokenizerSource charTokenizer(Dataset<Row> documents) {
+        List<Integer> codePoints = documents.filter(col("text").isNotNull())
+                .select(col("text"))
+                .flatMap((FlatMapFunction<Row, Integer>) row -> distinctCodePoints(row.getString(0)), Encoders.INT())
+                .distinct()
+                .collectAsList();
+        List<String> chars = new ArrayList<>();
+        for (int cp : new TreeSet<>(codePoints)) {
+            if (cp != '.') {
+                chars.add(Character.toString(cp));
+            }
+        }
+        if (chars.isEmpty()) {
+            throw new BadInputException("--tokenizer char: the input has no usable line to build a vocabulary from");
+        }
+        return new TokenizerSource(CharTokenizer.fromCorpus(chars).toTokenizerJson(), "char (built from the corpus)");
+    }
+
+    private static Iterator<Integer> distinctCodePoints(String text) {
+        if (text.indexOf('.') >= 0) {
+            return Collections.emptyIterator();
+        }
+        return text.codePoints().distinct().boxed().iterator();
+    }
+}
