@@ -12,7 +12,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -23,15 +22,12 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The driver's side of getting a model to the executors. {@link #stage} reads the model directory
- * (any Hadoop URI; a plain path is local) into a local directory, checks it completely — config,
- * every tensor, the tokenizer — so a broken model fails here with exit 2 rather than in a task, and
- * fingerprints it. {@link #ship} hands config.json and model.safetensors to Spark's file
- * distribution ({@link ShippedModel}).
+ * (any Hadoop URI; a plain path is local) — in place when local, else copied to a local temporary
+ * directory — checks it completely (config, every tensor, the tokenizer) so a broken model fails
+ * here with exit 2 rather than in a task, and fingerprints it. {@link #ship} tells the tasks where
+ * to read it ({@link ShippedModel}).
  */
 final class ModelStaging {
-
-    /** Where staged copies and the files handed to {@code addFile} live on the driver. */
-    static final java.nio.file.Path STAGING_ROOT = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "headwise-models");
 
     /**
      * A checked local copy of a model directory.
@@ -76,28 +72,19 @@ final class ModelStaging {
         }
     }
 
-    /** Adds the staged model to Spark's file distribution. */
+    /**
+     * Where tasks read the model from: the directory as a fully qualified Hadoop URI (a relative
+     * or scheme-less path is resolved against the driver's working directory and default file
+     * system), with the fingerprint they check.
+     */
     static ShippedModel ship(SparkSession spark, Staged staged) {
-        ShippedModel shipped = new ShippedModel(staged.location(), staged.fingerprint());
+        Path dir = new Path(staged.location());
         try {
-            Files.createDirectories(STAGING_ROOT);
-            addFile(spark, staged.localDir().resolve(Checkpoint.CONFIG_FILE), shipped.configFile());
-            addFile(spark, staged.localDir().resolve(Checkpoint.WEIGHTS_FILE), shipped.weightsFile());
+            String qualified = dir.getFileSystem(Tables.hadoopConf(spark)).makeQualified(dir).toString();
+            return new ShippedModel(qualified, staged.fingerprint());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot stage " + staged.location() + " under " + STAGING_ROOT, e);
+            throw new UncheckedIOException(e);
         }
-        return shipped;
-    }
-
-    private static void addFile(SparkSession spark, java.nio.file.Path source, String name) throws IOException {
-        java.nio.file.Path target = STAGING_ROOT.resolve(name);
-        if (!Files.exists(target)) {
-            // The name carries the content's fingerprint: an existing file is this content.
-            java.nio.file.Path tmp = Files.createTempFile(STAGING_ROOT, name, ".tmp");
-            Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING);
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        }
-        spark.sparkContext().addFile(target.toUri().toString());
     }
 
     /** A local path as it is; another file system's directory copied to a fresh local directory. */

@@ -12,6 +12,7 @@ import io.headwise.model.Analyzer;
 import io.headwise.model.Checkpoint;
 import io.headwise.model.Gpt;
 import io.headwise.model.SampleResult;
+import io.headwise.spark.ModelCache;
 import io.headwise.spark.PatternSelection;
 import io.headwise.spark.Schemas;
 import io.headwise.testing.CliRun;
@@ -226,9 +227,11 @@ class ExtractIT {
     @Test
     void withoutGradientsAndWithAFractionOfPatterns() {
         Path out2 = tmp.resolve("out-no-grad");
+        long loads = ModelCache.loads();
         CliRun r = CliRun.of("extract", "--model", model.toString(), "--tokens", tokens.toString(), "--out", out2.toString(),
                 "--patterns", "0.5", "--no-gradients", "--mlp-top-k", "3");
         assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(ModelCache.loads()).as("the model of the first run, still cached in this (executor) JVM").isEqualTo(loads);
         assertThat(table(out2, Schemas.HEAD_STATS).where("head_grad IS NOT NULL").count()).isZero();
         assertThat(table(out2, Schemas.TOKEN_STATS).where("grad_norm IS NOT NULL OR grad_x_input IS NOT NULL").count()).isZero();
         assertThat(table(out2, Schemas.TOKEN_STATS).where("loss IS NOT NULL").count()).isEqualTo(totalTokens() - NAMES);

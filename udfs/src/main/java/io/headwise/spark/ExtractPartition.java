@@ -29,7 +29,7 @@ public final class ExtractPartition implements MapPartitionsFunction<Row, Row> {
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
         Device device = DeviceChoice.forTask(settings.device());
-        ModelCache.Loaded loaded = ModelCache.get(model, model.localDirectory(), device);
+        ModelCache.Loaded loaded = ModelCache.get(model, device);
         Analyzer analyzer = new Analyzer(loaded.gpt(), loaded.manager(), settings.mlpTopK(), settings.gradients());
         return new ExtractIterator(rows, analyzer, settings, analysed::add);
     }

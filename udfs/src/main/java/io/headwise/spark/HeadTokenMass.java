@@ -28,10 +28,13 @@ public final class HeadTokenMass {
     private final String[] pieces;
 
     public HeadTokenMass(int nLayer, int nHead, int vocab) {
+        this(nLayer, nHead, vocab, (long) nLayer * nHead * vocab <= DENSE_MAX);
+    }
+
+    HeadTokenMass(int nLayer, int nHead, int vocab, boolean denseTable) {
         this.nHead = nHead;
         this.vocab = vocab;
-        long cells = (long) nLayer * nHead * vocab;
-        this.dense = cells <= DENSE_MAX ? new double[(int) cells] : null;
+        this.dense = denseTable ? new double[nLayer * nHead * vocab] : null;
         this.sparse = dense == null ? new HashMap<>() : null;
         this.pieces = new String[vocab];
     }

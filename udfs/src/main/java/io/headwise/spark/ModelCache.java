@@ -41,13 +41,9 @@ public final class ModelCache {
 
     private ModelCache() {}
 
-    /**
-     * The model of {@code model} on {@code device}, loaded from {@code dir} on first use.
-     *
-     * @param dir a local model directory with the content {@code model.fingerprint()} names
-     */
-    public static Loaded get(ShippedModel model, Path dir, Device device) {
-        return MODELS.computeIfAbsent(new Key(model.fingerprint(), device.toString()), key -> load(model, dir, device));
+    /** The model of {@code model} on {@code device}, fetched and loaded on first use. */
+    public static Loaded get(ShippedModel model, Device device) {
+        return MODELS.computeIfAbsent(new Key(model.fingerprint(), device.toString()), key -> load(model, device));
     }
 
     /** Models loaded by this JVM so far (a test checks that tasks share them). */
@@ -55,8 +51,9 @@ public final class ModelCache {
         return LOADS.get();
     }
 
-    private static Loaded load(ShippedModel model, Path dir, Device device) {
+    private static Loaded load(ShippedModel model, Device device) {
         long started = System.nanoTime();
+        Path dir = model.fetch();
         NDManager manager = NDManager.newBaseManager(device);
         try {
             GptWeights weights = Checkpoint.read(dir, manager);
@@ -67,6 +64,8 @@ public final class ModelCache {
         } catch (RuntimeException e) {
             manager.close();
             throw e;
+        } finally {
+            ShippedModel.delete(dir); // the weights are in native memory now
         }
     }
 
