@@ -77,7 +77,7 @@ public final class HeadTokenMass {
         }
     }
 
-    /** Emits every non-zero partial sum and starts again from zero. */
+    /** Emits every non-zero partial sum (zero masses add nothing and get no row) and starts again from zero. */
     public void drain(Sink sink) {
         if (dense != null) {
             for (int cell = 0; cell < dense.length; cell++) {
@@ -87,7 +87,11 @@ public final class HeadTokenMass {
                 }
             }
         } else {
-            sparse.forEach((cell, mass) -> emit(cell, mass, sink));
+            sparse.forEach((cell, mass) -> {
+                if (mass != 0) {
+                    emit(cell, mass, sink);
+                }
+            });
             sparse.clear();
         }
     }
