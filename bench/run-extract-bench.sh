@@ -4,6 +4,7 @@
 #
 #   bench/run-extract-bench.sh                 # names model, GPT-2-small-sized model, 100k-sample memory run
 #   bench/run-extract-bench.sh names|gpt2s|memory [ARGS…]
+#   bench/run-extract-bench.sh fixture DIR N   # DIR/model + DIR/tokens with N names (to try spark-submit)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,9 +25,10 @@ case "$what" in
   names)  java_run 4g throughput names "$@" ;;
   gpt2s)  java_run 4g throughput gpt2s "$@" ;;
   memory) java_run 512m memory "$@" ;;
+  fixture) java_run 1g fixture "$@" ;;
   all)
     java_run 4g throughput names
     java_run 4g throughput gpt2s
     java_run 512m memory 100000 ;;
-  *) echo "usage: $0 [names|gpt2s|memory] [ARGS…]" >&2; exit 2 ;;
+  *) echo "usage: $0 [names|gpt2s|memory|fixture] [ARGS…]" >&2; exit 2 ;;
 esac

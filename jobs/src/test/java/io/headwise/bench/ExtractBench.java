@@ -25,6 +25,7 @@ import org.apache.spark.sql.SparkSession;
  * <pre>
  *   ExtractBench throughput names|gpt2s [SAMPLES] [BATCH]
  *   ExtractBench memory [SAMPLES]        (run it with -Xmx512m)
+ *   ExtractBench fixture DIR SAMPLES     (DIR/model and DIR/tokens only, e.g. for spark-submit)
  * </pre>
  *
  * <p>{@code names}: a names-sized model (makemore's 4 layers × 4 heads × 64 dims, context 32,
@@ -41,11 +42,13 @@ public final class ExtractBench {
 
     public static void main(String[] args) throws Exception {
         String mode = args.length > 0 ? args[0] : "throughput";
-        if (mode.equals("memory")) {
+        if (mode.equals("fixture")) {
+            fixture(Path.of(args[1]), Integer.parseInt(args[2]));
+        } else if (mode.equals("memory")) {
             memory(args.length > 1 ? Integer.parseInt(args[1]) : 100_000);
         } else {
             String model = args.length > 1 ? args[1] : "names";
-            int samples = args.length > 2 ? Integer.parseInt(args[2]) : model.equals("names") ? 32_033 : 48;
+            int samples = args.length > 2 ? Integer.parseInt(args[2]) : model.equals("names") ? 4_000 : 16;
             int batch = args.length > 3 ? Integer.parseInt(args[3]) : model.equals("names") ? 64 : 8;
             throughput(model, samples, batch);
         }
@@ -111,7 +114,9 @@ public final class ExtractBench {
             ModelAlone.forward(gpt, manager, warm);
             ModelAlone.forwardBackward(gpt, manager, warm);
             forward = ModelAlone.forward(gpt, manager, batches);
+            System.out.printf("  (forward %.1f s)%n", forward);
             forwardBackward = ModelAlone.forwardBackward(gpt, manager, batches);
+            System.out.printf("  (forward + backward %.1f s)%n", forwardBackward);
             analyzer = ModelAlone.analyzer(gpt, manager, batches);
         }
         double flops = ModelAlone.forwardFlops(batches, config);
@@ -164,6 +169,17 @@ public final class ExtractBench {
         System.out.printf("%,d samples in %.1f s; peak heap %,d MB sampled, %,d MB sum of pool peaks, max heap %,d MB%n",
                 n, (System.nanoTime() - started) / 1e9, peakSampled >> 20, HeapWatch.poolPeaks() >> 20, HeapWatch.maxHeap() >> 20);
         spark.stop();
+    }
+
+    /** Writes DIR/model (random names model) and DIR/tokens (N names), e.g. to try spark-submit. */
+    private static void fixture(Path dir, int n) {
+        Input input = names(dir, n);
+        SparkSession spark = SparkSession.builder().master("local[2]").appName("extract-bench-fixture")
+                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
+                .config("spark.driver.bindAddress", "127.0.0.1").getOrCreate();
+        ExtractFixtures.writeTokens(spark, dir.resolve("tokens"), input.rows(), input.tokenizerJson(), 2);
+        spark.stop();
+        System.out.printf("%s/model and %s/tokens (%,d names)%n", dir, dir, n);
     }
 
     private static String run(String... args) {
