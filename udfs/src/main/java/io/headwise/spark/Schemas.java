@@ -94,7 +94,8 @@ public final class Schemas {
      * {@code head_token_mass} (written by {@code extract}, read by {@code summarize} for {@code
      * top_tokens}): one row per layer × head × key token id, {@code mass} = Σ over samples, queries
      * {@code q = 1..T-1} and keys {@code k ≤ q} holding that token of {@code A[q][k]}. A head's
-     * {@code top_tokens} weight is a row's mass divided by the sum of its head's masses.
+     * {@code top_tokens} weight is a row's mass divided by the sum of its head's masses. Tokens
+     * with zero mass get no row; {@code token} is the key's piece from the {@code tokens} table.
      */
     public static final StructType HEAD_TOKEN_MASS_SCHEMA = struct(
             field("layer", IntegerType, false),
