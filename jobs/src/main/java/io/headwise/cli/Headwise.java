@@ -23,6 +23,7 @@ public final class Headwise implements Runnable {
             TrainTokenizerCommand.class,
             TrainCommand.class,
             SampleCommand.class,
+            ExtractCommand.class,
             InspectCommand.class);
 
     @CommandLine.Spec

@@ -36,6 +36,7 @@ public final class Schemas {
     public static final String HEAD_PROBES = "head_probes";
     public static final String HEAD_SUMMARY = "head_summary";
     public static final String HEAD_DISTANCES = "head_distances";
+    public static final String HEAD_TOKEN_MASS = "head_token_mass";
     public static final String RUN_MANIFEST = "run_manifest";
 
     public static final StructType TOKENS_SCHEMA = struct(
@@ -88,6 +89,20 @@ public final class Schemas {
             field("resid_norm", DoubleType, false),
             field("mlp_top_ids", createArrayType(IntegerType, false), false),
             field("mlp_top_values", createArrayType(FloatType, false), false));
+
+    /**
+     * {@code head_token_mass} (written by {@code extract}, read by {@code summarize} for {@code
+     * top_tokens}): one row per layer × head × key token id, {@code mass} = Σ over samples, queries
+     * {@code q = 1..T-1} and keys {@code k ≤ q} holding that token of {@code A[q][k]}. A head's
+     * {@code top_tokens} weight is a row's mass divided by the sum of its head's masses. Tokens
+     * with zero mass get no row; {@code token} is the key's piece from the {@code tokens} table.
+     */
+    public static final StructType HEAD_TOKEN_MASS_SCHEMA = struct(
+            field("layer", IntegerType, false),
+            field("head", IntegerType, false),
+            field("token_id", IntegerType, false),
+            field("token", StringType, false),
+            field("mass", DoubleType, false));
 
     public static final StructType HEAD_PROBES_SCHEMA = struct(
             field("layer", IntegerType, false),
@@ -150,6 +165,7 @@ public final class Schemas {
             Map.entry(HEAD_PROBES, HEAD_PROBES_SCHEMA),
             Map.entry(HEAD_SUMMARY, HEAD_SUMMARY_SCHEMA),
             Map.entry(HEAD_DISTANCES, HEAD_DISTANCES_SCHEMA),
+            Map.entry(HEAD_TOKEN_MASS, HEAD_TOKEN_MASS_SCHEMA),
             Map.entry(RUN_MANIFEST, RUN_MANIFEST_SCHEMA));
 
     private Schemas() {}

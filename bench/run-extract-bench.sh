@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# extract throughput and memory benchmark (not run by CI). Prints the numbers; see
+# jobs/src/test/java/io/headwise/bench/ExtractBench.java for what each one measures.
+#
+#   bench/run-extract-bench.sh                 # names model, GPT-2-small-sized model, 100k-sample memory run
+#   bench/run-extract-bench.sh names|gpt2s|memory [ARGS…]
+#   bench/run-extract-bench.sh fixture DIR N   # DIR/model + DIR/tokens with N names (to try spark-submit)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+./mvnw -B -o -q -pl udfs,jobs test-compile dependency:build-classpath -DskipShade \
+  -Dmdep.includeScope=test -Dmdep.outputFile="$PWD/jobs/target/bench-classpath.txt" >/dev/null
+# The reactor's own modules as class directories, then every dependency.
+cp="jobs/target/test-classes:jobs/target/classes:udfs/target/test-classes:udfs/target/classes:$(cat jobs/target/bench-classpath.txt)"
+opens=$(sed -n 's:.*<spark.java17.opens>\(.*\)</spark.java17.opens>.*:\1:p' pom.xml)
+java_run() {
+  local heap=$1; shift
+  # shellcheck disable=SC2086
+  java $opens -Dai.djl.offline=true -Xmx"$heap" -Dlog4j2.configurationFile=conf/log4j2.properties \
+    -cp "$cp" io.headwise.bench.ExtractBench "$@"
+}
+what=${1:-all}
+[ $# -gt 0 ] && shift
+case "$what" in
+  names)  java_run 4g throughput names "$@" ;;
+  gpt2s)  java_run 4g throughput gpt2s "$@" ;;
+  memory) java_run 512m memory "$@" ;;
+  fixture) java_run 1g fixture "$@" ;;
+  all)
+    java_run 4g throughput names
+    java_run 4g throughput gpt2s
+    java_run 512m memory 100000 ;;
+  *) echo "usage: $0 [names|gpt2s|memory|fixture] [ARGS…]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,178 @@
+package io.headwise.jobs;
+
+import io.headwise.BadInputException;
+import io.headwise.spark.DeviceChoice;
+import io.headwise.spark.ExtractPartition;
+import io.headwise.spark.ExtractRows;
+import io.headwise.spark.ExtractSettings;
+import io.headwise.spark.PatternSelection;
+import io.headwise.spark.Schemas;
+import io.headwise.spark.ShippedModel;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.LongAccumulator;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code extract}: every sample of a {@code tokens} table through the model once — forward and one
+ * backward pass per batch — giving {@code head_stats}, {@code token_stats}, {@code activations},
+ * {@code head_token_mass}, {@code attention} for the samples {@code --patterns} selects, and
+ * {@code rejects} for samples the model cannot take.
+ *
+ * <p>One model pass for five tables: the partition function emits rows of one combined schema
+ * ({@link ExtractRows}), persisted on the executors' disks ({@code DISK_ONLY}: the attention rows
+ * can be large, and recomputing them would mean running the model again), and each table is a
+ * filter of it. The price is local disk about the size of the output tables.
+ *
+ * <p>All tables are written into a staging directory under {@code --out} first ({@link
+ * RunStaging}) and moved into place only when every one of them is complete, so a failed run leaves
+ * nothing that looks complete.
+ */
+public final class ExtractJob {
+
+    /** Default of {@code --batch-size}. */
+    public static final int BATCH_SIZE_DEFAULT = 32;
+    /** A task reads this many batches ahead and sorts them by length. */
+    public static final int WINDOW_BATCHES = 4;
+    /** Without {@code --patterns}: all patterns for a char-level corpus of at most this many samples… */
+    public static final long ALL_PATTERNS_MAX_SAMPLES = 50_000;
+    /** …else this fraction (on the English wiki sample: a few hundred MB of attention rows). */
+    public static final double PATTERNS_FRACTION_DEFAULT = 0.02;
+
+    /** The tables extract replaces (they need --overwrite when present); rejects are merged. */
+    static final List<String> OUTPUT_TABLES = List.of(
+            Schemas.HEAD_STATS, Schemas.TOKEN_STATS, Schemas.ACTIVATIONS, Schemas.ATTENTION, Schemas.HEAD_TOKEN_MASS);
+
+    /** Options of {@code extract}. */
+    public static final class Options {
+        @Option(names = "--model", required = true, paramLabel = "MODEL_DIR", description = "Model directory (any Hadoop URI).")
+        public String model;
+
+        @Option(names = "--tokens", required = true, paramLabel = "DIR", description = "Run directory holding the tokens table (or the table itself).")
+        public String tokens;
+
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "Run directory to write the tables into.")
+        public String out;
+
+        @Option(names = "--patterns", paramLabel = "none|all|FRACTION|ids:1,2,3",
+                description = "Samples whose attention patterns are written (default: all for a char-level corpus of at most 50,000 samples, else 0.02).")
+        public String patterns;
+
+        @Option(names = "--mlp-top-k", defaultValue = "8", paramLabel = "K", description = "MLP neurons kept per position (default: ${DEFAULT-VALUE}).")
+        public int mlpTopK;
+
+        @Option(names = "--batch-size", defaultValue = "" + BATCH_SIZE_DEFAULT, paramLabel = "N", description = "Samples per model pass (default: ${DEFAULT-VALUE}).")
+        public int batchSize;
+
+        @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|cpu|gpu", description = "auto: the task's GPU when Spark assigned one, else the CPU (default: ${DEFAULT-VALUE}).")
+        public String device;
+
+        @Option(names = "--no-gradients", description = "Skip the backward pass: head_grad, grad_norm and grad_x_input are null.")
+        public boolean noGradients;
+
+        @Option(names = "--overwrite", description = "Replace existing output tables.")
+        public boolean overwrite;
+    }
+
+    private ExtractJob() {}
+
+    public static void run(JobContext context, Options options) {
+        SparkSession spark = context.spark();
+        checkOptions(options);
+        context.describe("extract: check the model and the tokens");
+        ModelStaging.Staged model = ModelStaging.stage(spark, options.model);
+        if (options.mlpTopK > model.config().dMlp()) {
+            throw new BadInputException("--mlp-top-k %d exceeds the model's MLP width %d", options.mlpTopK, model.config().dMlp());
+        }
+        String tokensDir = Tables.tokensRunDir(spark, options.tokens);
+        Dataset<Row> tokens = Tables.read(spark, tokensDir, Schemas.TOKENS, "tokenize");
+        TokenizerCheck.verify(spark, tokensDir, options.model, model.tokenizerSha256());
+        for (String table : OUTPUT_TABLES) {
+            Tables.checkWritable(spark, options.out, table, options.overwrite);
+        }
+        long samples = tokens.count();
+        PatternSelection patterns = options.patterns != null ? PatternSelection.parse(options.patterns)
+                : model.charLevel() && samples <= ALL_PATTERNS_MAX_SAMPLES ? PatternSelection.all()
+                : PatternSelection.fraction(PATTERNS_FRACTION_DEFAULT);
+        ExtractSettings settings = new ExtractSettings(options.batchSize, options.batchSize * WINDOW_BATCHES,
+                options.mlpTopK, !options.noGradients, patterns, options.device);
+
+        context.describe("extract: " + samples + " samples through " + options.model);
+        ShippedModel shipped = ModelStaging.ship(spark, model);
+        LongAccumulator analysed = spark.sparkContext().longAccumulator("extract: samples through the model");
+        Dataset<Row> combined = spread(spark, tokens)
+                .mapPartitions(new ExtractPartition(shipped, settings, analysed), Encoders.row(ExtractRows.COMBINED_SCHEMA))
+                .persist(StorageLevel.DISK_ONLY());
+        Map<String, Long> counts = new LinkedHashMap<>();
+        try (RunStaging staging = RunStaging.create(spark, options.out, context.job())) {
+            for (String table : ExtractRows.TABLES) {
+                counts.put(table, Tables.write(table(spark, combined, table, options.out), staging.dir(), table));
+            }
+            staging.commit(ExtractRows.TABLES);
+        } finally {
+            combined.unpersist();
+        }
+
+        RunManifest manifest = new RunManifest(context)
+                .model(options.model, model.configJson())
+                .inputs(List.of(Tables.path(tokensDir, Schemas.TOKENS)))
+                .detail(TokenizerCheck.TOKENIZER_SHA256, model.tokenizerSha256())
+                .detail("model_fingerprint", model.fingerprint())
+                .detail("patterns", patterns.toString())
+                .detail("device", options.device)
+                .detail("gradients", Boolean.toString(!options.noGradients))
+                .detail("mlp_top_k", Integer.toString(options.mlpTopK))
+                .detail("batch_size", Integer.toString(options.batchSize))
+                .detail("samples_analysed", Long.toString(analysed.value()));
+        context.print("extract: %,d samples (%,d through the model, %,d rejected), patterns %s, gradients %s",
+                samples, analysed.value(), counts.get(Schemas.REJECTS), patterns, options.noGradients ? "off" : "on");
+        for (String table : ExtractRows.TABLES) {
+            manifest.rows(table, Tables.path(options.out, table), counts.get(table));
+        }
+        manifest.append(options.out);
+    }
+
+    /** One table of the combined rows; {@code rejects} keeps the rows other jobs put there. */
+    private static Dataset<Row> table(SparkSession spark, Dataset<Row> combined, String table, String out) {
+        Dataset<Row> rows = combined.where(functions.col(ExtractRows.KIND).equalTo(table)).select(table + ".*");
+        if (table.equals(Schemas.HEAD_TOKEN_MASS)) {
+            return rows.groupBy("layer", "head", "token_id")
+                    .agg(functions.min("token").as("token"), functions.sum("mass").as("mass"))
+                    .select("layer", "head", "token_id", "token", "mass");
+        }
+        if (table.equals(Schemas.REJECTS)) {
+            Dataset<Row> earlier = Tables.readIfPresent(spark, out, Schemas.REJECTS);
+            if (earlier != null) {
+                // An earlier extract's rejects are replaced; tokenize's (and others') stay.
+                rows = earlier.where(functions.not(functions.col("reason").startsWith("extract:"))).unionByName(rows);
+            }
+        }
+        return rows;
+    }
+
+    /** Enough partitions to keep every core busy (a small tokens table may be one file). */
+    private static Dataset<Row> spread(SparkSession spark, Dataset<Row> tokens) {
+        int parallelism = spark.sparkContext().defaultParallelism();
+        return tokens.rdd().getNumPartitions() < parallelism ? tokens.repartition(parallelism) : tokens;
+    }
+
+    private static void checkOptions(Options options) {
+        if (options.batchSize < 1) {
+            throw new BadInputException("--batch-size must be at least 1, got %d", options.batchSize);
+        }
+        if (options.mlpTopK < 0) {
+            throw new BadInputException("--mlp-top-k must not be negative, got %d", options.mlpTopK);
+        }
+        DeviceChoice.check(options.device);
+        if (options.patterns != null) {
+            PatternSelection.parse(options.patterns);
+        }
+    }
+}

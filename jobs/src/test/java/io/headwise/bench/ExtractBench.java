@@ -1,0 +1,194 @@
+package io.headwise.bench;
+
+import ai.djl.ndarray.NDManager;
+import io.headwise.cli.Headwise;
+import io.headwise.model.Checkpoint;
+import io.headwise.model.Gpt;
+import io.headwise.model.GptConfig;
+import io.headwise.testing.ExtractFixtures;
+import io.headwise.tokenize.CharTokenizer;
+import io.headwise.tokenize.TokenizerJson;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * {@code extract} throughput and memory (bench/run-extract-bench.sh runs it; not part of the build).
+ *
+ * <pre>
+ *   ExtractBench throughput names|gpt2s [SAMPLES] [BATCH]
+ *   ExtractBench memory [SAMPLES]        (run it with -Xmx512m)
+ *   ExtractBench fixture DIR SAMPLES     (DIR/model and DIR/tokens only, e.g. for spark-submit)
+ * </pre>
+ *
+ * <p>{@code names}: a names-sized model (makemore's 4 layers × 4 heads × 64 dims, context 32,
+ * vocab 27) with random weights on the first names of names.txt. {@code gpt2s}: GPT-2 small's
+ * shape (12 layers, 12 heads, 768 dims) with context 128 and vocab 2000, random weights, random
+ * samples of 128 tokens. Both report tokens/s of the model alone (forward; forward + backward;
+ * the whole Analyzer) on the job's batches, of the whole extract job (local[2], one task using both
+ * cores), their ratio, the forward FLOP rate against the machine's fp32 matmul rate, and the peak
+ * heap of the JVM (the executor, in local mode).
+ */
+public final class ExtractBench {
+
+    private ExtractBench() {}
+
+    public static void main(String[] args) throws Exception {
+        String mode = args.length > 0 ? args[0] : "throughput";
+        if (mode.equals("fixture")) {
+            fixture(Path.of(args[1]), Integer.parseInt(args[2]));
+        } else if (mode.equals("memory")) {
+            memory(args.length > 1 ? Integer.parseInt(args[1]) : 100_000);
+        } else {
+            String model = args.length > 1 ? args[1] : "names";
+            int samples = args.length > 2 ? Integer.parseInt(args[2]) : model.equals("names") ? 4_000 : 16;
+            int batch = args.length > 3 ? Integer.parseInt(args[3]) : model.equals("names") ? 64 : 8;
+            throughput(model, samples, batch);
+        }
+    }
+
+    private record Input(Path modelDir, String tokenizerJson, List<Row> rows, List<int[]> samples) {}
+
+    private static Input names(Path tmp, int n) {
+        CharTokenizer tokenizer = ExtractFixtures.namesTokenizer();
+        List<String> all = ExtractFixtures.allNames();
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            names.add(all.get(i % all.size()));
+        }
+        List<Row> rows = ExtractFixtures.nameRows(tokenizer, names);
+        List<int[]> samples = names.stream().map(tokenizer::encode).toList();
+        Path model = ExtractFixtures.randomModel(tmp.resolve("model"), GptConfig.of(27, 32, 64, 4, 4), tokenizer.toTokenizerJson(), 1);
+        return new Input(model, tokenizer.toTokenizerJson(), rows, samples);
+    }
+
+    private static Input gpt2Small(Path tmp, int n) {
+        int vocab = 2000;
+        List<String> tokens = new ArrayList<>();
+        tokens.add(".");
+        for (int i = 1; i < vocab; i++) {
+            tokens.add(Character.toString(0x4E00 + i)); // one CJK character per token: a 2000-token char vocabulary
+        }
+        String json = TokenizerJson.charLevel(tokens);
+        Random random = new Random(3);
+        List<Row> rows = new ArrayList<>();
+        List<int[]> samples = new ArrayList<>();
+        for (int s = 0; s < n; s++) {
+            int[] ids = new int[128];
+            List<String> pieces = new ArrayList<>();
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = 1 + random.nextInt(vocab - 1);
+                pieces.add(tokens.get(ids[i]));
+            }
+            samples.add(ids);
+            rows.add(ExtractFixtures.tokensRow(ExtractFixtures.sampleId(s + 1), s + 1, ids, pieces));
+        }
+        Path model = ExtractFixtures.randomModel(tmp.resolve("model"), GptConfig.of(vocab, 128, 768, 12, 12), json, 1);
+        return new Input(model, json, rows, samples);
+    }
+
+    private static void throughput(String which, int n, int batch) throws Exception {
+        Path tmp = Files.createTempDirectory("extract-bench-");
+        Input input = which.equals("names") ? names(tmp, n) : gpt2Small(tmp, n);
+        GptConfig config = Checkpoint.readConfig(input.modelDir());
+        List<List<int[]>> batches = ModelAlone.batches(input.samples(), batch);
+        long tokens = ModelAlone.tokens(batches);
+        System.out.printf("%s: %s, %,d samples, %,d tokens, batch %d, %d cores%n", which, config, n, tokens, batch,
+                Runtime.getRuntime().availableProcessors());
+
+        double matmul;
+        double forward;
+        double forwardBackward;
+        double analyzer;
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Gpt gpt = new Gpt(Checkpoint.read(input.modelDir(), manager));
+            matmul = ModelAlone.matmulRate(manager, 1024, 20);
+            List<List<int[]>> warm = batches.subList(0, Math.min(2, batches.size()));
+            ModelAlone.forward(gpt, manager, warm);
+            ModelAlone.forwardBackward(gpt, manager, warm);
+            forward = ModelAlone.forward(gpt, manager, batches);
+            System.out.printf("  (forward %.1f s)%n", forward);
+            forwardBackward = ModelAlone.forwardBackward(gpt, manager, batches);
+            System.out.printf("  (forward + backward %.1f s)%n", forwardBackward);
+            analyzer = ModelAlone.analyzer(gpt, manager, batches);
+        }
+        double flops = ModelAlone.forwardFlops(batches, config);
+        System.out.printf("fp32 matmul (1024², PyTorch CPU)   %8.2f GFLOP/s%n", matmul / 1e9);
+        System.out.printf("model alone, forward               %,12.0f tokens/s  (%.2f GFLOP/s = %.0f%% of matmul)%n",
+                tokens / forward, flops / forward / 1e9, 100 * flops / forward / matmul);
+        System.out.printf("model alone, forward + backward    %,12.0f tokens/s%n", tokens / forwardBackward);
+        System.out.printf("Analyzer (fwd + bwd + host copies) %,12.0f tokens/s%n", tokens / analyzer);
+
+        SparkSession spark = SparkSession.builder().master("local[2]").appName("extract-bench")
+                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
+                .config("spark.driver.bindAddress", "127.0.0.1").config("spark.task.cpus", "2")
+                .config("spark.sql.shuffle.partitions", "2").getOrCreate();
+        Path tokensDir = ExtractFixtures.writeTokens(spark, tmp.resolve("tokens"), input.rows(), input.tokenizerJson(), 2);
+        long started = System.nanoTime();
+        String out;
+        long peakSampled;
+        try (HeapWatch watch = new HeapWatch()) {
+            out = run("extract", "--model", input.modelDir().toString(), "--tokens", tokensDir.toString(),
+                    "--out", tmp.resolve("out").toString(), "--batch-size", Integer.toString(batch));
+            peakSampled = watch.sampledPeak();
+        }
+        double job = (System.nanoTime() - started) / 1e9;
+        System.out.print(out);
+        System.out.printf("extract job (local[2], task.cpus 2) %,11.0f tokens/s  (%.1f s)%n", tokens / job, job);
+        System.out.printf("job / model alone (fwd + bwd)      %11.0f%%%n", 100 * forwardBackward / job);
+        System.out.printf("peak heap: %,d MB sampled, %,d MB sum of pool peaks, max heap %,d MB%n",
+                peakSampled >> 20, HeapWatch.poolPeaks() >> 20, HeapWatch.maxHeap() >> 20);
+        spark.stop();
+    }
+
+    private static void memory(int n) throws Exception {
+        Path tmp = Files.createTempDirectory("extract-bench-mem-");
+        Input input = names(tmp, n);
+        SparkSession spark = SparkSession.builder().master("local[2]").appName("extract-bench-memory")
+                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
+                .config("spark.driver.bindAddress", "127.0.0.1").config("spark.task.cpus", "2")
+                .config("spark.sql.shuffle.partitions", "2").getOrCreate();
+        Path tokensDir = ExtractFixtures.writeTokens(spark, tmp.resolve("tokens"), input.rows(), input.tokenizerJson(), 2);
+        input = null; // the rows are on disk now; keep the heap for the job
+        long started = System.nanoTime();
+        String out;
+        long peakSampled;
+        try (HeapWatch watch = new HeapWatch()) {
+            out = run("extract", "--model", tmp.resolve("model").toString(), "--tokens", tokensDir.toString(),
+                    "--out", tmp.resolve("out").toString(), "--batch-size", "64");
+            peakSampled = watch.sampledPeak();
+        }
+        System.out.print(out);
+        System.out.printf("%,d samples in %.1f s; peak heap %,d MB sampled, %,d MB sum of pool peaks, max heap %,d MB%n",
+                n, (System.nanoTime() - started) / 1e9, peakSampled >> 20, HeapWatch.poolPeaks() >> 20, HeapWatch.maxHeap() >> 20);
+        spark.stop();
+    }
+
+    /** Writes DIR/model (random names model) and DIR/tokens (N names), e.g. to try spark-submit. */
+    private static void fixture(Path dir, int n) {
+        Input input = names(dir, n);
+        SparkSession spark = SparkSession.builder().master("local[2]").appName("extract-bench-fixture")
+                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
+                .config("spark.driver.bindAddress", "127.0.0.1").getOrCreate();
+        ExtractFixtures.writeTokens(spark, dir.resolve("tokens"), input.rows(), input.tokenizerJson(), 2);
+        spark.stop();
+        System.out.printf("%s/model and %s/tokens (%,d names)%n", dir, dir, n);
+    }
+
+    private static String run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Headwise.execute(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), args);
+        if (code != 0) {
+            throw new IllegalStateException("extract failed (" + code + "): " + err.toString(StandardCharsets.UTF_8));
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+}

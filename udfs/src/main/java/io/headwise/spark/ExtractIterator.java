@@ -1,0 +1,155 @@
+package io.headwise.spark;
+
+import io.headwise.model.Analyzer;
+import io.headwise.model.GptConfig;
+import io.headwise.model.SampleResult;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.function.LongConsumer;
+import org.apache.spark.sql.Row;
+
+/**
+ * Streams one partition through the model: reads a window of at most {@code settings.window()}
+ * {@code tokens} rows, rejects the unusable ones, sorts the rest by length (so a batch pads
+ * little), analyses them {@code batchSize} at a time and hands out each batch's rows before reading
+ * more. Memory is bounded by one window of input plus one batch of output, never the partition; the
+ * per-batch NDManagers are closed by {@link Analyzer#analyze}. After the last batch it emits the
+ * partition's {@code head_token_mass} partial sums.
+ */
+final class ExtractIterator implements Iterator<Row> {
+
+    private final Iterator<Row> input;
+    private final Analyzer analyzer;
+    private final ExtractSettings settings;
+    private final LongConsumer analysed;
+    private final GptConfig config;
+    private final HeadTokenMass mass;
+    private final ArrayDeque<Row> output = new ArrayDeque<>();
+    private final ArrayDeque<Sample> window = new ArrayDeque<>();
+    private int idsField = -1;
+    private boolean massEmitted;
+
+    /** A usable input row. */
+    private record Sample(long sampleId, int[] ids, List<String> pieces) {}
+
+    ExtractIterator(Iterator<Row> input, Analyzer analyzer, ExtractSettings settings, LongConsumer analysed) {
+        this.input = input;
+        this.analyzer = analyzer;
+        this.settings = settings;
+        this.analysed = analysed;
+        this.config = analyzer.config();
+        this.mass = new HeadTokenMass(config.nLayer(), config.nHead(), config.vocabSize());
+    }
+
+    @Override
+    public boolean hasNext() {
+        while (output.isEmpty() && !massEmitted) {
+            advance();
+        }
+        return !output.isEmpty();
+    }
+
+    @Override
+    public Row next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException();
+        }
+        return output.poll();
+    }
+
+    /** Produces at least one row, or emits the mass rows and marks the end. */
+    private void advance() {
+        if (window.isEmpty()) {
+            fillWindow();
+        }
+        if (!window.isEmpty()) {
+            runBatch();
+        } else if (!input.hasNext()) {
+            mass.drain(this::emitMass);
+            massEmitted = true;
+        }
+    }
+
+    private void fillWindow() {
+        List<Sample> read = new ArrayList<>();
+        while (read.size() < settings.window() && input.hasNext()) {
+            Row row = input.next();
+            if (idsField < 0) {
+                idsField = row.fieldIndex("token_ids");
+            }
+            Sample sample = sample(row);
+            if (sample != null) {
+                read.add(sample);
+            }
+        }
+        read.sort(Comparator.comparingInt(s -> s.ids().length));
+        window.addAll(read);
+    }
+
+    private void runBatch() {
+        List<Sample> batch = new ArrayList<>(settings.batchSize());
+        List<int[]> ids = new ArrayList<>(settings.batchSize());
+        while (batch.size() < settings.batchSize() && !window.isEmpty()) {
+            Sample s = window.poll();
+            batch.add(s);
+            ids.add(s.ids());
+        }
+        List<SampleResult> results = analyzer.analyze(ids);
+        analysed.accept(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            Sample s = batch.get(i);
+            SampleResult r = results.get(i);
+            ExtractRows.sampleRows(s.sampleId(), r, s.pieces(), settings.patterns().selects(s.sampleId()), output::add);
+            mass.add(r.patterns(), s.ids(), s.pieces(), this::emitMass);
+        }
+    }
+
+    private void emitMass(int layer, int head, int tokenId, String token, double value) {
+        output.add(ExtractRows.mass(layer, head, tokenId, token, value));
+    }
+
+    /** The sample of a {@code tokens} row, or null after queueing its {@code rejects} row. */
+    private Sample sample(Row row) {
+        List<Integer> idList = row.getList(idsField);
+        List<String> pieces = row.getList(row.fieldIndex("tokens"));
+        int[] ids = new int[idList.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = idList.get(i);
+        }
+        String reason = rejectReason(ids, pieces.size(), config);
+        if (reason != null) {
+            Object docId = row.get(row.fieldIndex("doc_id"));
+            output.add(ExtractRows.reject(row.getString(row.fieldIndex("source")), (Long) docId, reason, pieces));
+            return null;
+        }
+        return new Sample(row.getLong(row.fieldIndex("sample_id")), ids, pieces);
+    }
+
+    /**
+     * Why {@code extract} cannot use a sample, or null when it can.
+     *
+     * @param pieces the length of its {@code tokens} column
+     */
+    static String rejectReason(int[] ids, int pieces, GptConfig config) {
+        if (ids.length == 0) {
+            return "extract: empty sample (no tokens)";
+        }
+        if (ids.length > config.nPositions()) {
+            return String.format("extract: %d tokens, longer than the model's n_positions (%d)", ids.length, config.nPositions());
+        }
+        if (pieces != ids.length) {
+            return String.format("extract: %d token ids but %d tokens", ids.length, pieces);
+        }
+        for (int p = 0; p < ids.length; p++) {
+            if (ids[p] < 0 || ids[p] >= config.vocabSize()) {
+                return String.format("extract: token id %d at position %d is outside the model's vocabulary (vocab_size %d)",
+                        ids[p], p, config.vocabSize());
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,36 @@
+package io.headwise.spark;
+
+import ai.djl.Device;
+import io.headwise.model.Analyzer;
+import java.util.Iterator;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Row;
+import org.apache.spark.util.LongAccumulator;
+
+/**
+ * The executor side of {@code extract}: {@code tokens} rows in, rows of {@link
+ * ExtractRows#COMBINED_SCHEMA} out, streamed ({@link ExtractIterator}). The model comes from the
+ * JVM's {@link ModelCache}; {@code analysed} counts samples through the model (one pass each).
+ */
+public final class ExtractPartition implements MapPartitionsFunction<Row, Row> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final ShippedModel model;
+    private final ExtractSettings settings;
+    private final LongAccumulator analysed;
+
+    public ExtractPartition(ShippedModel model, ExtractSettings settings, LongAccumulator analysed) {
+        this.model = model;
+        this.settings = settings;
+        this.analysed = analysed;
+    }
+
+    @Override
+    public Iterator<Row> call(Iterator<Row> rows) {
+        Device device = DeviceChoice.forTask(settings.device());
+        ModelCache.Loaded loaded = ModelCache.get(model, device);
+        Analyzer analyzer = new Analyzer(loaded.gpt(), loaded.manager(), settings.mlpTopK(), settings.gradients());
+        return new ExtractIterator(rows, analyzer, settings, analysed::add);
+    }
+}

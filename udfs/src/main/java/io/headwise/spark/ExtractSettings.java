@@ -1,0 +1,28 @@
+package io.headwise.spark;
+
+import java.io.Serializable;
+
+/**
+ * What every extract task needs besides the model: batching, which outputs, which device.
+ *
+ * @param batchSize samples per model pass
+ * @param window rows read ahead and sorted by length before batching (≥ batchSize); bounds a
+ *     task's memory and the padding
+ * @param mlpTopK MLP neurons kept per position
+ * @param gradients whether to run the backward pass
+ * @param patterns which samples get {@code attention} rows
+ * @param device {@code auto}, {@code cpu} or {@code gpu} ({@link DeviceChoice})
+ */
+public record ExtractSettings(
+        int batchSize, int window, int mlpTopK, boolean gradients, PatternSelection patterns, String device)
+        implements Serializable {
+
+    public ExtractSettings {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be ≥ 1, got " + batchSize);
+        }
+        if (window < batchSize) {
+            throw new IllegalArgumentException("window " + window + " is smaller than the batch size " + batchSize);
+        }
+    }
+}
