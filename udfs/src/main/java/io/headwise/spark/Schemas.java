@@ -36,6 +36,7 @@ public final class Schemas {
     public static final String HEAD_PROBES = "head_probes";
     public static final String HEAD_SUMMARY = "head_summary";
     public static final String HEAD_DISTANCES = "head_distances";
+    public static final String HEAD_TOKEN_MASS = "head_token_mass";
     public static final String RUN_MANIFEST = "run_manifest";
 
     public static final StructType TOKENS_SCHEMA = struct(
@@ -125,6 +126,18 @@ public final class Schemas {
             field("head_b", IntegerType, false),
             field("js", DoubleType, false));
 
+    /**
+     * Per head and key token, the attention mass the head gives that token over the corpus: Σ over
+     * samples, queries {@code q = 1..T-1} and keys {@code k} holding the token of {@code A[q][k]}
+     * (written by {@code extract}; {@code summarize} turns it into {@code top_tokens}).
+     */
+    public static final StructType HEAD_TOKEN_MASS_SCHEMA = struct(
+            field("layer", IntegerType, false),
+            field("head", IntegerType, false),
+            field("token_id", IntegerType, false),
+            field("token", StringType, false),
+            field("mass", DoubleType, false));
+
     public static final StructType RUN_MANIFEST_SCHEMA = struct(
             field("job", StringType, false),
             field("arguments", createArrayType(StringType, false), false),
@@ -150,6 +163,7 @@ public final class Schemas {
             Map.entry(HEAD_PROBES, HEAD_PROBES_SCHEMA),
             Map.entry(HEAD_SUMMARY, HEAD_SUMMARY_SCHEMA),
             Map.entry(HEAD_DISTANCES, HEAD_DISTANCES_SCHEMA),
+            Map.entry(HEAD_TOKEN_MASS, HEAD_TOKEN_MASS_SCHEMA),
             Map.entry(RUN_MANIFEST, RUN_MANIFEST_SCHEMA));
 
     private Schemas() {}
