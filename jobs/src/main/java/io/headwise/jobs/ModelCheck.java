@@ -44,7 +44,7 @@ final class ModelCheck {
             Row other = latest.get(i);
             Row a = first.getStruct(1);
             Row b = other.getStruct(1);
-            if (!Objects.equals(a.getString(0), b.getString(0)) || !sameConfig(a.getString(1), b.getString(1))) {
+            if (!Objects.equals(normalize(a.getString(0)), normalize(b.getString(0))) || !sameConfig(a.getString(1), b.getString(1))) {
                 throw new BadInputException(
                         "%s: tables from two different models: `%s` ran %s, `%s` ran %s; rerun one of them on the other's model",
                         runDir, first.getString(0), describe(a), other.getString(0), describe(b));
@@ -54,6 +54,21 @@ final class ModelCheck {
 
     private static String describe(Row model) {
         return model.getString(0) != null ? model.getString(0) : "a model with no recorded directory";
+    }
+
+    /**
+     * Jobs record the model directory as typed or as an absolute path; local paths ({@code file:}
+     * URIs included) compare absolute and normalised, other URIs as written.
+     */
+    static String normalize(String dir) {
+        if (dir == null) {
+            return null;
+        }
+        String local = dir.startsWith("file:") ? dir.substring("file:".length()).replaceFirst("^//(?=/)", "") : dir;
+        if (local.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*")) {
+            return local;
+        }
+        return java.nio.file.Path.of(local).toAbsolutePath().normalize().toString();
     }
 
     /** Configs compare as JSON, so formatting and key order do not matter. */
