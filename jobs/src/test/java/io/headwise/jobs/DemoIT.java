@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.headwise.BadInputException;
 import io.headwise.spark.Schemas;
 import io.headwise.testing.CliRun;
-import io.headwise.testing.ModelFixtures;
+import io.headwise.testing.Fixtures;
 import io.headwise.testing.SparkTestSession;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -57,7 +57,7 @@ class DemoIT {
                     case "tokenize" -> spark.createDataFrame(List.of(), Schemas.TOKENS_SCHEMA).write().parquet(dir.resolve("tokens").toString());
                     case "train" -> {
                         Files.createDirectories(dir.resolve("model"));
-                        try (Stream<Path> files = Files.list(ModelFixtures.gpt2Tiny())) {
+                        try (Stream<Path> files = Files.list(Fixtures.gpt2Tiny())) {
                             for (Path f : files.toList()) {
                                 Files.copy(f, dir.resolve("model").resolve(f.getFileName()));
                             }

@@ -11,7 +11,7 @@ import io.headwise.model.Gpt;
 import io.headwise.model.SampleResult;
 import io.headwise.spark.Schemas;
 import io.headwise.testing.CliRun;
-import io.headwise.testing.ModelFixtures;
+import io.headwise.testing.Fixtures;
 import io.headwise.testing.SparkTestSession;
 import java.nio.file.Path;
 import java.util.List;
@@ -38,7 +38,7 @@ class ProbeIT {
     @BeforeAll
     static void probe() {
         spark = SparkTestSession.get();
-        run = CliRun.of("probe", "--model", ModelFixtures.gpt2Tiny().toString(), "--out", dir.toString(),
+        run = CliRun.of("probe", "--model", Fixtures.gpt2Tiny().toString(), "--out", dir.toString(),
                 "--n-sequences", "" + N_SEQUENCES, "--seed", "" + SEED, "--batch-size", "5");
     }
 
@@ -60,7 +60,7 @@ class ProbeIT {
             }
         }
         Row manifest = spark.read().parquet(dir.resolve(Schemas.RUN_MANIFEST).toString()).first();
-        assertThat(manifest.getString(manifest.fieldIndex("model_dir"))).isEqualTo(ModelFixtures.gpt2Tiny().toAbsolutePath().normalize().toString());
+        assertThat(manifest.getString(manifest.fieldIndex("model_dir"))).isEqualTo(Fixtures.gpt2Tiny().toAbsolutePath().normalize().toString());
     }
 
     /** The same seeded sequences, one at a time through Analyzer, scored here by hand. */
@@ -71,7 +71,7 @@ class ProbeIT {
         double[][] duplicate = new double[2][2];
         double[][] prevToken = new double[2][2];
         try (NDManager manager = NDManager.newBaseManager()) {
-            Analyzer analyzer = new Analyzer(new Gpt(Checkpoint.read(ModelFixtures.gpt2Tiny(), manager)), manager, 0, false);
+            Analyzer analyzer = new Analyzer(new Gpt(Checkpoint.read(Fixtures.gpt2Tiny(), manager)), manager, 0, false);
             for (int i = 0; i < N_SEQUENCES; i++) {
                 int[] ids = ProbeSequences.sequence(SEED, i, HALF, 0, vocabulary);
                 SampleResult result = analyzer.analyze(List.of(ids)).get(0);
@@ -99,7 +99,7 @@ class ProbeIT {
 
     @Test
     void theSameSeedGivesTheSameScoresAnotherSeedOthers(@TempDir Path again, @TempDir Path other) {
-        String model = ModelFixtures.gpt2Tiny().toString();
+        String model = Fixtures.gpt2Tiny().toString();
         assertThat(CliRun.of("probe", "--model", model, "--out", again.toString(), "--n-sequences", "" + N_SEQUENCES,
                 "--seed", "" + SEED).exitCode()).isZero();
         assertThat(CliRun.of("probe", "--model", model, "--out", other.toString(), "--n-sequences", "" + N_SEQUENCES,
@@ -116,7 +116,7 @@ class ProbeIT {
 
     @Test
     void halfLengthMustFitTheContext(@TempDir Path out) {
-        CliRun tooLong = CliRun.of("probe", "--model", ModelFixtures.gpt2Tiny().toString(), "--out", out.toString(), "--half-length", "16");
+        CliRun tooLong = CliRun.of("probe", "--model", Fixtures.gpt2Tiny().toString(), "--out", out.toString(), "--half-length", "16");
         assertThat(tooLong.exitCode()).isEqualTo(2);
         assertThat(tooLong.err()).contains(
                 "--half-length must be in 1..15 so that 1 + 2 * half_length fits the model's n_positions (32), got 16");
