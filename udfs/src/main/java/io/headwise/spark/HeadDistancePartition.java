@@ -1,5 +1,6 @@
 package io.headwise.spark;
 
+import io.headwise.BadInputException;
 import io.headwise.metrics.AttentionPattern;
 import io.headwise.metrics.HeadDistance;
 import io.headwise.metrics.PairwiseDistances;
@@ -54,15 +55,24 @@ public final class HeadDistancePartition implements MapPartitionsFunction<Row, R
                 int layer = head.getInt(0);
                 int index = layer * nHead + head.getInt(1);
                 if (layer < 0 || layer >= nLayer || head.getInt(1) < 0 || head.getInt(1) >= nHead) {
-                    throw new IllegalArgumentException(String.format(
+                    throw new BadInputException(
                             "attention row (sample_id %d, layer %d, head %d) is outside the %d x %d heads of head_stats",
-                            sample.getLong(0), layer, head.getInt(1), nLayer, nHead));
+                            sample.getLong(0), layer, head.getInt(1), nLayer, nHead);
                 }
                 @SuppressWarnings("unchecked")
                 Seq<Seq<Object>> pattern = (Seq<Seq<Object>>) head.get(2);
-                patterns[index] = AttentionPattern.ofRows(SparkArrays.floatRows(pattern));
+                try {
+                    patterns[index] = AttentionPattern.ofRows(SparkArrays.floatRows(pattern));
+                } catch (IllegalArgumentException e) {
+                    throw new BadInputException(e, "attention, sample_id %d, layer %d, head %d: %s",
+                            sample.getLong(0), layer, head.getInt(1), e.getMessage());
+                }
             }
-            distances.add(patterns);
+            try {
+                distances.add(patterns);
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException(e, "attention, sample_id %d: %s", sample.getLong(0), e.getMessage());
+            }
         }
         List<Row> rows = new ArrayList<>(h * (h - 1) / 2);
         for (int a = 0; a < h; a++) {
