@@ -191,4 +191,16 @@ class SummarizeIT {
         assertThat(summary.where("induction IS NULL AND cluster IS NULL AND top_tokens IS NULL").count()).isEqualTo(4);
         assertThat(statsOnly.resolve(Schemas.HEAD_DISTANCES)).doesNotExist();
     }
+
+    @Test
+    void aPatternOfTheWrongShapeIsBadInputNamingItsSample(@TempDir Path broken) {
+        HandMadeTables.headStats(spark, broken);
+        Row bad = org.apache.spark.sql.RowFactory.create(7L, 0, 1, scala.jdk.javaapi.CollectionConverters.asScala(List.<Object>of(
+                scala.jdk.javaapi.CollectionConverters.asScala(List.of(1f)).toSeq(),
+                scala.jdk.javaapi.CollectionConverters.asScala(List.of(0.5f)).toSeq())).toSeq());
+        spark.createDataFrame(List.of(bad), Schemas.ATTENTION_SCHEMA).write().parquet(broken.resolve(Schemas.ATTENTION).toString());
+        CliRun run = CliRun.of("summarize", "--tables", broken.toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("attention, sample_id 7, layer 0, head 1: attention pattern row query_pos=1 has length 1, expected 2");
+    }
 }
