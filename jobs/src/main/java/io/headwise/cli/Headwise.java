@@ -19,12 +19,17 @@ public final class Headwise implements Runnable {
 
     /** The jobs, in pipeline order; {@code --help} lists them in this order. */
     static final List<Class<?>> COMMANDS = List.of(
+    static final List<Class<?>> COMMANDS = List.of(
             TokenizeCommand.class,
             TrainTokenizerCommand.class,
             TrainCommand.class,
             SampleCommand.class,
             ExtractCommand.class,
-            InspectCommand.class);
+            ProbeCommand.class,
+            SummarizeCommand.class,
+            SqlCommand.class,
+            InspectCommand.class,
+            DemoCommand.class);
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;

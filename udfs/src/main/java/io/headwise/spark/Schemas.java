@@ -140,6 +140,18 @@ public final class Schemas {
             field("head_b", IntegerType, false),
             field("js", DoubleType, false));
 
+    /**
+     * Per head and key token, the attention mass the head gives that token over the corpus: Σ over
+     * samples, queries {@code q = 1..T-1} and keys {@code k} holding the token of {@code A[q][k]}
+     * (written by {@code extract}; {@code summarize} turns it into {@code top_tokens}).
+     */
+    public static final StructType HEAD_TOKEN_MASS_SCHEMA = struct(
+            field("layer", IntegerType, false),
+            field("head", IntegerType, false),
+            field("token_id", IntegerType, false),
+            field("token", StringType, false),
+            field("mass", DoubleType, false));
+
     public static final StructType RUN_MANIFEST_SCHEMA = struct(
             field("job", StringType, false),
             field("arguments", createArrayType(StringType, false), false),

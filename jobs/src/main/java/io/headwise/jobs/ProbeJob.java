@@ -1,0 +1,155 @@
+package io.headwise.jobs;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+
+import io.headwise.BadInputException;
+import io.headwise.metrics.ProbeSequences;
+import io.headwise.model.Checkpoint;
+import io.headwise.model.GptConfig;
+import io.headwise.spark.ProbePartition;
+import io.headwise.spark.Schemas;
+import io.headwise.tokenize.TextTokenizer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code probe}: the SPEC §4 repeated-random-token probes → {@code head_probes}. Sequence indices
+ * are spread over the cluster; each task runs its sequences through the model ({@link
+ * ProbePartition}) and Spark sums the per-head scores, so no sequence or pattern reaches the
+ * driver.
+ */
+public final class ProbeJob {
+
+    /** Sequences per model pass. */
+    static final int BATCH_SIZE_DEFAULT = 32;
+
+    /** Options of {@code probe}. */
+    public static final class Options {
+        @Option(names = "--model", required = true, paramLabel = "MODEL_DIR", description = "Model directory.")
+        public Path model;
+
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "Run directory to write head_probes into.")
+        public String out;
+
+        @Option(names = "--n-sequences", defaultValue = "100", paramLabel = "N", description = "Probe sequences (default: ${DEFAULT-VALUE}).")
+        public int nSequences;
+
+        @Option(names = "--half-length", paramLabel = "N",
+                description = "Tokens in the repeated half r (default: min(20, (n_positions - 1) / 2)).")
+        public Integer halfLength;
+
+        @Option(names = "--seed", defaultValue = "0", paramLabel = "SEED", description = "Seed of the random tokens (default: ${DEFAULT-VALUE}).")
+        public long seed;
+
+        @Option(names = "--batch-size", defaultValue = "" + BATCH_SIZE_DEFAULT, paramLabel = "N", description = "Sequences per model pass (default: ${DEFAULT-VALUE}).")
+        public int batchSize;
+
+        @Option(names = "--overwrite", description = "Replace an existing head_probes table.")
+        public boolean overwrite;
+    }
+
+    private ProbeJob() {}
+
+    public static void run(JobContext context, Options options) {
+        SparkSession spark = context.spark();
+        GptConfig config = Checkpoint.readConfig(options.model);
+        int halfLength = halfLength(options, config);
+        if (options.batchSize < 1) {
+            throw new BadInputException("--batch-size must be >= 1, got %d", options.batchSize);
+        }
+        int[] vocabulary = vocabulary(options.model, config);
+        Tables.checkWritable(spark, options.out, Schemas.HEAD_PROBES, options.overwrite);
+        context.describe(String.format("probe %s: %d sequences of [bos] + r + r, |r| = %d",
+                options.model, options.nSequences, halfLength));
+
+        Dataset<Row> probes = probe(spark, options, config, halfLength, vocabulary);
+        long rows = Tables.write(probes, options.out, Schemas.HEAD_PROBES);
+
+        new RunManifest(context)
+                .model(ModelIdentity.dir(options.model), ModelIdentity.config(options.model))
+                .inputs(List.of(ModelIdentity.dir(options.model)))
+                .rows(Schemas.HEAD_PROBES, Tables.path(options.out, Schemas.HEAD_PROBES), rows)
+                .detail("n_sequences", Integer.toString(options.nSequences))
+                .detail("half_length", Integer.toString(halfLength))
+                .detail("seed", Long.toString(options.seed))
+                .append(options.out);
+        printStandouts(context, Tables.read(spark, options.out, Schemas.HEAD_PROBES, "probe"), halfLength);
+    }
+
+    static int halfLength(Options options, GptConfig config) {
+        if (options.nSequences < 1) {
+            throw new BadInputException("--n-sequences must be >= 1, got %d", options.nSequences);
+        }
+        int n = options.halfLength != null ? options.halfLength : ProbeSequences.defaultHalfLength(config.nPositions());
+        if (n < 1 || 1 + 2 * n > config.nPositions()) {
+            throw new BadInputException(
+                    "--half-length must be in 1..%d so that 1 + 2 * half_length fits the model's n_positions (%d), got %d",
+                    (config.nPositions() - 1) / 2, config.nPositions(), n);
+        }
+        return n;
+    }
+
+    /**
+     * The non-special ids of the model's vocabulary: all ids below both the model's and the
+     * tokenizer's vocabulary size, except bos/eos and the tokenizer's special tokens ({@code
+     * <|endoftext|>}, a char model's {@code .}).
+     */
+    static int[] vocabulary(Path modelDir, GptConfig config) {
+        Set<Integer> specials = new TreeSet<>(List.of(config.bosTokenId(), config.eosTokenId()));
+        int size;
+        try (TextTokenizer tokenizer = InspectJob.loadTokenizer(modelDir)) {
+            tokenizer.specialId("<|endoftext|>").ifPresent(specials::add);
+            if (tokenizer.isCharLevel()) {
+                tokenizer.specialId(".").ifPresent(specials::add);
+            }
+            size = Math.min(config.vocabSize(), tokenizer.vocabSize());
+        }
+        try {
+            return ProbeSequences.vocabulary(size, specials);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("%s: %s", modelDir, e.getMessage());
+        }
+    }
+
+    private static Dataset<Row> probe(SparkSession spark, Options options, GptConfig config, int halfLength, int[] vocabulary) {
+        int partitions = Math.max(1, Math.min(options.nSequences, spark.sparkContext().defaultParallelism()));
+        ProbePartition partition = new ProbePartition(
+                options.model.toAbsolutePath().toString(), options.seed, halfLength, config.bosTokenId(), vocabulary, options.batchSize);
+        Column queries = col("n_sequences").multiply(lit((double) halfLength));
+        return spark.range(0, options.nSequences, 1, partitions).toDF()
+                .mapPartitions(partition, Encoders.row(ProbePartition.SUMS_SCHEMA))
+                .groupBy("layer", "head")
+                .agg(sum("n_sequences").as("n_sequences"), sum("induction_sum").as("induction_sum"),
+                        sum("duplicate_sum").as("duplicate_sum"), sum("prev_token_sum").as("prev_token_sum"))
+                .select(col("layer"), col("head"),
+                        col("induction_sum").divide(queries).as("induction"),
+                        col("duplicate_sum").divide(queries).as("duplicate"),
+                        col("prev_token_sum").divide(queries).as("prev_token"),
+                        col("n_sequences").cast("int").as("n_sequences"),
+                        lit(halfLength).as("half_length"))
+                .orderBy("layer", "head");
+    }
+
+    /** The three heads with the highest score of each kind: what the probes single out. */
+    private static void printStandouts(JobContext context, Dataset<Row> probes, int halfLength) {
+        context.print("");
+        context.print("heads that stand out on [bos] + r + r (|r| = %d):", halfLength);
+        for (String score : List.of("induction", "duplicate", "prev_token")) {
+            StringBuilder line = new StringBuilder();
+            for (Row row : probes.orderBy(col(score).desc(), col("layer"), col("head")).limit(3).collectAsList()) {
+                line.append(String.format("  L%dH%d %.3f", row.getInt(0), row.getInt(1), row.getDouble(row.fieldIndex(score))));
+            }
+            context.print("  %-10s%s", score, line);
+        }
+    }
+}

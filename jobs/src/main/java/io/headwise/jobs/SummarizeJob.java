@@ -1,0 +1,120 @@
+package io.headwise.jobs;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+
+import io.headwise.BadInputException;
+import io.headwise.spark.Schemas;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code summarize}: per-head corpus summaries → {@code head_summary} (one row per layer × head)
+ * and {@code head_distances} (SPEC §3, §4). Reads {@code head_stats} (required), and when present
+ * {@code head_probes} (→ induction, duplicate), {@code head_token_mass} (→ top_tokens) and {@code
+ * attention} (→ head_distances, cluster); a missing optional table leaves its columns NULL.
+ */
+public final class SummarizeJob {
+
+    /** Jobs whose tables summarize combines; they must have run the same model. */
+    static final List<String> MODEL_JOBS = List.of("extract", "probe");
+
+    /** Options of {@code summarize}. */
+    public static final class Options {
+        @Option(names = "--tables", required = true, paramLabel = "DIR", description = "Run directory holding head_stats (and head_probes, head_token_mass, attention).")
+        public String tables;
+
+        @Option(names = "--overwrite", description = "Replace existing head_summary and head_distances tables.")
+        public boolean overwrite;
+    }
+
+    private SummarizeJob() {}
+
+    public static void run(JobContext context, Options options) {
+        SparkSession spark = context.spark();
+        String dir = options.tables;
+        if (!Tables.exists(spark, dir)) {
+            throw new BadInputException("--tables %s: no such directory", dir);
+        }
+        Dataset<Row> headStats = Tables.read(spark, dir, Schemas.HEAD_STATS, "extract");
+        ModelCheck.requireOneModel(spark, dir, MODEL_JOBS);
+        Dataset<Row> probes = Tables.readIfPresent(spark, dir, Schemas.HEAD_PROBES);
+        Dataset<Row> tokenMass = Tables.readIfPresent(spark, dir, Schemas.HEAD_TOKEN_MASS);
+        Dataset<Row> attention = Tables.readIfPresent(spark, dir, Schemas.ATTENTION);
+        Tables.checkWritable(spark, dir, Schemas.HEAD_SUMMARY, options.overwrite);
+        Tables.checkWritable(spark, dir, Schemas.HEAD_DISTANCES, options.overwrite);
+        context.describe("summarize " + dir + ": per-head corpus summaries");
+
+        int[] shape = heads(headStats, dir);
+        HeadDistances.Result distances = attention == null ? null : HeadDistances.compute(attention, shape[0], shape[1]);
+        Dataset<Row> summary = HeadSummaries.join(
+                HeadSummaries.stats(headStats),
+                probes,
+                tokenMass == null ? null : HeadSummaries.topTokens(tokenMass),
+                distances == null ? null : distances.clusterTable(spark));
+
+        RunManifest manifest = new RunManifest(context).inputs(inputs(dir, probes, tokenMass, attention));
+        manifest.rows(Schemas.HEAD_SUMMARY, Tables.path(dir, Schemas.HEAD_SUMMARY), Tables.write(summary, dir, Schemas.HEAD_SUMMARY));
+        if (distances != null) {
+            manifest.rows(Schemas.HEAD_DISTANCES, Tables.path(dir, Schemas.HEAD_DISTANCES),
+                    Tables.write(distances.table(spark), dir, Schemas.HEAD_DISTANCES));
+            manifest.detail("clusters", Integer.toString(distances.clusterCount()));
+        }
+        manifest.append(dir);
+        printMissing(context, probes, tokenMass, attention, distances);
+    }
+
+    /**
+     * {@code [L, H]} from {@code head_stats}, which must hold every {@code (layer, head)} of an
+     * {@code L × H} grid.
+     */
+    private static int[] heads(Dataset<Row> headStats, String dir) {
+        Row shape = headStats.agg(min("layer"), max("layer"), min("head"), max("head"),
+                countDistinct(col("layer"), col("head"))).first();
+        if (shape.isNullAt(0)) {
+            throw new BadInputException("%s: head_stats has no rows", Tables.path(dir, Schemas.HEAD_STATS));
+        }
+        int nLayer = shape.getInt(1) + 1;
+        int nHead = shape.getInt(3) + 1;
+        if (shape.getInt(0) != 0 || shape.getInt(2) != 0 || shape.getLong(4) != (long) nLayer * nHead) {
+            throw new BadInputException("%s: head_stats covers %d (layer, head) pairs, not the whole %d x %d grid of a model",
+                    Tables.path(dir, Schemas.HEAD_STATS), shape.getLong(4), nLayer, nHead);
+        }
+        return new int[] {nLayer, nHead};
+    }
+
+    private static List<String> inputs(String dir, Dataset<Row> probes, Dataset<Row> tokenMass, Dataset<Row> attention) {
+        List<String> inputs = new ArrayList<>(List.of(Tables.path(dir, Schemas.HEAD_STATS)));
+        if (probes != null) {
+            inputs.add(Tables.path(dir, Schemas.HEAD_PROBES));
+        }
+        if (tokenMass != null) {
+            inputs.add(Tables.path(dir, Schemas.HEAD_TOKEN_MASS));
+        }
+        if (attention != null) {
+            inputs.add(Tables.path(dir, Schemas.ATTENTION));
+        }
+        return inputs;
+    }
+
+    private static void printMissing(JobContext context, Dataset<Row> probes, Dataset<Row> tokenMass,
+            Dataset<Row> attention, HeadDistances.Result distances) {
+        if (probes == null) {
+            context.print("no head_probes table: induction and duplicate are NULL (run `headwise probe`)");
+        }
+        if (tokenMass == null) {
+            context.print("no head_token_mass table: top_tokens is NULL (run `headwise extract`)");
+        }
+        if (attention == null) {
+            context.print("no attention table: no head_distances, cluster is NULL (run `headwise extract --patterns all` or a fraction)");
+        } else if (distances == null) {
+            context.print("some pair of heads shares no sample in attention: no head_distances, cluster is NULL");
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.headwise.metrics;
+
+/**
+ * {@link HeadDistance} of every pair of {@code H} heads, accumulated sample by sample: the
+ * executor side of {@code head_distances}. Mutable, for one task; partial results are combined
+ * by summing {@link #nRows} and {@link #divergenceSum} of each pair (what Spark does).
+ */
+public final class PairwiseDistances {
+
+    private final int nHeads;
+    private final HeadDistance[][] pairs;
+
+    /** @param nHeads {@code H}, heads indexed {@code layer * n_head + head} */
+    public PairwiseDistances(int nHeads) {
+        if (nHeads < 1) {
+            throw new IllegalArgumentException(String.format("number of heads must be >= 1, got %d", nHeads));
+        }
+        this.nHeads = nHeads;
+        this.pairs = new HeadDistance[nHeads][nHeads];
+        for (int a = 0; a < nHeads; a++) {
+            for (int b = a + 1; b < nHeads; b++) {
+                pairs[a][b] = HeadDistance.zero();
+            }
+        }
+    }
+
+    public int nHeads() {
+        return nHeads;
+    }
+
+    /**
+     * Adds one sample.
+     *
+     * @param heads {@code [H]} the heads' patterns on the sample; null for a head without one
+     *     (that head's pairs skip the sample)
+     */
+    public void add(AttentionPattern[] heads) {
+        if (heads.length != nHeads) {
+            throw new IllegalArgumentException(String.format("expected %d heads' patterns, got %d", nHeads, heads.length));
+        }
+        for (int a = 0; a < nHeads; a++) {
+            for (int b = a + 1; b < nHeads; b++) {
+                if (heads[a] != null && heads[b] != null) {
+                    pairs[a][b] = pairs[a][b].add(heads[a], heads[b]);
+                }
+            }
+        }
+    }
+
+    /** Pair {@code a < b}'s distance so far. */
+    public HeadDistance pair(int a, int b) {
+        if (a >= b) {
+            throw new IllegalArgumentException(String.format("pairs are (a, b) with a < b, got (%d, %d)", a, b));
+        }
+        return pairs[a][b];
+    }
+
+    /**
+     * The symmetric {@code [H][H]} matrix of {@link HeadDistance#js()} from per-pair totals, zero
+     * on the diagonal.
+     *
+     * @param nRows {@code [H][H]}, only {@code a < b} read
+     * @param divergenceSum {@code [H][H]}, only {@code a < b} read
+     * @throws IllegalStateException naming a pair that shares no attention row
+     */
+    public static double[][] matrix(long[][] nRows, double[][] divergenceSum) {
+        int h = nRows.length;
+        double[][] js = new double[h][h];
+        for (int a = 0; a < h; a++) {
+            for (int b = a + 1; b < h; b++) {
+                double d = new HeadDistance(nRows[a][b], divergenceSum[a][b]).js();
+                js[a][b] = d;
+                js[b][a] = d;
+            }
+        }
+        return js;
+    }
+}
