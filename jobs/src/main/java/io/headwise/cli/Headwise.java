@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
 public final class Headwise implements Runnable {
 
     /** The jobs, in pipeline order; {@code --help} lists them in this order. */
-    static final List<Class<?>> COMMANDS = List.of(InspectCommand.class);
+    static final List<Class<?>> COMMANDS = List.of(InspectCommand.class, ReportCommand.class);
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
