@@ -5,8 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Where the datasets are (SPEC §1): {@code $HEADWISE_DATASETS_DIR}, else {@code datasets/} under
- * the working directory. Both have the same layout: {@code names.txt}, {@code wiki/*.xml.bz2},
+ * Where the datasets are (SPEC §1): {@code $HEADWISE_DATASETS_DIR}, else {@code datasets/} in the
+ * repository ({@code -Dheadwise.home}, set by the {@code ./headwise} launcher; the working
+ * directory otherwise). Both have the same layout: {@code names.txt}, {@code wiki/*.xml.bz2},
  * {@code gpt2-tokenizer/}.
  */
 public final class Datasets {
@@ -18,7 +19,10 @@ public final class Datasets {
 
     public static Path dir() {
         String env = System.getenv(ENV);
-        return Path.of(env == null || env.isBlank() ? DIR_DEFAULT : env).toAbsolutePath();
+        if (env != null && !env.isBlank()) {
+            return Path.of(env).toAbsolutePath();
+        }
+        return Path.of(System.getProperty("headwise.home", ".")).resolve(DIR_DEFAULT).toAbsolutePath().normalize();
     }
 
     /** A dataset file that must exist, e.g. {@code names.txt}. */

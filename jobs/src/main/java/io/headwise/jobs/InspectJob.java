@@ -59,23 +59,11 @@ public final class InspectJob {
         if (options.out != null && !options.out.getFileName().toString().endsWith(".html")) {
             throw new BadInputException("--out must name an .html file, got '%s'", options.out);
         }
-        Checkpoint.readConfig(options.model); // names a missing or broken model directory first
-        try (NDManager manager = NDManager.newBaseManager();
-                TextTokenizer tokenizer = loadTokenizer(options.model)) {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            // Weights first: a missing directory or a refused pickle is named before the tokenizer.
             GptWeights weights = Checkpoint.read(options.model, manager);
-            GptConfig config = weights.config();
-            int[] ids = encode(tokenizer, options.text, config);
-            SampleResult result = new Analyzer(new Gpt(weights), manager, 0, true).analyze(List.of(ids)).get(0);
-            String[] pieces = tokenizer.pieces(ids);
-            String next = tokenizer.pieces(new int[] {result.nextTokenId()})[0];
-            if (options.format.equals("json")) {
-                context.print(new GsonBuilder().disableHtmlEscaping().serializeNulls().create()
-                        .toJson(json(result, pieces, next, options.model, config)));
-            } else {
-                printTable(context, result, pieces, next, options.model, config);
-            }
-            if (options.out != null) {
-                writeReport(context, options, tokenizer, config, result);
+            try (TextTokenizer tokenizer = loadTokenizer(options.model)) {
+                inspect(context, options, manager, weights, tokenizer);
             }
         }
     }
@@ -87,6 +75,24 @@ public final class InspectJob {
                 List.of(ReportModel.view(tokenizer, options.text, result)), null, null, null);
         long bytes = HtmlReport.write(data, options.out);
         context.print("report written: %s (%,d bytes)", options.out.toAbsolutePath().normalize(), bytes);
+    }
+
+    private static void inspect(
+            JobContext context, Options options, NDManager manager, GptWeights weights, TextTokenizer tokenizer) {
+        GptConfig config = weights.config();
+        int[] ids = encode(tokenizer, options.text, config);
+        SampleResult result = new Analyzer(new Gpt(weights), manager, 0, true).analyze(List.of(ids)).get(0);
+        String[] pieces = tokenizer.pieces(ids);
+        String next = tokenizer.pieces(new int[] {result.nextTokenId()})[0];
+        if (options.format.equals("json")) {
+            context.print(new GsonBuilder().disableHtmlEscaping().serializeNulls().create()
+                    .toJson(json(result, pieces, next, options.model, config)));
+        } else {
+            printTable(context, result, pieces, next, options.model, config);
+        }
+        if (options.out != null) {
+            writeReport(context, options, tokenizer, config, result);
+        }
     }
 
     /** The model directory's tokenizer; a missing or unreadable one is bad input. */

@@ -35,24 +35,30 @@ record ReportModel(ModelSummary summary, List<TextView> texts, EmbeddingView emb
      * @throws io.headwise.BadInputException naming the model directory or the text at fault
      */
     static ReportModel load(Path modelDir, List<String> texts) {
-        Checkpoint.readConfig(modelDir); // names a missing or broken model directory first
-        try (NDManager manager = NDManager.newBaseManager();
-                TextTokenizer tokenizer = InspectJob.loadTokenizer(modelDir)) {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            // Weights first, as inspect: a missing directory or a refused pickle is named first.
             GptWeights weights = Checkpoint.read(modelDir, manager);
-            GptConfig config = weights.config();
-            List<String> chosen = texts == null || texts.isEmpty()
-                    ? List.of(tokenizer.isCharLevel() ? NAMES_TEXT_DEFAULT : PROSE_TEXT_DEFAULT)
-                    : texts;
-            Analyzer analyzer = new Analyzer(new Gpt(weights), manager, 0, true);
-            List<TextView> views = new ArrayList<>();
-            for (String text : chosen) {
-                int[] ids = InspectJob.encode(tokenizer, text, config);
-                SampleResult result = analyzer.analyze(List.of(ids)).get(0);
-                views.add(view(tokenizer, text, result));
+            try (TextTokenizer tokenizer = InspectJob.loadTokenizer(modelDir)) {
+                return analyse(modelDir, texts, manager, weights, tokenizer);
             }
-            return new ReportModel(
-                    ModelSummary.of(modelDir.toString(), config, tokenizer.isCharLevel()), views, embedding(weights, tokenizer));
         }
+    }
+
+    private static ReportModel analyse(
+            Path modelDir, List<String> texts, NDManager manager, GptWeights weights, TextTokenizer tokenizer) {
+        GptConfig config = weights.config();
+        List<String> chosen = texts == null || texts.isEmpty()
+                ? List.of(tokenizer.isCharLevel() ? NAMES_TEXT_DEFAULT : PROSE_TEXT_DEFAULT)
+                : texts;
+        Analyzer analyzer = new Analyzer(new Gpt(weights), manager, 0, true);
+        List<TextView> views = new ArrayList<>();
+        for (String text : chosen) {
+            int[] ids = InspectJob.encode(tokenizer, text, config);
+            SampleResult result = analyzer.analyze(List.of(ids)).get(0);
+            views.add(view(tokenizer, text, result));
+        }
+        return new ReportModel(
+                ModelSummary.of(modelDir.toString(), config, tokenizer.isCharLevel()), views, embedding(weights, tokenizer));
     }
 
     /** The report's view of one analysed text. */

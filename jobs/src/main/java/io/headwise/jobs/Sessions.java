@@ -19,6 +19,10 @@ public final class Sessions {
         if (active.isDefined()) {
             return active.get();
         }
+        var shared = SparkSession.getDefaultSession();
+        if (shared.isDefined() && !shared.get().sparkContext().isStopped()) {
+            return shared.get();
+        }
         String env = System.getenv(MASTER_ENV);
         String master = masterOption != null ? masterOption : env != null && !env.isBlank() ? env : MASTER_DEFAULT;
         SparkSession.Builder builder = SparkSession.builder().appName(appName).master(master);

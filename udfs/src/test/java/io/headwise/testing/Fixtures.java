@@ -4,7 +4,14 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -13,13 +20,49 @@ public final class Fixtures {
 
     private Fixtures() {}
 
-    /** A directory on the test class path, e.g. {@code gpt2-tiny}. */
-    public static Path resourceDir(String name) {
-        try {
-            return Path.of(Fixtures.class.getClassLoader().getResource(name).toURI());
-        } catch (URISyntaxException | NullPointerException e) {
-            throw new IllegalStateException("test resource " + name + " not found", e);
+    /**
+     * A directory on the test class path, e.g. {@code gpt2-tiny}. When it sits inside a jar (the
+     * udfs test-jar on the jobs test class path) it is copied out once to a temporary directory,
+     * since models and tokenizers are read from files.
+     */
+    public static synchronized Path resourceDir(String name) {
+        URL url = Fixtures.class.getClassLoader().getResource(name);
+        if (url == null) {
+            throw new IllegalStateException("test resource " + name + " not found");
         }
+        try {
+            URI uri = url.toURI();
+            if (!uri.getScheme().equals("jar")) {
+                return Path.of(uri);
+            }
+            Path extracted = EXTRACTED.get(name);
+            if (extracted == null) {
+                extracted = extract(uri, name);
+                EXTRACTED.put(name, extracted);
+            }
+            return extracted;
+        } catch (URISyntaxException | IOException e) {
+            throw new IllegalStateException("test resource " + name + " cannot be read", e);
+        }
+    }
+
+    private static final Map<String, Path> EXTRACTED = new HashMap<>();
+
+    private static Path extract(URI uri, String name) throws IOException {
+        Path target = Files.createTempDirectory("headwise-fixture-");
+        try (FileSystem jar = FileSystems.newFileSystem(uri, Map.of());
+                Stream<Path> files = Files.walk(jar.getPath(name))) {
+            Path root = jar.getPath(name);
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Path out = target.resolve(root.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(out);
+                } else {
+                    Files.copy(file, out);
+                }
+            }
+        }
+        return target;
     }
 
     /** The gpt2-tiny golden checkpoint (shared/fixtures/gpt2-tiny, copied into test resources). */
