@@ -44,14 +44,18 @@
         const a = Math.abs(v);
         if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(2);
         if (Number.isInteger(v)) return String(v);
-        return a >= 100 ? v.toFixed(1) : v.toPrecision(3);
+        return a >= 100 ? v.toFixed(1) : String(parseFloat(v.toPrecision(3)));
     }
     function int(v) { return Number(v).toLocaleString('en-US'); }
-    // A token as a label: blanks made visible, long pieces shortened.
-    function tokLabel(s) {
+    // A token as text: blanks made visible.
+    function tokText(s) {
         if (s === null || s === undefined) return '∅';
-        let t = String(s).replace(/ /g, '␣').replace(/\n/g, '↵').replace(/\t/g, '⇥').replace(/\r/g, '␍');
-        if (t.length === 0) t = '∅';
+        const t = String(s).replace(/ /g, '␣').replace(/\n/g, '↵').replace(/\t/g, '⇥').replace(/\r/g, '␍');
+        return t.length === 0 ? '∅' : t;
+    }
+    // A token as a chart label: also shortened.
+    function tokLabel(s) {
+        const t = tokText(s);
         return t.length > 14 ? t.slice(0, 13) + '…' : t;
     }
     function minMax(values) {
@@ -514,7 +518,7 @@
         add(s, el('p', 'help', 'Keys with the largest attention mass summed over queries 1..T−1, best first.'));
         const rows = [];
         for (let l = 0; l < layers; l++) for (let h = 0; h < heads; h++) {
-            rows.push([l, h, t.top_attended[l][h].map(k => tokLabel(t.tokens[k]) + ' @' + k).join('   ')]);
+            rows.push([l, h, t.top_attended[l][h].map(k => tokText(t.tokens[k]) + ' @' + k).join('   ')]);
         }
         add(add(s, el('div', 'scroll')), table(['layer', 'head', 'top attended (token @position)'], rows, [true, true, false]));
     });
@@ -525,9 +529,12 @@
         for (const r of rows) if (r.layer < layers && r.head < heads) grid[r.layer][r.head] = value(r);
         return grid;
     }
+    // Statistics that are attention probabilities share the fixed scale 0..1.
+    const PROBABILITIES = ['prev_token', 'first_token', 'self', 'max_weight', 'induction', 'duplicate'];
     function layerHeadChart(title, values, legend, cls) {
         const cell = heads > 8 ? 30 : 44;
         return heatmap({
+            range: PROBABILITIES.includes(legend) ? [0, 1] : undefined,
             title: title, cls: 'summary' + (cls ? ' ' + cls : ''),
             rowLabels: values.map((_, l) => 'layer ' + l), colLabels: values[0].map((_, h) => 'head ' + h),
             values: values, cell: cell, xTitle: 'head', yTitle: 'layer', legendTitle: legend, showValues: true,
@@ -587,7 +594,7 @@
             const rows = C.summary.map(r => {
                 const cellBox = el('span');
                 r.top_tokens.forEach((tt, i) => {
-                    const tok = add(cellBox, el('span', null, tokLabel(tt.token)));
+                    const tok = add(cellBox, el('span', null, tokText(tt.token)));
                     tok.style.fontFamily = 'ui-monospace, monospace';
                     add(cellBox, document.createTextNode(' ' + (100 * tt.weight).toFixed(1) + '%' + (i + 1 < r.top_tokens.length ? '   ' : '')));
                 });

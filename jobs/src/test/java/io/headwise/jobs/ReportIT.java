@@ -103,7 +103,7 @@ class ReportIT {
         CliRun run = CliRun.of("report", "--tables", tmp.toString(), "--model", Fixtures.gpt2Tiny().toString(),
                 "--out", tmp.resolve("r.html").toString(), "--text", "Emma!");
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err().strip()).startsWith("--text").doesNotContain("\n");
+        assertThat(run.err().strip()).startsWith("headwise report: --text: character 'E'").doesNotContain("\n");
         CliRun notHtml = CliRun.of("report", "--tables", tmp.toString(), "--model", Fixtures.gpt2Tiny().toString(),
                 "--out", tmp.resolve("r.txt").toString());
         assertThat(notHtml.exitCode()).isEqualTo(2);
