@@ -11,7 +11,6 @@ if [[ ! -d $run_dir ]]; then
 fi
 export HEADWISE_RUN_DIR=$(cd "$run_dir" && pwd)
 export HEADWISE=${HEADWISE:-$repo/headwise}
-export MPLBACKEND=Agg
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 # Debian's jupyter (its kernel is /usr/bin/python3), whatever python3 comes first on PATH.
