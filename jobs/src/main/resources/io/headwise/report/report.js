@@ -137,8 +137,9 @@
         const left = 20 + rowW + 6, top = 6;
         const w = cols * cell, h = rows * cell;
         const colH = rotate ? colW + 6 : 14;
-        const legendH = Math.max(60, Math.min(h, 160));
-        const width = left + w + 96, height = top + Math.max(h, legendH) + colH + 20;
+        const legend = o.legend !== false;
+        const legendH = legend ? Math.max(60, Math.min(h, 160)) : 0;
+        const width = left + w + (legend ? 96 : 12), height = top + Math.max(h, legendH) + colH + 20;
         const [c, ctx] = canvas(width, height);
         ctx.fillStyle = '#f1f2f4';
         ctx.fillRect(left, top, w, h);
@@ -150,11 +151,12 @@
                 const colour = CMAPS[cmap]((v - lo) / (hi - lo));
                 ctx.fillStyle = rgb(colour);
                 ctx.fillRect(left + k * cell, top + r * cell, cell, cell);
-                if (o.showValues && cell >= 28) {
+                const text = o.showValues && cell >= 28 ? (o.valueText || fmt)(v) : '';
+                if (text) {
                     ctx.fillStyle = lightness(colour) > 0.55 ? '#111' : '#fff';
                     ctx.textAlign = 'center';
                     ctx.textBaseline = 'middle';
-                    ctx.fillText(fmt(v), left + k * cell + cell / 2, top + r * cell + cell / 2);
+                    ctx.fillText(text, left + k * cell + cell / 2, top + r * cell + cell / 2);
                 }
             }
         }
@@ -189,7 +191,7 @@
         ctx.fillText(o.yTitle, 0, 0);
         ctx.restore();
         ctx.font = '11px system-ui, sans-serif';
-        colourBar(ctx, left + w + 14, top, legendH, cmap, lo, hi, o.legendTitle);
+        if (legend) colourBar(ctx, left + w + 14, top, legendH, cmap, lo, hi, o.legendTitle);
         c.addEventListener('mousemove', e => {
             const b = c.getBoundingClientRect();
             const k = Math.floor((e.clientX - b.left - left) / cell), r = Math.floor((e.clientY - b.top - top) / cell);
@@ -398,9 +400,12 @@
     zoom.addEventListener('click', e => { if (e.target === zoom) closeZoom(); });
     document.addEventListener('keydown', e => { if (e.key === 'Escape') closeZoom(); });
 
-    function patternChart(t, l, h, cell, cls, showValues) {
+    function patternChart(t, l, h, cell, cls, showValues, legend) {
         const labels = t.tokens.map(tokLabel);
         return heatmap({
+            legend: legend,
+            // A weight in two decimals without the leading zero (".83") fits a cell; ~0 stays blank.
+            valueText: v => v < 0.005 ? '' : v >= 0.995 ? '1' : v.toFixed(2).slice(1),
             title: 'Layer ' + l + ' · Head ' + h, cls: cls, dataset: {layer: l, head: h},
             rowLabels: labels, colLabels: labels, values: t.patterns[l][h], cell: cell, range: [0, 1],
             xTitle: 'key position (attended to)', yTitle: 'query position', legendTitle: 'attention weight',
@@ -412,7 +417,7 @@
     function openZoom(ti, l, h) {
         const t = D.texts[ti];
         const cell = Math.max(10, Math.min(44, Math.floor(560 / t.tokens.length)));
-        zoomBody.replaceChildren(patternChart(t, l, h, cell, 'zoomed', true));
+        zoomBody.replaceChildren(patternChart(t, l, h, cell, 'zoomed', true, true));
         zoomTitle.textContent = 'Layer ' + l + ' · Head ' + h + ' — “' + t.text + '”';
         zoom.dataset.layer = String(l);
         zoom.dataset.head = String(h);
@@ -431,6 +436,19 @@
         }));
         c.className = 'thumb';
         return c;
+    }
+
+    /** One horizontal viridis bar from 0 to 1 for a group of charts that share it. */
+    function sharedLegend(title) {
+        const legend = el('div', 'legend-inline');
+        add(legend, el('b', null, title + ':'));
+        add(legend, el('span', null, '0'));
+        const [c, ctx] = canvas(160, 12);
+        for (let x = 0; x < 160; x++) { ctx.fillStyle = rgb(CMAPS.viridis(x / 159)); ctx.fillRect(x, 0, 1, 12); }
+        add(legend, c);
+        add(legend, el('span', null, '1'));
+        legend.style.margin = '0 0 8px';
+        return legend;
     }
 
     function saliencyRow(parent, label, tokens, values, cmap, signed, what) {
@@ -489,7 +507,8 @@
         }));
 
         add(s, el('h3', null, 'All heads at a glance'));
-        add(s, el('p', 'help', 'Every head of every layer (rows: layers, columns: heads), same colour scale as below (0 to 1). Click a head to open it large.'));
+        add(s, el('p', 'help', 'Every head of every layer (rows: layers, columns: heads). Click a head to open it large.'));
+        add(s, sharedLegend('attention weight'));
         const grid = add(s, el('div', 'grid head-grid'));
         grid.style.gridTemplateColumns = '64px repeat(' + heads + ', auto)';
         add(grid, el('div', 'axis', 'layer ↓ head →'));
@@ -508,10 +527,11 @@
 
         add(s, el('h3', null, 'Attention pattern of every head'));
         add(s, el('p', 'help', 'Rows are queries, columns the keys they attend to (causal: only keys ≤ query). Hover a cell for its weight.'));
-        const cell = Math.max(6, Math.min(20, Math.floor(260 / t.tokens.length)));
+        add(s, sharedLegend('attention weight'));
+        const cell = Math.max(6, Math.min(16, Math.floor(208 / t.tokens.length)));
         for (let l = 0; l < layers; l++) {
             const row = add(s, el('div', 'layer-row'));
-            for (let h = 0; h < heads; h++) add(row, patternChart(t, l, h, cell, 'attention', false));
+            for (let h = 0; h < heads; h++) add(row, patternChart(t, l, h, cell, 'attention', false, false));
         }
 
         add(s, el('h3', null, 'Most attended tokens per head'));

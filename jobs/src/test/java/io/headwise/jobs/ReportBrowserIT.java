@@ -121,9 +121,10 @@ class ReportBrowserIT {
         assertThat(zoom.getAttribute("data-head")).isEqualTo("0");
         assertThat(driver.findElement(By.id("zoom-title")).getText()).startsWith("Layer 1 · Head 0");
         assertThat(count("#zoom figure.zoomed[data-layer='1'][data-head='0'] canvas")).isEqualTo(1);
+        Files.copy(driver.getScreenshotAs(OutputType.FILE).toPath(), TARGET.resolve("report-zoom.png"), StandardCopyOption.REPLACE_EXISTING);
         driver.findElement(By.tagName("body")).sendKeys(Keys.ESCAPE);
         assertThat(zoom.isDisplayed()).isFalse();
-        screenshot(TARGET.resolve("report-hand-made.png"));
+        screenshot(TARGET.resolve("report-hand-made.png"), 6000);
         assertThat(consoleErrors()).isEmpty();
     }
 
@@ -172,7 +173,7 @@ class ReportBrowserIT {
         System.out.println(line);
         Files.writeString(TARGET.resolve("report-timing.txt"), line + "\n");
         String shot = System.getenv("HEADWISE_SCREENSHOT");
-        screenshot(shot == null || shot.isBlank() ? TARGET.resolve("report-screenshot.png") : Path.of(shot));
+        screenshot(shot == null || shot.isBlank() ? TARGET.resolve("report-screenshot.png") : Path.of(shot), 2100);
     }
 
     /** Loads {@code html} and waits for the page's script to finish; returns console errors. */
@@ -195,10 +196,11 @@ class ReportBrowserIT {
         return driver.findElements(By.cssSelector(css)).size();
     }
 
-    /** The whole page (at most 6000 px tall) as a PNG. */
-    private static void screenshot(Path file) throws IOException {
+    /** The top of the page, at most {@code maxHeight} px of it, as a PNG 1360 px wide. */
+    private static void screenshot(Path file, int maxHeight) throws IOException {
+        driver.executeScript("window.scrollTo(0, 0)");
         long height = (Long) driver.executeScript("return Math.ceil(document.documentElement.scrollHeight)");
-        driver.manage().window().setSize(new Dimension(1360, (int) Math.min(height + 140, 6000)));
+        driver.manage().window().setSize(new Dimension(1360, (int) Math.min(height + 140, maxHeight)));
         Path png = driver.getScreenshotAs(OutputType.FILE).toPath();
         Path parent = file.toAbsolutePath().getParent();
         Files.createDirectories(parent);
