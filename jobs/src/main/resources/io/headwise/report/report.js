@@ -248,6 +248,12 @@
         ctx.font = '11px system-ui, sans-serif';
         return [sx, sy];
     }
+    // [min, max] without spreading a large array into arguments (50,257 GPT-2 tokens).
+    function extent(values) {
+        let lo = Infinity, hi = -Infinity;
+        for (const v of values) { if (v < lo) lo = v; if (v > hi) hi = v; }
+        return lo === Infinity ? [0, 1] : [lo, hi];
+    }
     function padded(lo, hi) { const p = (hi - lo) * 0.06 || 1; return [lo - p, hi + p]; }
 
     /** Points {x, y, label, colour}; labels drawn for every point when o.labelAll. */
@@ -255,8 +261,8 @@
         const width = o.width || 620, height = o.height || 440;
         const [c, ctx] = canvas(width, height);
         const box = {x: 64, y: 10, w: width - 80, h: height - 56};
-        const xr = padded(Math.min(...o.points.map(p => p.x)), Math.max(...o.points.map(p => p.x)));
-        const yr = padded(Math.min(...o.points.map(p => p.y)), Math.max(...o.points.map(p => p.y)));
+        const xr = padded(...extent(o.points.map(p => p.x)));
+        const yr = padded(...extent(o.points.map(p => p.y)));
         const [sx, sy] = axes(ctx, box, xr, yr, o.xTitle, o.yTitle);
         const radius = o.points.length > 2000 ? 1.6 : 4;
         for (const p of o.points) {
@@ -301,8 +307,8 @@
         const [c, ctx] = canvas(width, height);
         const box = {x: 64, y: 10, w: width - 80, h: height - 56};
         const xs = o.series.flatMap(s => s.xs), ys = o.series.flatMap(s => s.ys).filter(v => v !== null);
-        const [sx, sy] = axes(ctx, box, [Math.min(...xs), Math.max(...xs) || 1],
-            padded(Math.min(...ys), Math.max(...ys)), o.xTitle, o.yTitle);
+        const [x0, x1] = extent(xs);
+        const [sx, sy] = axes(ctx, box, [x0, x1 > x0 ? x1 : x0 + 1], padded(...extent(ys)), o.xTitle, o.yTitle);
         for (const s of o.series) {
             ctx.strokeStyle = s.colour;
             ctx.lineWidth = 2;
@@ -455,7 +461,7 @@
         const row = add(parent, el('div', 'saliency-row'));
         add(row, el('div', 'label', label));
         const box = add(row, el('div', 'tokens'));
-        const scale = Math.max(...values.map(v => Math.abs(v || 0))) || 1;
+        const scale = extent(values.map(v => Math.abs(v || 0)))[1] || 1;
         tokens.forEach((tok, i) => {
             const v = values[i] || 0;
             const colour = CMAPS[cmap](signed ? (v / scale + 1) / 2 : v / scale);

@@ -149,6 +149,20 @@ class ReportBrowserIT {
         assertThat(consoleErrors()).isEmpty();
     }
 
+    @Test
+    void gpt2SizedReportRendersEveryHead(@TempDir Path tmp) throws Exception {
+        Path html = tmp.resolve("gpt2-sized.html");
+        long bytes = HtmlReport.write(ReportSamples.gpt2Sized(32), html);
+        assertThat(open(html)).as("console errors").isEmpty();
+        assertThat(count("#text-0 figure.attention")).isEqualTo(144);
+        assertThat(count("#text-0 canvas.thumb")).isEqualTo(144);
+        assertThat(count("#embedding figure.embedding")).isEqualTo(1);
+        String line = String.format("gpt2-sized report (12 x 12 heads, 32 tokens, 50,257 embeddings): %,d bytes, script render %.0f ms",
+                bytes, ((Number) driver.executeScript("return window.__renderMs")).doubleValue());
+        LOG.info(line);
+        System.out.println(line);
+    }
+
     /** The demo's report, when {@code HEADWISE_REPORT_HTML} names one: checked, timed, photographed. */
     @Test
     void givenReportRendersWithoutErrors() throws Exception {

@@ -84,4 +84,43 @@ public final class ReportSamples {
         return new ReportData(HOSTILE_TITLE, model, List.of(textView(HOSTILE_TITLE, tokens)),
                 corpus(HOSTILE_TITLE, tokens), embedding, curve);
     }
+
+    /**
+     * GPT-2 small's shape: 12 layers × 12 heads, a {@code t}-token text with uniform causal
+     * attention, and all 50,257 token embeddings on a spiral; no corpus tables.
+     */
+    public static ReportData gpt2Sized(int t) {
+        int layers = 12;
+        int heads = 12;
+        String[] tokens = new String[t];
+        for (int i = 0; i < t; i++) {
+            tokens[i] = "tok" + i;
+        }
+        float[][][][] patterns = new float[layers][heads][t][];
+        int[][][] top = new int[layers][heads][];
+        for (int l = 0; l < layers; l++) {
+            for (int h = 0; h < heads; h++) {
+                for (int q = 0; q < t; q++) {
+                    patterns[l][h][q] = new float[q + 1];
+                    java.util.Arrays.fill(patterns[l][h][q], 1f / (q + 1));
+                }
+                top[l][h] = TextView.topAttended(patterns[l][h], TextView.TOP_ATTENDED_DEFAULT);
+            }
+        }
+        float[] ones = new float[t];
+        java.util.Arrays.fill(ones, 1f);
+        float[][] resid = new float[layers][t];
+        TextView text = new TextView("gpt2-sized", tokens, patterns, ones, ones, resid, top, 3.0, "x", 0.1f);
+        int v = 50257;
+        String[] labels = new String[v];
+        double[][] xy = new double[v][];
+        for (int i = 0; i < v; i++) {
+            labels[i] = "t" + i;
+            double angle = i * 0.01;
+            xy[i] = new double[] {Math.cos(angle) * i / v, Math.sin(angle) * i / v};
+        }
+        GptConfig config = GptConfig.of(v, 1024, 768, layers, heads);
+        return new ReportData("gpt2-sized", ModelSummary.of("gpt2", config, false), List.of(text), null,
+                new EmbeddingView(labels, xy, new double[] {0.1, 0.05}), null);
+    }
 }
