@@ -50,6 +50,9 @@ public final class ReportJob {
         if (!options.out.getFileName().toString().endsWith(".html")) {
             throw new BadInputException("--out must name an .html file, got '%s'", options.out);
         }
+        if (!Tables.exists(context.spark(), options.tables)) {
+            throw new BadInputException("--tables %s: no such directory", options.tables);
+        }
         context.describe("report on " + options.tables);
         ReportModel model = ReportModel.load(options.model, options.texts);
         CorpusView corpus = corpus(context.spark(), options.tables);

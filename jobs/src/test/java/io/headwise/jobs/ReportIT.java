@@ -108,6 +108,10 @@ class ReportIT {
                 "--out", tmp.resolve("r.txt").toString());
         assertThat(notHtml.exitCode()).isEqualTo(2);
         assertThat(notHtml.err()).contains("--out must name an .html file");
+        CliRun noTables = CliRun.of("report", "--tables", tmp.resolve("nope").toString(), "--model", Fixtures.gpt2Tiny().toString(),
+                "--out", tmp.resolve("r.html").toString());
+        assertThat(noTables.exitCode()).isEqualTo(2);
+        assertThat(noTables.err()).contains("--tables " + tmp.resolve("nope") + ": no such directory");
     }
 
     @Test
