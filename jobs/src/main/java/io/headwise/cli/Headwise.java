@@ -19,7 +19,6 @@ public final class Headwise implements Runnable {
 
     /** The jobs, in pipeline order; {@code --help} lists them in this order. */
     static final List<Class<?>> COMMANDS = List.of(
-    static final List<Class<?>> COMMANDS = List.of(
             TokenizeCommand.class,
             TrainTokenizerCommand.class,
             TrainCommand.class,
@@ -29,6 +28,7 @@ public final class Headwise implements Runnable {
             SummarizeCommand.class,
             SqlCommand.class,
             InspectCommand.class,
+            ReportCommand.class,
             DemoCommand.class);
 
     @CommandLine.Spec

@@ -14,11 +14,13 @@ import io.headwise.model.Gpt;
 import io.headwise.model.GptConfig;
 import io.headwise.model.GptWeights;
 import io.headwise.model.SampleResult;
+import io.headwise.report.HtmlReport;
+import io.headwise.report.ModelSummary;
+import io.headwise.report.ReportData;
+import io.headwise.report.TextView;
 import io.headwise.tokenize.TextTokenizer;
 import io.headwise.tokenize.Tokenizers;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Option;
@@ -43,6 +45,9 @@ public final class InspectJob {
 
         @Option(names = "--format", defaultValue = "table", paramLabel = "table|json", description = "Output format (default: ${DEFAULT-VALUE}).")
         public String format;
+
+        @Option(names = "--out", paramLabel = "FILE.html", description = "Also write the text's part of the HTML report (see `report`) to this file.")
+        public Path out;
     }
 
     private InspectJob() {}
@@ -51,6 +56,9 @@ public final class InspectJob {
         if (!options.format.equals("table") && !options.format.equals("json")) {
             throw new BadInputException("--format must be table or json, got '%s'", options.format);
         }
+        if (options.out != null && !options.out.getFileName().toString().endsWith(".html")) {
+            throw new BadInputException("--out must name an .html file, got '%s'", options.out);
+        }
         try (NDManager manager = NDManager.newBaseManager()) {
             // Weights first: a missing directory or a refused pickle is named before the tokenizer.
             GptWeights weights = Checkpoint.read(options.model, manager);
@@ -58,6 +66,15 @@ public final class InspectJob {
                 inspect(context, options, manager, weights, tokenizer);
             }
         }
+    }
+
+    private static void writeReport(
+            JobContext context, Options options, TextTokenizer tokenizer, GptConfig config, SampleResult result) {
+        ReportData data = new ReportData("Headwise inspect: " + options.text,
+                ModelSummary.of(options.model.toString(), config, tokenizer.isCharLevel()),
+                List.of(ReportModel.view(tokenizer, options.text, result)), null, null, null);
+        long bytes = HtmlReport.write(data, options.out);
+        context.print("report written: %s (%,d bytes)", options.out.toAbsolutePath().normalize(), bytes);
     }
 
     private static void inspect(
@@ -72,6 +89,9 @@ public final class InspectJob {
                     .toJson(json(result, pieces, next, options.model, config)));
         } else {
             printTable(context, result, pieces, next, options.model, config);
+        }
+        if (options.out != null) {
+            writeReport(context, options, tokenizer, config, result);
         }
     }
 
@@ -110,18 +130,7 @@ public final class InspectJob {
 
     /** Key positions receiving the most attention mass over queries 1..T-1, best first. */
     static List<Integer> topAttended(float[][] pattern, int k) {
-        double[] mass = new double[pattern.length];
-        for (int q = 1; q < pattern.length; q++) {
-            for (int key = 0; key <= q; key++) {
-                mass[key] += pattern[q][key];
-            }
-        }
-        List<Integer> keys = new ArrayList<>();
-        for (int i = 0; i < mass.length; i++) {
-            keys.add(i);
-        }
-        keys.sort(Comparator.comparingDouble((Integer i) -> -mass[i]).thenComparing(i -> i));
-        return keys.subList(0, Math.min(k, keys.size()));
+        return java.util.Arrays.stream(TextView.topAttended(pattern, k)).boxed().toList();
     }
 
     private static JsonObject json(SampleResult r, String[] pieces, String next, Path model, GptConfig config) {

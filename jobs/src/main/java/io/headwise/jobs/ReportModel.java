@@ -1,0 +1,91 @@
+package io.headwise.jobs;
+
+import ai.djl.ndarray.NDManager;
+import io.headwise.model.Analyzer;
+import io.headwise.model.Checkpoint;
+import io.headwise.model.Gpt;
+import io.headwise.model.GptConfig;
+import io.headwise.model.GptWeights;
+import io.headwise.model.SampleResult;
+import io.headwise.report.EmbeddingView;
+import io.headwise.report.ModelSummary;
+import io.headwise.report.TextView;
+import io.headwise.tokenize.TextTokenizer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The model-side part of a report: the summary, one {@link TextView} per text (the same
+ * analysis as {@code inspect}) and the embedding projection, from one load of the model.
+ *
+ * @param summary the model summary
+ * @param texts one view per text, in order
+ * @param embedding PCA of {@code wte}
+ */
+record ReportModel(ModelSummary summary, List<TextView> texts, EmbeddingView embedding) {
+
+    /** The text a report shows when none is given: a name for names models, else a sentence. */
+    static final String NAMES_TEXT_DEFAULT = ".muhamadibrahim.";
+    static final String PROSE_TEXT_DEFAULT = "The quick brown fox jumps over the lazy dog.";
+
+    /**
+     * Loads {@code modelDir} and analyses {@code texts}; an empty list means the default text.
+     *
+     * @throws io.headwise.BadInputException naming the model directory or the text at fault
+     */
+    static ReportModel load(Path modelDir, List<String> texts) {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            // Weights first, as inspect: a missing directory or a refused pickle is named first.
+            GptWeights weights = Checkpoint.read(modelDir, manager);
+            try (TextTokenizer tokenizer = InspectJob.loadTokenizer(modelDir)) {
+                return analyse(modelDir, texts, manager, weights, tokenizer);
+            }
+        }
+    }
+
+    private static ReportModel analyse(
+            Path modelDir, List<String> texts, NDManager manager, GptWeights weights, TextTokenizer tokenizer) {
+        GptConfig config = weights.config();
+        List<String> chosen = texts == null || texts.isEmpty()
+                ? List.of(tokenizer.isCharLevel() ? NAMES_TEXT_DEFAULT : PROSE_TEXT_DEFAULT)
+                : texts;
+        Analyzer analyzer = new Analyzer(new Gpt(weights), manager, 0, true);
+        List<TextView> views = new ArrayList<>();
+        for (String text : chosen) {
+            int[] ids = InspectJob.encode(tokenizer, text, config);
+            SampleResult result = analyzer.analyze(List.of(ids)).get(0);
+            views.add(view(tokenizer, text, result));
+        }
+        return new ReportModel(
+                ModelSummary.of(modelDir.toString(), config, tokenizer.isCharLevel()), views, embedding(weights, tokenizer));
+    }
+
+    /** The report's view of one analysed text. */
+    static TextView view(TextTokenizer tokenizer, String text, SampleResult result) {
+        String next = tokenizer.pieces(new int[] {result.nextTokenId()})[0];
+        return TextView.of(text, tokenizer.pieces(result.tokenIds()), result, next);
+    }
+
+    private static EmbeddingView embedding(GptWeights weights, TextTokenizer tokenizer) {
+        float[] flat = weights.get("wte.weight").toFloatArray();
+        int v = weights.config().vocabSize();
+        int c = weights.config().nEmbd();
+        float[][] rows = new float[v][c];
+        for (int i = 0; i < v; i++) {
+            System.arraycopy(flat, i * c, rows[i], 0, c);
+        }
+        int[] ids = new int[v];
+        for (int i = 0; i < v; i++) {
+            ids[i] = i;
+        }
+        // A tokenizer may know fewer ids than the model has rows (padded vocabularies).
+        String[] labels = new String[v];
+        int known = Math.min(v, tokenizer.vocabSize());
+        String[] pieces = tokenizer.pieces(java.util.Arrays.copyOf(ids, known));
+        for (int i = 0; i < v; i++) {
+            labels[i] = i < known ? pieces[i] : "<" + i + ">";
+        }
+        return EmbeddingView.of(rows, labels);
+    }
+}

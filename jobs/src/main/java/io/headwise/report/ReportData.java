@@ -1,0 +1,21 @@
+package io.headwise.report;
+
+import java.util.List;
+
+/**
+ * Everything one report shows.
+ *
+ * @param title the page title
+ * @param model the model summary
+ * @param texts one view per text, in the order given
+ * @param corpus the corpus-level part, or null for a single-text report ({@code inspect --out})
+ * @param embedding the token embedding projection, or null
+ * @param curve the training curve, or null when the model directory has none
+ */
+public record ReportData(
+        String title, ModelSummary model, List<TextView> texts, CorpusView corpus, EmbeddingView embedding, TrainingCurve curve) {
+
+    public ReportData {
+        texts = List.copyOf(texts);
+    }
+}

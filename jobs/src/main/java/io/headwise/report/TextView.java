@@ -1,0 +1,81 @@
+package io.headwise.report;
+
+import io.headwise.model.SampleResult;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * One text through the model, as the report shows it. {@code T} is the number of tokens, {@code
+ * L} layers, {@code H} heads per layer.
+ *
+ * @param text the text as given
+ * @param tokens {@code [T]} the decoded piece of each token
+ * @param patterns {@code [L][H][query_pos][key_pos ≤ query_pos]} attention probabilities
+ * @param gradNorm {@code [T]} ‖∂L/∂e_t‖₂ (SPEC §4)
+ * @param gradXInput {@code [T]} (∂L/∂e_t)·e_t
+ * @param residNorm {@code [L][T]} ‖residual stream after block l at t‖₂
+ * @param topAttended {@code [L][H][≤ k]} the key positions receiving the most attention mass over
+ *     queries 1..T-1, best first (ties: lower position first)
+ * @param meanLoss the mean next-token cross-entropy (NaN for one token)
+ * @param nextToken the most likely next token
+ * @param nextTokenProb its probability
+ */
+public record TextView(
+        String text,
+        String[] tokens,
+        float[][][][] patterns,
+        float[] gradNorm,
+        float[] gradXInput,
+        float[][] residNorm,
+        int[][][] topAttended,
+        double meanLoss,
+        String nextToken,
+        float nextTokenProb) {
+
+    /** How many attended keys the report lists per head. */
+    public static final int TOP_ATTENDED_DEFAULT = 3;
+
+    /** The view of {@code result}; {@code tokens} and {@code nextToken} are its decoded pieces. */
+    public static TextView of(String text, String[] tokens, SampleResult result, String nextToken) {
+        if (tokens.length != result.length()) {
+            throw new IllegalArgumentException(String.format(
+                    "%d token pieces for a result of %d tokens", tokens.length, result.length()));
+        }
+        float[][][][] patterns = result.patterns();
+        int[][][] top = new int[patterns.length][][];
+        for (int l = 0; l < patterns.length; l++) {
+            top[l] = new int[patterns[l].length][];
+            for (int h = 0; h < patterns[l].length; h++) {
+                top[l][h] = topAttended(patterns[l][h], TOP_ATTENDED_DEFAULT);
+            }
+        }
+        return new TextView(text, tokens.clone(), patterns, result.gradNorm(), result.gradXInput(), result.residNorm(),
+                top, result.meanLoss(), nextToken, result.nextTokenProb());
+    }
+
+    /**
+     * Key positions receiving the most attention mass Σ_{q=1..T-1} A[q][k], best first, ties by
+     * position; query 0 is left out because it can attend only to itself.
+     *
+     * @param pattern {@code [T][k ≤ q]}
+     */
+    public static int[] topAttended(float[][] pattern, int k) {
+        double[] mass = new double[pattern.length];
+        for (int q = 1; q < pattern.length; q++) {
+            for (int key = 0; key <= q; key++) {
+                mass[key] += pattern[q][key];
+            }
+        }
+        List<Integer> keys = new ArrayList<>();
+        for (int i = 0; i < mass.length; i++) {
+            keys.add(i);
+        }
+        keys.sort(Comparator.comparingDouble((Integer i) -> -mass[i]).thenComparing(i -> i));
+        return keys.subList(0, Math.min(k, keys.size())).stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    public int length() {
+        return tokens.length;
+    }
+}

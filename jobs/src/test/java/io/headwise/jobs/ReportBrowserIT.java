@@ -1,0 +1,224 @@
+package io.headwise.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.headwise.report.HtmlReport;
+import io.headwise.report.ReportSamples;
+import io.headwise.testing.CliRun;
+import io.headwise.testing.SparkTestSession;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens reports from {@code file://} in Debian's headless Chromium ({@code /usr/bin/chromium}
+ * through {@code /usr/bin/chromedriver}; nothing is downloaded) and checks what a reader sees:
+ * no console errors, every chart, the click-to-enlarge grid, and that hostile corpus text runs
+ * nothing. Skipped where those packages are not installed.
+ *
+ * <p>{@code HEADWISE_REPORT_HTML} names an existing report (the demo's) to check and time as
+ * well; {@code HEADWISE_SCREENSHOT} where its screenshot goes (default {@code target/}).
+ */
+class ReportBrowserIT {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReportBrowserIT.class);
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Path TARGET = Path.of("target");
+
+    private static ChromeDriver driver;
+    private static Path profile;
+
+    @BeforeAll
+    static void startBrowser() throws IOException {
+        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "browser test skipped: Debian's chromium and chromium-driver are not installed"
+                        + " (/usr/bin/chromium, /usr/bin/chromedriver; apt-get install chromium chromium-driver)");
+        profile = Files.createTempDirectory("headwise-chromium");
+        ChromeOptions options = new ChromeOptions();
+        // An explicit binary and driver: Selenium Manager is never asked to find or fetch one.
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--disable-default-apps", "--disable-extensions", "--user-data-dir=" + profile, "--window-size=1360,1000");
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
+        driver = new ChromeDriver(service, options);
+    }
+
+    @AfterAll
+    static void stopBrowser() throws IOException {
+        if (driver != null) {
+            driver.quit();
+        }
+        if (profile != null) {
+            try (Stream<Path> files = Files.walk(profile)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    @Test
+    void reportOfARunShowsEverySectionAndEnlargesAClickedHead(@TempDir Path tmp) throws Exception {
+        Path runDir = tmp.resolve("run");
+        ReportTables.writeAll(SparkTestSession.get(), runDir);
+        Path model = ReportTables.modelWithCurve(tmp.resolve("model"));
+        Path html = tmp.resolve("report.html");
+        CliRun run = CliRun.of("report", "--tables", runDir.toString(), "--model", model.toString(), "--out", html.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+
+        List<String> errors = open(html);
+        assertThat(errors).as("console errors").isEmpty();
+        // gpt2-tiny: 2 layers x 2 heads.
+        assertThat(count("#text-0 figure.attention")).isEqualTo(4);
+        assertThat(count("#text-0 canvas.thumb")).isEqualTo(4);
+        assertThat(count("#text-0 .saliency-row")).isEqualTo(2);
+        assertThat(count("#text-0 .saliency-row .tok")).isEqualTo(2 * 16);
+        assertThat(count("#text-0 figure.resid")).isEqualTo(1);
+        assertThat(count("#corpus figure.summary:not(.probe)")).isEqualTo(9);
+        assertThat(count("#corpus figure.probe")).isEqualTo(3);
+        assertThat(count("#corpus figure.clusters")).isEqualTo(1);
+        assertThat(count("#embedding figure.embedding")).isEqualTo(1);
+        assertThat(count("#training figure.curve")).isEqualTo(1);
+        assertThat(count("figure.chart figcaption")).isEqualTo(count("figure.chart"));
+
+        WebElement head = driver.findElement(By.cssSelector("#text-0 canvas.thumb[data-layer='1'][data-head='0']"));
+        head.click();
+        WebElement zoom = driver.findElement(By.id("zoom"));
+        assertThat(zoom.isDisplayed()).isTrue();
+        assertThat(zoom.getAttribute("data-layer")).isEqualTo("1");
+        assertThat(zoom.getAttribute("data-head")).isEqualTo("0");
+        assertThat(driver.findElement(By.id("zoom-title")).getText()).startsWith("Layer 1 · Head 0");
+        assertThat(count("#zoom figure.zoomed[data-layer='1'][data-head='0'] canvas")).isEqualTo(1);
+        Files.copy(driver.getScreenshotAs(OutputType.FILE).toPath(), TARGET.resolve("report-zoom.png"), StandardCopyOption.REPLACE_EXISTING);
+        driver.findElement(By.tagName("body")).sendKeys(Keys.ESCAPE);
+        assertThat(zoom.isDisplayed()).isFalse();
+        screenshot(TARGET.resolve("report-hand-made.png"), 6000);
+        assertThat(consoleErrors()).isEmpty();
+    }
+
+    @Test
+    void hostileCorpusTextRendersAsTextAndRunsNothing(@TempDir Path tmp) throws Exception {
+        Path html = tmp.resolve("hostile.html");
+        HtmlReport.write(ReportSamples.hostile(), html);
+        List<String> errors = open(html);
+        assertThat(errors).as("console errors (a CSP violation would show here)").isEmpty();
+        assertThat(driver.executeScript("return typeof window.__pwned")).isEqualTo("undefined");
+        assertThat(driver.executeScript("return document.images.length")).isEqualTo(0L);
+        assertThat(driver.executeScript("return document.scripts.length")).isEqualTo(2L);
+        assertThat(driver.getTitle()).isEqualTo(ReportSamples.HOSTILE_TITLE);
+        assertThat(driver.findElement(By.cssSelector("header.top h1")).getText()).isEqualTo(ReportSamples.HOSTILE_TITLE);
+        List<String> tokens = driver.findElements(By.cssSelector("#text-0 > .tokens .tok")).stream()
+                .map(e -> (String) driver.executeScript("return arguments[0].textContent", e)).toList();
+        assertThat(tokens).containsExactly(ReportSamples.HOSTILE_TOKENS);
+        String topTokens = (String) driver.executeScript("return document.querySelector('#corpus table').textContent");
+        assertThat(topTokens).contains("\"><img␣src=x␣onerror=window.__pwned=2>"); // blanks shown as ␣
+        driver.findElement(By.cssSelector("#text-0 canvas.thumb")).click();
+        assertThat(driver.executeScript("return typeof window.__pwned")).isEqualTo("undefined");
+        assertThat(consoleErrors()).isEmpty();
+    }
+
+    @Test
+    void gpt2SizedReportRendersEveryHead(@TempDir Path tmp) throws Exception {
+        Path html = tmp.resolve("gpt2-sized.html");
+        long bytes = HtmlReport.write(ReportSamples.gpt2Sized(32), html);
+        assertThat(open(html)).as("console errors").isEmpty();
+        assertThat(count("#text-0 figure.attention")).isEqualTo(144);
+        assertThat(count("#text-0 canvas.thumb")).isEqualTo(144);
+        assertThat(count("#embedding figure.embedding")).isEqualTo(1);
+        String line = String.format("gpt2-sized report (12 x 12 heads, 32 tokens, 50,257 embeddings): %,d bytes, script render %.0f ms",
+                bytes, ((Number) driver.executeScript("return window.__renderMs")).doubleValue());
+        LOG.info(line);
+        System.out.println(line);
+    }
+
+    /** The demo's report, when {@code HEADWISE_REPORT_HTML} names one: checked, timed, photographed. */
+    @Test
+    void givenReportRendersWithoutErrors() throws Exception {
+        String given = System.getenv("HEADWISE_REPORT_HTML");
+        assumeTrue(given != null && !given.isBlank(), "HEADWISE_REPORT_HTML not set: no existing report to check");
+        Path html = Path.of(given);
+        long bytes = Files.size(html);
+        List<String> errors = open(html);
+        assertThat(errors).as("console errors").isEmpty();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> model = (Map<String, Object>) driver.executeScript(
+                "return JSON.parse(document.getElementById('data').textContent).model");
+        long heads = (Long) model.get("n_layer") * (Long) model.get("n_head");
+        assertThat((long) count("#text-0 figure.attention")).isEqualTo(heads);
+        assertThat((long) count("#text-0 canvas.thumb")).isEqualTo(heads);
+        assertThat(bytes).isLessThan(10L * 1024 * 1024);
+        Object renderMs = driver.executeScript("return window.__renderMs");
+        Object loadMs = driver.executeScript("return performance.getEntriesByType('navigation')[0].loadEventEnd");
+        String line = String.format("report %s: %,d bytes, script render %.0f ms, load event end %.0f ms",
+                html, bytes, ((Number) renderMs).doubleValue(), ((Number) loadMs).doubleValue());
+        LOG.info(line);
+        System.out.println(line);
+        Files.writeString(TARGET.resolve("report-timing.txt"), line + "\n");
+        String shot = System.getenv("HEADWISE_SCREENSHOT");
+        screenshot(shot == null || shot.isBlank() ? TARGET.resolve("report-screenshot.png") : Path.of(shot), 2100);
+    }
+
+    /** Loads {@code html} and waits for the page's script to finish; returns console errors. */
+    private static List<String> open(Path html) {
+        driver.manage().window().setSize(new Dimension(1360, 1000));
+        driver.get(html.toUri().toString());
+        new WebDriverWait(driver, Duration.ofSeconds(60)).until(d ->
+                "true".equals(((ChromeDriver) d).executeScript("return document.body && document.body.dataset.rendered")));
+        return consoleErrors();
+    }
+
+    private static List<String> consoleErrors() {
+        return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
+                .map(LogEntry::getMessage)
+                .toList();
+    }
+
+    private static int count(String css) {
+        return driver.findElements(By.cssSelector(css)).size();
+    }
+
+    /** The top of the page, at most {@code maxHeight} px of it, as a PNG 1360 px wide. */
+    private static void screenshot(Path file, int maxHeight) throws IOException {
+        driver.executeScript("window.scrollTo(0, 0)");
+        long height = (Long) driver.executeScript("return Math.ceil(document.documentElement.scrollHeight)");
+        driver.manage().window().setSize(new Dimension(1360, (int) Math.min(height + 140, maxHeight)));
+        Path png = driver.getScreenshotAs(OutputType.FILE).toPath();
+        Path parent = file.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Files.copy(png, file, StandardCopyOption.REPLACE_EXISTING);
+        driver.manage().window().setSize(new Dimension(1360, 1000));
+    }
+}

@@ -1,0 +1,73 @@
+package io.headwise.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.headwise.BadInputException;
+import io.headwise.model.GptConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReportModelTest {
+
+    @Test
+    void componentsAddUpToTheConfigsParameterCount() {
+        GptConfig tied = GptConfig.of(27, 32, 16, 2, 2);
+        ModelSummary summary = ModelSummary.of("m", tied, true);
+        assertThat(summary.totalParameters()).isEqualTo(tied.parameterCount());
+        // By hand for C = 16, L = 2: attention 2·(16·48 + 48 + 16·16 + 16) = 2176.
+        assertThat(summary.components().get(2).parameters()).isEqualTo(2176);
+        // MLP 2·(16·64 + 64 + 64·16 + 16) = 4256; norms (2·2 + 1)·32 = 160.
+        assertThat(summary.components().get(3).parameters()).isEqualTo(4256);
+        assertThat(summary.components().get(4).parameters()).isEqualTo(160);
+        GptConfig untied = new GptConfig(50, 16, 8, 1, 2, 1e-5, false, 0, 0);
+        ModelSummary u = ModelSummary.of("m", untied, false);
+        assertThat(u.totalParameters()).isEqualTo(untied.parameterCount());
+        assertThat(u.components().get(5).parameters()).isEqualTo(400);
+    }
+
+    @Test
+    void topAttendedSumsMassOverQueriesOneOnwardsAndBreaksTiesByPosition() {
+        float[][] pattern = {{1f}, {0.5f, 0.5f}, {0.2f, 0.2f, 0.6f}};
+        // masses: key 0 = 0.7, key 1 = 0.7, key 2 = 0.6 (query 0 is not counted)
+        assertThat(TextView.topAttended(pattern, 3)).containsExactly(0, 1, 2);
+        assertThat(TextView.topAttended(pattern, 1)).containsExactly(0);
+        assertThat(TextView.topAttended(new float[][] {{1f}}, 3)).containsExactly(0);
+    }
+
+    @Test
+    void embeddingExplainsVarianceShares() {
+        // Points on a line along x: all variance on PC 1.
+        float[][] rows = {{0, 0}, {1, 0}, {2, 0}, {3, 0}};
+        EmbeddingView view = EmbeddingView.of(rows, new String[] {"a", "b", "c", "d"});
+        assertThat(view.explained()[0]).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(view.explained()[1]).isCloseTo(0.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(Math.abs(view.coordinates()[0][0])).isCloseTo(1.5, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(EmbeddingView.totalVariance(rows)).isCloseTo(5.0 / 3, org.assertj.core.data.Offset.offset(1e-12));
+    }
+
+    @Test
+    void readsTheTrainingCurveWithAnEmptyTestLoss(@TempDir Path dir) throws Exception {
+        assertThat(TrainingCurve.read(dir)).isEmpty();
+        Files.writeString(dir.resolve("curve.csv"),
+                "step,train_loss,test_loss,lr,elapsed_seconds\n0,3.300000,3.310000,0.001,0.0\n100,2.500000,,0.0009,12.5\n");
+        TrainingCurve curve = TrainingCurve.read(dir).orElseThrow();
+        assertThat(curve.points()).hasSize(2);
+        assertThat(curve.points().get(0).testLoss()).isEqualTo(3.31);
+        assertThat(curve.points().get(1).step()).isEqualTo(100);
+        assertThat(curve.points().get(1).testLoss()).isNaN();
+        assertThat(curve.points().get(1).elapsedSeconds()).isEqualTo(12.5);
+    }
+
+    @Test
+    void namesTheLineOfAMalformedCurve(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("curve.csv"), "step,train_loss,test_loss,lr,elapsed_seconds\n0,3.3,,0.001,0\n5,x,,0.001,1\n");
+        assertThatThrownBy(() -> TrainingCurve.read(dir))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("curve.csv: line 3");
+        Files.writeString(dir.resolve("curve.csv"), "step,loss\n");
+        assertThatThrownBy(() -> TrainingCurve.read(dir)).hasMessageContaining("line 1 must be the header");
+    }
+}
