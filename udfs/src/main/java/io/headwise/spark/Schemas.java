@@ -97,13 +97,6 @@ public final class Schemas {
      * {@code top_tokens} weight is a row's mass divided by the sum of its head's masses. Tokens
      * with zero mass get no row; {@code token} is the key's piece from the {@code tokens} table.
      */
-    public static final StructType HEAD_TOKEN_MASS_SCHEMA = struct(
-            field("layer", IntegerType, false),
-            field("head", IntegerType, false),
-            field("token_id", IntegerType, false),
-            field("token", StringType, false),
-            field("mass", DoubleType, false));
-
     public static final StructType HEAD_PROBES_SCHEMA = struct(
             field("layer", IntegerType, false),
             field("head", IntegerType, false),
