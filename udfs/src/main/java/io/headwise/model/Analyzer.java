@@ -2,6 +2,7 @@ package io.headwise.model;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -82,21 +83,27 @@ public final class Analyzer {
         try (NDManager batchManager = manager.newSubManager()) {
             NDArray ids = batchManager.create(padded, new Shape(b, t));
             if (gradients && t > 1) {
+                GptOutput out;
+                NDArray losses;
+                NDArray embeddingGrad;
+                NDArray gateGrad;
                 GRADIENT_LOCK.lock();
                 try (GradientCollector collector = Engine.getEngine(batchManager.getEngine().getEngineName()).newGradientCollector()) {
                     NDArray embeddings = gpt.embed(ids);
                     embeddings.setRequiresGradient(true);
                     NDArray gates = batchManager.ones(new Shape(b, config.nLayer(), config.nHead()));
                     gates.setRequiresGradient(true);
-                    GptOutput out = gpt.forward(embeddings, gates, false);
-                    NDArray losses = Gpt.tokenLosses(out.logits(), ids);
+                    out = gpt.forward(embeddings, gates, false);
+                    losses = Gpt.tokenLosses(out.logits(), ids);
                     NDArray objective = losses.mul(batchManager.create(lossWeights, new Shape(b, t - 1))).sum();
                     collector.backward(objective);
-                    NDArray grad = embeddings.getGradient();
-                    return collect(batch, t, out, losses, grad, gates.getGradient());
+                    embeddingGrad = embeddings.getGradient();
+                    gateGrad = gates.getGradient();
                 } finally {
                     GRADIENT_LOCK.unlock();
                 }
+                // Outside the lock: another task's backward pass need not wait for the copies.
+                return collect(batch, t, out, losses, embeddingGrad, gateGrad);
             }
             GptOutput out = gpt.forward(ids);
             NDArray losses = t > 1 ? Gpt.tokenLosses(out.logits(), ids) : null;
@@ -110,18 +117,16 @@ public final class Analyzer {
         int b = batch.size();
         int nLayer = config.nLayer();
         int nHead = config.nHead();
-        float[][] patternData = new float[nLayer][];
-        float[][] residNormData = new float[nLayer][];
-        float[][] topValues = new float[nLayer][];
-        long[][] topIds = new long[nLayer][];
-        for (int l = 0; l < nLayer; l++) {
-            patternData[l] = out.patterns().get(l).toFloatArray();
-            residNormData[l] = out.residPost().get(l).norm(new int[] {-1}).toFloatArray();
-            if (mlpTopK > 0) {
-                NDList top = out.mlpPost().get(l).topK(mlpTopK, -1, true, true);
-                topValues[l] = top.get(0).toFloatArray();
-                topIds[l] = top.get(1).toType(DataType.INT64, false).toLongArray();
-            }
+        // One device-to-host copy per quantity for all layers ([L, …] stacks), not one per layer:
+        // for a small model the per-call overhead, not the bytes, is what costs.
+        float[] patternData = NDArrays.stack(new NDList(out.patterns())).toFloatArray(); // [L, B, H, T, T]
+        float[] residNormData = NDArrays.stack(new NDList(out.residPost())).norm(new int[] {-1}).toFloatArray(); // [L, B, T]
+        float[] topValues = null;
+        long[] topIds = null;
+        if (mlpTopK > 0) {
+            NDList top = NDArrays.stack(new NDList(out.mlpPost())).topK(mlpTopK, -1, true, true); // [L, B, T, K]
+            topValues = top.get(0).toFloatArray();
+            topIds = top.get(1).toType(DataType.INT64, false).toLongArray();
         }
         float[] lossData = losses == null ? new float[0] : losses.toFloatArray();
         float[] gradNormData = null;
@@ -147,19 +152,19 @@ public final class Analyzer {
             float[][][] mlpValues = new float[nLayer][n][mlpTopK];
             for (int l = 0; l < nLayer; l++) {
                 for (int h = 0; h < nHead; h++) {
-                    int base = (i * nHead + h) * t * t;
+                    int base = ((l * b + i) * nHead + h) * t * t;
                     for (int q = 0; q < n; q++) {
                         float[] row = new float[q + 1];
-                        System.arraycopy(patternData[l], base + q * t, row, 0, q + 1);
+                        System.arraycopy(patternData, base + q * t, row, 0, q + 1);
                         patterns[l][h][q] = row;
                     }
                 }
-                System.arraycopy(residNormData[l], i * t, residNorm[l], 0, n);
+                System.arraycopy(residNormData, (l * b + i) * t, residNorm[l], 0, n);
                 for (int q = 0; q < n && mlpTopK > 0; q++) {
-                    int base = (i * t + q) * mlpTopK;
+                    int base = ((l * b + i) * t + q) * mlpTopK;
                     for (int k = 0; k < mlpTopK; k++) {
-                        mlpIds[l][q][k] = (int) topIds[l][base + k];
-                        mlpValues[l][q][k] = topValues[l][base + k];
+                        mlpIds[l][q][k] = (int) topIds[base + k];
+                        mlpValues[l][q][k] = topValues[base + k];
                     }
                 }
             }

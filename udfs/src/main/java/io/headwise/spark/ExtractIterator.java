@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.concurrent.Future;
 import java.util.function.LongConsumer;
 import org.apache.spark.sql.Row;
 
@@ -16,11 +17,18 @@ import org.apache.spark.sql.Row;
  * Streams one partition through the model: reads a window of at most {@code settings.window()}
  * {@code tokens} rows, rejects the unusable ones, sorts the rest by length (so a batch pads
  * little), analyses them {@code batchSize} at a time and hands out each batch's rows before reading
- * more. Memory is bounded by one window of input plus one batch of output, never the partition; the
- * per-batch NDManagers are closed by {@link Analyzer#analyze}. After the last batch it emits the
- * partition's {@code head_token_mass} partial sums.
+ * more. After the last batch it emits the partition's {@code head_token_mass} partial sums.
+ *
+ * <p>The model runs on a thread of its own ({@link ModelThread}), one batch ahead of the task's
+ * thread, which turns the previous batch's results into rows and hands them to Spark (encoding,
+ * caching, writing): the host work overlaps the model instead of adding to it. Memory is bounded
+ * by one window of input, two batches of results and one batch of rows, never the partition; the
+ * per-batch NDManagers are closed by {@link Analyzer#analyze}.
  */
 final class ExtractIterator implements Iterator<Row> {
+
+    /** Batches submitted to the model thread and not yet turned into rows (one running, one ready). */
+    static final int IN_FLIGHT = 2;
 
     private final Iterator<Row> input;
     private final Analyzer analyzer;
@@ -30,14 +38,20 @@ final class ExtractIterator implements Iterator<Row> {
     private final HeadTokenMass mass;
     private final ArrayDeque<Row> output = new ArrayDeque<>();
     private final ArrayDeque<Sample> window = new ArrayDeque<>();
+    private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
+    private final ModelThread modelThread;
     private int idsField = -1;
     private boolean massEmitted;
 
     /** A usable input row. */
     private record Sample(long sampleId, int[] ids, List<String> pieces) {}
 
-    ExtractIterator(Iterator<Row> input, Analyzer analyzer, ExtractSettings settings, LongConsumer analysed) {
+    /** A batch on the model thread. */
+    private record Pending(List<Sample> batch, Future<List<SampleResult>> results) {}
+
+    ExtractIterator(Iterator<Row> input, Analyzer analyzer, ExtractSettings settings, LongConsumer analysed, ModelThread modelThread) {
         this.input = input;
+        this.modelThread = modelThread;
         this.analyzer = analyzer;
         this.settings = settings;
         this.analysed = analysed;
@@ -61,16 +75,23 @@ final class ExtractIterator implements Iterator<Row> {
         return output.poll();
     }
 
-    /** Produces at least one row, or emits the mass rows and marks the end. */
+    /** Keeps the model thread busy, then turns the oldest batch into rows, or ends the partition. */
     private void advance() {
-        if (window.isEmpty()) {
-            fillWindow();
+        while (inFlight.size() < IN_FLIGHT) {
+            if (window.isEmpty()) {
+                fillWindow();
+            }
+            if (window.isEmpty()) {
+                break;
+            }
+            submitBatch();
         }
-        if (!window.isEmpty()) {
-            runBatch();
+        if (!inFlight.isEmpty()) {
+            emitBatch(inFlight.poll());
         } else if (!input.hasNext()) {
             mass.drain(this::emitMass);
             massEmitted = true;
+            modelThread.close();
         }
     }
 
@@ -90,7 +111,7 @@ final class ExtractIterator implements Iterator<Row> {
         window.addAll(read);
     }
 
-    private void runBatch() {
+    private void submitBatch() {
         List<Sample> batch = new ArrayList<>(settings.batchSize());
         List<int[]> ids = new ArrayList<>(settings.batchSize());
         while (batch.size() < settings.batchSize() && !window.isEmpty()) {
@@ -98,7 +119,12 @@ final class ExtractIterator implements Iterator<Row> {
             batch.add(s);
             ids.add(s.ids());
         }
-        List<SampleResult> results = analyzer.analyze(ids);
+        inFlight.add(new Pending(batch, modelThread.submit(() -> analyzer.analyze(ids))));
+    }
+
+    private void emitBatch(Pending pending) {
+        List<Sample> batch = pending.batch();
+        List<SampleResult> results = modelThread.await(pending.results());
         analysed.accept(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             Sample s = batch.get(i);

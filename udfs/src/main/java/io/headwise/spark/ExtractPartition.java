@@ -3,6 +3,8 @@ package io.headwise.spark;
 import ai.djl.Device;
 import io.headwise.model.Analyzer;
 import java.util.Iterator;
+import org.apache.spark.TaskContext;
+import org.apache.spark.util.TaskCompletionListener;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.util.LongAccumulator;
@@ -10,7 +12,8 @@ import org.apache.spark.util.LongAccumulator;
 /**
  * The executor side of {@code extract}: {@code tokens} rows in, rows of {@link
  * ExtractRows#COMBINED_SCHEMA} out, streamed ({@link ExtractIterator}). The model comes from the
- * JVM's {@link ModelCache}; {@code analysed} counts samples through the model (one pass each).
+ * JVM's {@link ModelCache} and runs on a {@link ModelThread} of the task; {@code analysed} counts
+ * samples through the model (one pass each).
  */
 public final class ExtractPartition implements MapPartitionsFunction<Row, Row> {
 
@@ -31,6 +34,12 @@ public final class ExtractPartition implements MapPartitionsFunction<Row, Row> {
         Device device = DeviceChoice.forTask(settings.device());
         ModelCache.Loaded loaded = ModelCache.get(model, device);
         Analyzer analyzer = new Analyzer(loaded.gpt(), loaded.manager(), settings.mlpTopK(), settings.gradients());
-        return new ExtractIterator(rows, analyzer, settings, analysed::add);
+        TaskContext task = TaskContext.get();
+        ModelThread modelThread = new ModelThread(
+                task == null ? "headwise-model" : "headwise-model-task-" + task.taskAttemptId());
+        if (task != null) {
+            task.addTaskCompletionListener((TaskCompletionListener) context -> modelThread.close());
+        }
+        return new ExtractIterator(rows, analyzer, settings, analysed::add, modelThread);
     }
 }

@@ -1,9 +1,25 @@
 package io.headwise.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.ndarray.NDManager;
+import io.headwise.model.Analyzer;
+import io.headwise.model.Gpt;
 import io.headwise.model.GptConfig;
+import io.headwise.model.GptWeights;
+import io.headwise.model.SampleResult;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.junit.jupiter.api.Test;
+import scala.jdk.javaapi.CollectionConverters;
 
 class ExtractIteratorTest {
 
@@ -21,5 +37,85 @@ class ExtractIteratorTest {
         assertThat(ExtractIterator.rejectReason(new int[] {-1}, 1, config))
                 .isEqualTo("extract: token id -1 at position 0 is outside the model's vocabulary (vocab_size 27)");
         assertThat(ExtractIterator.rejectReason(new int[] {0, 1}, 3, config)).isEqualTo("extract: 2 token ids but 3 tokens");
+    }
+
+    /**
+     * Eleven samples and one reject through batches of 3 on the model thread: every table gets its
+     * rows, the numbers equal a one-sample pass, and the model thread is stopped at the end.
+     */
+    @Test
+    void streamsBatchesThroughTheModelThread() {
+        GptConfig small = GptConfig.of(27, 8, 16, 2, 2);
+        Random random = new Random(11);
+        List<Row> input = new ArrayList<>();
+        Map<Long, int[]> samples = new HashMap<>();
+        for (int i = 0; i < 12; i++) {
+            int[] ids = new int[2 + random.nextInt(7)];
+            for (int p = 0; p < ids.length; p++) {
+                ids[p] = random.nextInt(27);
+            }
+            if (i == 4) {
+                ids[1] = 27; // outside the vocabulary: a reject, never sent to the model
+            } else {
+                samples.put(100L + i, ids);
+            }
+            input.add(tokensRow(100L + i, ids));
+        }
+        long tokens = samples.values().stream().mapToLong(ids -> ids.length).sum();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Analyzer analyzer = new Analyzer(new Gpt(GptWeights.random(small, manager, 5)), manager, 2, true);
+            ExtractSettings settings = new ExtractSettings(3, 6, 2, true, PatternSelection.all(), "cpu");
+            AtomicLong analysed = new AtomicLong();
+            ModelThread thread = new ModelThread("test-model");
+            List<Row> out = new ArrayList<>();
+            new ExtractIterator(input.iterator(), analyzer, settings, analysed::addAndGet, thread).forEachRemaining(out::add);
+
+            assertThat(analysed.get()).isEqualTo(11);
+            assertThat(thread.isClosed()).isTrue();
+            Map<String, Integer> kinds = new HashMap<>();
+            out.forEach(row -> kinds.merge(row.getString(0), 1, Integer::sum));
+            assertThat(kinds).containsEntry("rejects", 1).containsEntry("head_stats", 11 * 4).containsEntry("attention", 11 * 4)
+                    .containsEntry("token_stats", (int) tokens).containsEntry("activations", 2 * (int) tokens);
+
+            int tokenStats = ExtractRows.TABLES.indexOf("token_stats") + 1;
+            int checked = 0;
+            for (Row row : out) {
+                if (row.getString(0).equals("token_stats")) {
+                    Row t = row.getStruct(tokenStats);
+                    int[] ids = samples.get(t.getLong(0));
+                    int position = t.getInt(1);
+                    SampleResult alone = analyzer.analyze(List.of(ids)).get(0);
+                    assertThat(t.getInt(2)).isEqualTo(ids[position]);
+                    assertThat(t.getDouble(5)).isCloseTo(alone.gradNorm()[position], within(1e-5));
+                    if (position < ids.length - 1) {
+                        assertThat(t.getDouble(4)).isCloseTo(alone.loss()[position], within(1e-5));
+                    }
+                    checked++;
+                }
+            }
+            assertThat(checked).isEqualTo(tokens);
+        }
+    }
+
+    @Test
+    void aFailureOnTheModelThreadComesBackAsThrown() {
+        try (ModelThread thread = new ModelThread("test-model")) {
+            var failed = thread.submit(() -> {
+                throw new IllegalArgumentException("token id 99 outside the vocabulary");
+            });
+            assertThatThrownBy(() -> thread.await(failed))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessage("token id 99 outside the vocabulary");
+        }
+    }
+
+    private static Row tokensRow(long sampleId, int[] ids) {
+        List<Integer> idList = new ArrayList<>();
+        List<String> pieces = new ArrayList<>();
+        for (int id : ids) {
+            idList.add(id);
+            pieces.add(id == 0 ? "." : Character.toString('a' + id - 1));
+        }
+        return new GenericRowWithSchema(new Object[] {sampleId, "test", sampleId, null, 0,
+            CollectionConverters.asScala(idList).toSeq(), CollectionConverters.asScala(pieces).toSeq()}, Schemas.TOKENS_SCHEMA);
     }
 }
