@@ -9,6 +9,7 @@ import io.headwise.metrics.ProbeSequences;
 import io.headwise.model.Checkpoint;
 import io.headwise.model.GptConfig;
 import io.headwise.spark.ProbePartition;
+import io.headwise.spark.ShippedModel;
 import io.headwise.spark.Schemas;
 import io.headwise.tokenize.TextTokenizer;
 import java.nio.file.Path;
@@ -107,7 +108,7 @@ public final class ProbeJob {
     static int[] vocabulary(Path modelDir, GptConfig config) {
         Set<Integer> specials = new TreeSet<>(List.of(config.bosTokenId(), config.eosTokenId()));
         int size;
-        try (TextTokenizer tokenizer = InspectJob.loadTokenizer(modelDir)) {
+        try (TextTokenizer tokenizer = TokenizerCheck.load(modelDir)) {
             tokenizer.specialId("<|endoftext|>").ifPresent(specials::add);
             if (tokenizer.isCharLevel()) {
                 tokenizer.specialId(".").ifPresent(specials::add);
@@ -123,8 +124,9 @@ public final class ProbeJob {
 
     private static Dataset<Row> probe(SparkSession spark, Options options, GptConfig config, int halfLength, int[] vocabulary) {
         int partitions = Math.max(1, Math.min(options.nSequences, spark.sparkContext().defaultParallelism()));
-        ProbePartition partition = new ProbePartition(
-                options.model.toAbsolutePath().toString(), options.seed, halfLength, config.bosTokenId(), vocabulary, options.batchSize);
+        // Checked whole on the driver, then loaded once per executor JVM (ModelCache), as extract does.
+        ShippedModel model = ModelStaging.ship(spark, ModelStaging.stage(spark, options.model.toString()));
+        ProbePartition partition = new ProbePartition(model, options.seed, halfLength, config.bosTokenId(), vocabulary, options.batchSize);
         Column queries = col("n_sequences").multiply(lit((double) halfLength));
         return spark.range(0, options.nSequences, 1, partitions).toDF()
                 .mapPartitions(partition, Encoders.row(ProbePartition.SUMS_SCHEMA))

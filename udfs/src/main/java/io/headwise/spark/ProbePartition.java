@@ -1,14 +1,10 @@
 package io.headwise.spark;
 
-import ai.djl.ndarray.NDManager;
 import io.headwise.metrics.AttentionPattern;
 import io.headwise.metrics.ProbeScores;
 import io.headwise.metrics.ProbeSequences;
 import io.headwise.model.Analyzer;
-import io.headwise.model.Checkpoint;
-import io.headwise.model.Gpt;
 import io.headwise.model.SampleResult;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -36,7 +32,7 @@ public final class ProbePartition implements MapPartitionsFunction<Row, Row> {
             DataTypes.createStructField("duplicate_sum", DataTypes.DoubleType, false),
             DataTypes.createStructField("prev_token_sum", DataTypes.DoubleType, false)));
 
-    private final String modelDir;
+    private final ShippedModel model;
     private final long seed;
     private final int halfLength;
     private final int bos;
@@ -44,11 +40,12 @@ public final class ProbePartition implements MapPartitionsFunction<Row, Row> {
     private final int batchSize;
 
     /**
-     * @param modelDir the model directory, readable by every executor
+     * @param model the model directory as tasks reach it (any Hadoop URI), loaded once per executor
+     *     JVM through {@link ModelCache}
      * @param vocabulary the ids probes are drawn from ({@link ProbeSequences#vocabulary})
      */
-    public ProbePartition(String modelDir, long seed, int halfLength, int bos, int[] vocabulary, int batchSize) {
-        this.modelDir = modelDir;
+    public ProbePartition(ShippedModel model, long seed, int halfLength, int bos, int[] vocabulary, int batchSize) {
+        this.model = model;
         this.seed = seed;
         this.halfLength = halfLength;
         this.bos = bos;
@@ -62,36 +59,35 @@ public final class ProbePartition implements MapPartitionsFunction<Row, Row> {
         if (!indices.hasNext()) {
             return List.<Row>of().iterator();
         }
-        try (NDManager manager = NDManager.newBaseManager()) {
-            Analyzer analyzer = new Analyzer(new Gpt(Checkpoint.read(Path.of(modelDir), manager)), manager, 0, false);
-            int nLayer = analyzer.config().nLayer();
-            int nHead = analyzer.config().nHead();
-            ProbeScores[][] scores = new ProbeScores[nLayer][nHead];
-            for (ProbeScores[] layer : scores) {
-                java.util.Arrays.fill(layer, ProbeScores.zero(halfLength));
-            }
-            List<int[]> batch = new ArrayList<>(batchSize);
-            while (indices.hasNext()) {
-                batch.add(ProbeSequences.sequence(seed, indices.next().getLong(0), halfLength, bos, vocabulary));
-                if (batch.size() == batchSize || !indices.hasNext()) {
-                    for (SampleResult result : analyzer.analyze(batch)) {
-                        for (int l = 0; l < nLayer; l++) {
-                            for (int h = 0; h < nHead; h++) {
-                                scores[l][h] = scores[l][h].add(AttentionPattern.ofRows(result.patterns()[l][h]));
-                            }
+        ModelCache.Loaded loaded = ModelCache.get(model, DeviceChoice.forTask(DeviceChoice.AUTO));
+        Analyzer analyzer = new Analyzer(loaded.gpt(), loaded.manager(), 0, false);
+        int nLayer = analyzer.config().nLayer();
+        int nHead = analyzer.config().nHead();
+        ProbeScores[][] scores = new ProbeScores[nLayer][nHead];
+        for (ProbeScores[] layer : scores) {
+            java.util.Arrays.fill(layer, ProbeScores.zero(halfLength));
+        }
+        List<int[]> batch = new ArrayList<>(batchSize);
+        while (indices.hasNext()) {
+            batch.add(ProbeSequences.sequence(seed, indices.next().getLong(0), halfLength, bos, vocabulary));
+            if (batch.size() == batchSize || !indices.hasNext()) {
+                for (SampleResult result : analyzer.analyze(batch)) {
+                    for (int l = 0; l < nLayer; l++) {
+                        for (int h = 0; h < nHead; h++) {
+                            scores[l][h] = scores[l][h].add(AttentionPattern.ofRows(result.patterns()[l][h]));
                         }
                     }
-                    batch.clear();
                 }
+                batch.clear();
             }
-            List<Row> rows = new ArrayList<>(nLayer * nHead);
-            for (int l = 0; l < nLayer; l++) {
-                for (int h = 0; h < nHead; h++) {
-                    ProbeScores s = scores[l][h];
-                    rows.add(RowFactory.create(l, h, s.nSequences(), s.inductionSum(), s.duplicateSum(), s.prevTokenSum()));
-                }
-            }
-            return rows.iterator();
         }
+        List<Row> rows = new ArrayList<>(nLayer * nHead);
+        for (int l = 0; l < nLayer; l++) {
+            for (int h = 0; h < nHead; h++) {
+                ProbeScores s = scores[l][h];
+                rows.add(RowFactory.create(l, h, s.nSequences(), s.inductionSum(), s.duplicateSum(), s.prevTokenSum()));
+            }
+        }
+        return rows.iterator();
     }
 }
