@@ -19,7 +19,6 @@ import io.headwise.report.ModelSummary;
 import io.headwise.report.ReportData;
 import io.headwise.report.TextView;
 import io.headwise.tokenize.TextTokenizer;
-import io.headwise.tokenize.Tokenizers;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -62,7 +61,7 @@ public final class InspectJob {
         try (NDManager manager = NDManager.newBaseManager()) {
             // Weights first: a missing directory or a refused pickle is named before the tokenizer.
             GptWeights weights = Checkpoint.read(options.model, manager);
-            try (TextTokenizer tokenizer = loadTokenizer(options.model)) {
+            try (TextTokenizer tokenizer = TokenizerCheck.load(options.model)) {
                 inspect(context, options, manager, weights, tokenizer);
             }
         }
@@ -92,15 +91,6 @@ public final class InspectJob {
         }
         if (options.out != null) {
             writeReport(context, options, tokenizer, config, result);
-        }
-    }
-
-    /** The model directory's tokenizer; a missing or unreadable one is bad input. */
-    public static TextTokenizer loadTokenizer(Path modelDir) {
-        try {
-            return Tokenizers.load(modelDir);
-        } catch (IllegalArgumentException e) {
-            throw new BadInputException(e, "%s: %s", modelDir, e.getMessage());
         }
     }
 

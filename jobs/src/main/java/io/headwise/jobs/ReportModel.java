@@ -38,7 +38,7 @@ record ReportModel(ModelSummary summary, List<TextView> texts, EmbeddingView emb
         try (NDManager manager = NDManager.newBaseManager()) {
             // Weights first, as inspect: a missing directory or a refused pickle is named first.
             GptWeights weights = Checkpoint.read(modelDir, manager);
-            try (TextTokenizer tokenizer = InspectJob.loadTokenizer(modelDir)) {
+            try (TextTokenizer tokenizer = TokenizerCheck.load(modelDir)) {
                 return analyse(modelDir, texts, manager, weights, tokenizer);
             }
         }

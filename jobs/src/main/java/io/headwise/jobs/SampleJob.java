@@ -8,7 +8,6 @@ import io.headwise.model.GptConfig;
 import io.headwise.model.GptWeights;
 import io.headwise.model.Sampler;
 import io.headwise.tokenize.TextTokenizer;
-import io.headwise.tokenize.Tokenizers;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
@@ -60,7 +59,7 @@ public final class SampleJob {
         }
         try (NDManager manager = NDManager.newBaseManager()) {
             GptWeights weights = Checkpoint.read(options.model, manager);
-            try (TextTokenizer tokenizer = load(options.model)) {
+            try (TextTokenizer tokenizer = TokenizerCheck.load(options.model)) {
                 GptConfig config = weights.config();
                 if (tokenizer.vocabSize() > config.vocabSize()) {
                     throw new BadInputException("%s: tokenizer.json has %d ids, the model only %d: they do not belong together",
@@ -75,14 +74,6 @@ public final class SampleJob {
                     print(context, tokenizer, ids, stop);
                 }
             }
-        }
-    }
-
-    private static TextTokenizer load(Path model) {
-        try {
-            return Tokenizers.load(model);
-        } catch (IllegalArgumentException e) {
-            throw new BadInputException("%s", e.getMessage());
         }
     }
 

@@ -2,6 +2,8 @@ package io.headwise.jobs;
 
 import io.headwise.BadInputException;
 import io.headwise.spark.Schemas;
+import io.headwise.tokenize.TextTokenizer;
+import io.headwise.tokenize.Tokenizers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -29,6 +31,18 @@ final class TokenizerCheck {
     static final String TOKENIZER_JSON = "tokenizer.json";
 
     private TokenizerCheck() {}
+
+    /**
+     * The tokenizer of a model directory or a tokenizer.json file, for the jobs that load one on
+     * the driver; a missing or unreadable file is bad input (the message names it).
+     */
+    static TextTokenizer load(java.nio.file.Path tokenizerJsonOrModelDir) {
+        try {
+            return Tokenizers.load(tokenizerJsonOrModelDir);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(e, "%s", e.getMessage());
+        }
+    }
 
     /**
      * @param modelSha256 sha256 of the model's tokenizer.json
