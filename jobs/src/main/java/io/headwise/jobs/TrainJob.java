@@ -12,8 +12,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import picocli.CommandLine.Option;
 
 /**
@@ -33,6 +36,10 @@ public final class TrainJob {
     /** GPT-2's own context; a larger --block-size is refused. */
     static final int MAX_BLOCK_SIZE = 1024;
     static final String END_OF_TEXT = "<|endoftext|>";
+    /** The share of the driver's heap the samples may take (the model and optimiser are native). */
+    static final double HEAP_FRACTION = 0.6;
+    /** A sample's memory besides its ids: the int[] and record headers, the list's reference. */
+    static final long SAMPLE_OVERHEAD_BYTES = 64;
 
     /** Options of {@code train}; unset numeric options come from {@code --preset}, else defaults. */
     public static final class Options {
@@ -79,7 +86,7 @@ public final class TrainJob {
         }
         context.describe("train: collect the tokens table");
         List<TrainingRun.Sample> samples = collect(context, runDir);
-        try (TextTokenizer tokenizer = load(tokenizerFile)) {
+        try (TextTokenizer tokenizer = TokenizerCheck.load(tokenizerFile)) {
             GptConfig model = modelConfig(options, values, tokenizer, samples);
             TrainConfig train = trainConfig(options, values);
             double testFraction = values.number("test-fraction", options.testFraction, 0.1);
@@ -98,24 +105,33 @@ public final class TrainJob {
         }
     }
 
-    private static TextTokenizer load(Path tokenizerFile) {
-        try {
-            return Tokenizers.load(tokenizerFile);
-        } catch (IllegalArgumentException e) {
-            throw new BadInputException("%s", e.getMessage());
-        }
-    }
-
+    /**
+     * The samples as int arrays in driver memory, read one partition at a time (never the whole
+     * table as rows). A table whose arrays would not fit into {@link #HEAP_FRACTION} of the
+     * driver's heap is refused up front, with the numbers, instead of failing later out of memory.
+     */
     private static List<TrainingRun.Sample> collect(JobContext context, String runDir) {
-        List<Row> rows = Tables.read(context.spark(), runDir, Schemas.TOKENS, "tokenize")
-                .select("sample_id", "token_ids")
-                .collectAsList();
-        if (rows.isEmpty()) {
-            throw new BadInputException("%s: the tokens table is empty", Tables.path(runDir, Schemas.TOKENS));
+        String table = Tables.path(runDir, Schemas.TOKENS);
+        Dataset<Row> tokens = Tables.read(context.spark(), runDir, Schemas.TOKENS, "tokenize").select("sample_id", "token_ids");
+        Row size = tokens.agg(functions.count(functions.lit(1)),
+                functions.coalesce(functions.sum(functions.size(functions.col("token_ids"))), functions.lit(0L))).first();
+        long count = size.getLong(0);
+        long tokenCount = size.getLong(1);
+        if (count == 0) {
+            throw new BadInputException("%s: the tokens table is empty", table);
         }
-        List<TrainingRun.Sample> samples = new ArrayList<>(rows.size());
+        long needed = tokenCount * Integer.BYTES + count * SAMPLE_OVERHEAD_BYTES;
+        long available = (long) (Runtime.getRuntime().maxMemory() * HEAP_FRACTION);
+        if (needed > available) {
+            throw new BadInputException(
+                    "%s: %,d samples of %,d tokens need about %,d MB of driver memory to train on, more than the %,d MB available (%.0f%% of the heap); raise HEADWISE_DRIVER_MEMORY (or spark.driver.memory) or train on part of the table",
+                    table, count, tokenCount, needed >> 20, available >> 20, 100 * HEAP_FRACTION);
+        }
+        Iterator<Row> rows = tokens.toLocalIterator();
+        List<TrainingRun.Sample> samples = new ArrayList<>((int) Math.min(count, Integer.MAX_VALUE - 8));
         int tooShort = 0;
-        for (Row row : rows) {
+        while (rows.hasNext()) {
+            Row row = rows.next();
             List<Integer> list = row.getList(1);
             if (list.size() < 2) {
                 tooShort++; // no next-token target
