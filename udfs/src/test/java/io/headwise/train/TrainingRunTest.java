@@ -2,16 +2,23 @@ package io.headwise.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
 import io.headwise.BadInputException;
+import io.headwise.model.Analyzer;
 import io.headwise.model.Checkpoint;
+import io.headwise.model.Gpt;
 import io.headwise.model.GptConfig;
+import io.headwise.model.SampleResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,6 +67,36 @@ class TrainingRunTest {
         TrainingRun.Result fresh = TrainingRun.run(spec(dir, 5, false, true), corpus(), System.err);
         assertThat(fresh.startStep()).isZero();
         assertThat(Files.readAllLines(dir.resolve(TrainingRun.CURVE_FILE))).hasSize(2);
+    }
+
+    /**
+     * The saved checkpoint, read back and run through {@link Analyzer} (one right-padded batch, not
+     * the trainer's evaluation code), gives the held-out loss the run recorded for it.
+     */
+    @Test
+    void aSavedCheckpointReloadsWithItsHeldOutLoss(@TempDir Path tmp) throws IOException {
+        Path dir = tmp.resolve("model");
+        TrainingRun.Result run = TrainingRun.run(spec(dir, 15, false, false), corpus(), System.err);
+        Set<Long> heldOut = new HashSet<>();
+        Files.readAllLines(dir.resolve(TrainingRun.HELDOUT_FILE)).forEach(line -> heldOut.add(Long.parseLong(line)));
+        List<int[]> test = corpus().stream().filter(s -> heldOut.contains(s.sampleId())).map(TrainingRun.Sample::ids).toList();
+        assertThat(test).hasSize(6);
+
+        double sum = 0;
+        long targets = 0;
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Analyzer analyzer = new Analyzer(new Gpt(Checkpoint.read(dir, manager)), manager, 0, false);
+            for (SampleResult r : analyzer.analyze(test)) {
+                for (float loss : r.loss()) {
+                    sum += loss;
+                    targets++;
+                }
+            }
+        }
+        double saved = Checkpoint.readMetadata(dir).get("best_test_loss").getAsDouble();
+        assertThat(saved).isEqualTo(run.best().testLoss());
+        assertThat(sum / targets).isCloseTo(saved, within(1e-5));
+        assertThat(saved).isLessThan(Math.log(27)); // it learned something: below a uniform guess
     }
 
     @Test
