@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # extract throughput and memory benchmark (not run by CI). Prints the numbers; see
 # jobs/src/test/java/io/headwise/bench/ExtractBench.java for what each one measures.
+# BENCH_JAVA_OPTS adds JVM options, e.g. BENCH_JAVA_OPTS=-XX:StartFlightRecording=filename=x.jfr
 #
 #   bench/run-extract-bench.sh                 # names model, GPT-2-small-sized model, 100k-sample memory run
 #   bench/run-extract-bench.sh names|gpt2s|memory [ARGS…]
@@ -16,7 +17,7 @@ opens=$(sed -n 's:.*<spark.java17.opens>\(.*\)</spark.java17.opens>.*:\1:p' pom.
 java_run() {
   local heap=$1; shift
   # shellcheck disable=SC2086
-  java $opens -Dai.djl.offline=true -Xmx"$heap" -Dlog4j2.configurationFile=conf/log4j2.properties \
+  java $opens -Dai.djl.offline=true -Xmx"$heap" -Dlog4j2.configurationFile=conf/log4j2.properties ${BENCH_JAVA_OPTS:-} \
     -cp "$cp" io.headwise.bench.ExtractBench "$@"
 }
 what=${1:-all}
