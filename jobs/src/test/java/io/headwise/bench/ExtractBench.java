@@ -122,6 +122,11 @@ public final class ExtractBench {
             forwardBackward = ModelAlone.forwardBackward(gpt, manager, batches);
             System.out.printf("  (forward + backward %.1f s)%n", forwardBackward);
             analyzer = ModelAlone.analyzer(gpt, manager, batches);
+            double[] onThread = new double[1];
+            Thread other = new Thread(() -> onThread[0] = ModelAlone.analyzer(gpt, manager, batches), "bench-other-thread");
+            other.start();
+            other.join();
+            System.out.printf("  (Analyzer on the main thread %.1f s, on a new thread %.1f s)%n", analyzer, onThread[0]);
         }
         double flops = ModelAlone.forwardFlops(batches, config);
         System.out.printf("fp32 matmul (1024², PyTorch CPU)   %8.2f GFLOP/s%n", matmul / 1e9);
@@ -132,7 +137,7 @@ public final class ExtractBench {
 
         SparkSession spark = SparkSession.builder().master("local[2]").appName("extract-bench")
                 .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-                .config("spark.driver.bindAddress", "127.0.0.1").config("spark.task.cpus", "2")
+                .config("spark.driver.bindAddress", "127.0.0.1").config("spark.task.cpus", System.getProperty("bench.task.cpus", "2"))
                 .config("spark.sql.shuffle.partitions", "2").getOrCreate();
         Path tokensDir = ExtractFixtures.writeTokens(spark, tmp.resolve("tokens"), input.rows(), input.tokenizerJson(), 2);
         long started = System.nanoTime();
@@ -149,7 +154,7 @@ public final class ExtractBench {
         }
         double job = (System.nanoTime() - started) / 1e9;
         System.out.print(out);
-        System.out.printf("extract job (local[2], task.cpus 2) %,11.0f tokens/s  (%.1f s)%n", tokens / job, job);
+        System.out.printf("extract job (local[2], task.cpus %s) %,11.0f tokens/s  (%.1f s)%n", System.getProperty("bench.task.cpus", "2"), tokens / job, job);
         System.out.printf("job / model alone (fwd + bwd)      %11.0f%%%n", 100 * forwardBackward / job);
         System.out.printf("peak heap: %,d MB sampled, %,d MB sum of pool peaks, max heap %,d MB%n",
                 peakSampled >> 20, HeapWatch.poolPeaks() >> 20, HeapWatch.maxHeap() >> 20);

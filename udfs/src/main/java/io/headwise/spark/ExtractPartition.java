@@ -35,8 +35,7 @@ public final class ExtractPartition implements MapPartitionsFunction<Row, Row> {
         ModelCache.Loaded loaded = ModelCache.get(model, device);
         Analyzer analyzer = new Analyzer(loaded.gpt(), loaded.manager(), settings.mlpTopK(), settings.gradients());
         TaskContext task = TaskContext.get();
-        ModelThread modelThread = new ModelThread(
-                task == null ? "headwise-model" : "headwise-model-task-" + task.taskAttemptId());
+        ModelThread modelThread = ModelThread.acquire();
         if (task != null) {
             task.addTaskCompletionListener((TaskCompletionListener) context -> modelThread.close());
         }

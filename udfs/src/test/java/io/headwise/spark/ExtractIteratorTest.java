@@ -41,7 +41,7 @@ class ExtractIteratorTest {
 
     /**
      * Eleven samples and one reject through batches of 3 on the model thread: every table gets its
-     * rows, the numbers equal a one-sample pass, and the model thread is stopped at the end.
+     * rows, the numbers equal a one-sample pass, and the model thread is given back at the end.
      */
     @Test
     void streamsBatchesThroughTheModelThread() {
@@ -66,7 +66,7 @@ class ExtractIteratorTest {
             Analyzer analyzer = new Analyzer(new Gpt(GptWeights.random(small, manager, 5)), manager, 2, true);
             ExtractSettings settings = new ExtractSettings(3, 6, 2, true, PatternSelection.all(), "cpu");
             AtomicLong analysed = new AtomicLong();
-            ModelThread thread = new ModelThread("test-model");
+            ModelThread thread = ModelThread.acquire();
             List<Row> out = new ArrayList<>();
             new ExtractIterator(input.iterator(), analyzer, settings, analysed::addAndGet, thread).forEachRemaining(out::add);
 
@@ -99,7 +99,7 @@ class ExtractIteratorTest {
 
     @Test
     void aFailureOnTheModelThreadComesBackAsThrown() {
-        try (ModelThread thread = new ModelThread("test-model")) {
+        try (ModelThread thread = ModelThread.acquire()) {
             var failed = thread.submit(() -> {
                 throw new IllegalArgumentException("token id 99 outside the vocabulary");
             });
