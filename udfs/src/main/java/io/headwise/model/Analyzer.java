@@ -117,9 +117,13 @@ public final class Analyzer {
         int b = batch.size();
         int nLayer = config.nLayer();
         int nHead = config.nHead();
-        // One device-to-host copy per quantity for all layers ([L, …] stacks), not one per layer:
-        // for a small model the per-call overhead, not the bytes, is what costs.
-        float[] patternData = NDArrays.stack(new NDList(out.patterns())).toFloatArray(); // [L, B, H, T, T]
+        // Patterns are copied per layer: [B, H, T, T] must fit a Java array (B·H·T² < 2^31), which
+        // all layers at once would not for long contexts. The small per-position quantities are
+        // stacked over layers ([L, …]) and copied once each: per call, not per byte, is their cost.
+        float[][] patternData = new float[nLayer][];
+        for (int l = 0; l < nLayer; l++) {
+            patternData[l] = out.patterns().get(l).toFloatArray(); // [B, H, T, T]
+        }
         float[] residNormData = NDArrays.stack(new NDList(out.residPost())).norm(new int[] {-1}).toFloatArray(); // [L, B, T]
         float[] topValues = null;
         long[] topIds = null;
@@ -152,10 +156,10 @@ public final class Analyzer {
             float[][][] mlpValues = new float[nLayer][n][mlpTopK];
             for (int l = 0; l < nLayer; l++) {
                 for (int h = 0; h < nHead; h++) {
-                    int base = ((l * b + i) * nHead + h) * t * t;
+                    int base = (i * nHead + h) * t * t;
                     for (int q = 0; q < n; q++) {
                         float[] row = new float[q + 1];
-                        System.arraycopy(patternData, base + q * t, row, 0, q + 1);
+                        System.arraycopy(patternData[l], base + q * t, row, 0, q + 1);
                         patterns[l][h][q] = row;
                     }
                 }
