@@ -118,19 +118,28 @@ public final class Analyzer {
         int nLayer = config.nLayer();
         int nHead = config.nHead();
         // Patterns are copied per layer: [B, H, T, T] must fit a Java array (B·H·T² < 2^31), which
-        // all layers at once would not for long contexts. The small per-position quantities are
-        // stacked over layers ([L, …]) and copied once each: per call, not per byte, is their cost.
+        // all layers at once would not for long contexts. The per-position quantities are reduced
+        // per layer on the device, then stacked ([L, …]) and copied once each: per call, not per
+        // byte, is their cost, and only the reduced arrays are stacked.
         float[][] patternData = new float[nLayer][];
+        NDList residNorms = new NDList(nLayer);
+        NDList topValueList = new NDList(nLayer);
+        NDList topIdList = new NDList(nLayer);
         for (int l = 0; l < nLayer; l++) {
             patternData[l] = out.patterns().get(l).toFloatArray(); // [B, H, T, T]
+            residNorms.add(out.residPost().get(l).norm(new int[] {-1})); // [B, T]
+            if (mlpTopK > 0) {
+                NDList top = out.mlpPost().get(l).topK(mlpTopK, -1, true, true); // [B, T, K] each
+                topValueList.add(top.get(0));
+                topIdList.add(top.get(1));
+            }
         }
-        float[] residNormData = NDArrays.stack(new NDList(out.residPost())).norm(new int[] {-1}).toFloatArray(); // [L, B, T]
+        float[] residNormData = NDArrays.stack(residNorms).toFloatArray(); // [L, B, T]
         float[] topValues = null;
         long[] topIds = null;
         if (mlpTopK > 0) {
-            NDList top = NDArrays.stack(new NDList(out.mlpPost())).topK(mlpTopK, -1, true, true); // [L, B, T, K]
-            topValues = top.get(0).toFloatArray();
-            topIds = top.get(1).toType(DataType.INT64, false).toLongArray();
+            topValues = NDArrays.stack(topValueList).toFloatArray(); // [L, B, T, K]
+            topIds = NDArrays.stack(topIdList).toType(DataType.INT64, false).toLongArray();
         }
         float[] lossData = losses == null ? new float[0] : losses.toFloatArray();
         float[] gradNormData = null;
