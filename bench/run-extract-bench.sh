@@ -27,6 +27,7 @@ case "$what" in
   gpt2s)  java_run 4g throughput gpt2s "$@" ;;
   memory) java_run 512m memory "$@" ;;
   fixture) java_run 1g fixture "$@" ;;
+  threads) java_run 4g threads "$@" ;;
   all)
     java_run 4g throughput names
     java_run 4g throughput gpt2s

@@ -3,7 +3,7 @@ package io.headwise.jobs;
 import io.headwise.BadInputException;
 import io.headwise.spark.DeviceChoice;
 import io.headwise.spark.ExtractPartition;
-import io.headwise.spark.ExtractRows;
+import io.headwise.spark.ExtractRecords;
 import io.headwise.spark.ExtractSettings;
 import io.headwise.spark.PatternSelection;
 import io.headwise.spark.Schemas;
@@ -12,7 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
@@ -28,10 +28,10 @@ import picocli.CommandLine.Option;
  * {@code head_token_mass}, {@code attention} for the samples {@code --patterns} selects, and
  * {@code rejects} for samples the model cannot take.
  *
- * <p>One model pass for five tables: the partition function emits rows of one combined schema
- * ({@link ExtractRows}), persisted on the executors' disks ({@code DISK_ONLY}: the attention rows
- * can be large, and recomputing them would mean running the model again), and each table is a
- * filter of it. The price is local disk about the size of the output tables.
+ * <p>One model pass for five tables: the partition function emits one compact record per sample
+ * ({@link ExtractRecords}), persisted on the executors ({@code MEMORY_AND_DISK}: recomputing them
+ * would mean running the model again), and each table is made from the records with its own
+ * schema. The first table written runs the model and fills the cache; the others read it.
  *
  * <p>All tables are written into a staging directory under {@code --out} first ({@link
  * RunStaging}) and moved into place only when every one of them is complete, so a failed run leaves
@@ -119,21 +119,21 @@ public final class ExtractJob {
         context.describe("extract: " + samples + " samples through " + options.model);
         ShippedModel shipped = ModelStaging.ship(spark, model);
         LongAccumulator analysed = spark.sparkContext().longAccumulator("extract: samples through the model");
-        Dataset<Row> combined = spread(spark, tokens)
-                .mapPartitions(new ExtractPartition(shipped, settings, analysed), Encoders.row(ExtractRows.COMBINED_SCHEMA))
-                .persist(StorageLevel.DISK_ONLY());
+        JavaRDD<byte[]> records = spread(spark, tokens).javaRDD()
+                .mapPartitions(new ExtractPartition(shipped, settings, analysed))
+                .persist(StorageLevel.MEMORY_AND_DISK());
         Map<String, Long> counts = new LinkedHashMap<>();
         try (RunStaging staging = RunStaging.create(spark, options.out, context.job())) {
             for (String table : WRITE_ORDER) {
                 long started = System.nanoTime();
-                counts.put(table, Tables.write(table(spark, combined, table, options.out), staging.dir(), table));
+                counts.put(table, Tables.write(table(spark, records, table, options.out), staging.dir(), table));
                 LOG.info("extract: {} ({} rows) written in {} s{}", table, counts.get(table),
                         String.format("%.1f", (System.nanoTime() - started) / 1e9),
                         table.equals(WRITE_ORDER.get(0)) ? ", running the model meanwhile" : "");
             }
-            staging.commit(ExtractRows.TABLES);
+            staging.commit(ExtractRecords.TABLES);
         } finally {
-            combined.unpersist();
+            records.unpersist();
         }
 
         RunManifest manifest = new RunManifest(context)
@@ -149,15 +149,15 @@ public final class ExtractJob {
                 .detail("samples_analysed", Long.toString(analysed.value()));
         context.print("extract: %,d samples (%,d through the model, %,d rejected), patterns %s, gradients %s",
                 samples, analysed.value(), counts.get(Schemas.REJECTS), patterns, options.noGradients ? "off" : "on");
-        for (String table : ExtractRows.TABLES) {
+        for (String table : ExtractRecords.TABLES) {
             manifest.rows(table, Tables.path(options.out, table), counts.get(table));
         }
         manifest.append(options.out);
     }
 
-    /** One table of the combined rows; {@code rejects} keeps the rows other jobs put there. */
-    private static Dataset<Row> table(SparkSession spark, Dataset<Row> combined, String table, String out) {
-        Dataset<Row> rows = combined.where(functions.col(ExtractRows.KIND).equalTo(table)).select(table + ".*");
+    /** One table of the records; {@code rejects} keeps the rows other jobs put there. */
+    private static Dataset<Row> table(SparkSession spark, JavaRDD<byte[]> records, String table, String out) {
+        Dataset<Row> rows = spark.createDataFrame(records.flatMap(ExtractRecords.rowsOf(table)), Schemas.ALL.get(table));
         if (table.equals(Schemas.HEAD_TOKEN_MASS)) {
             return rows.groupBy("layer", "head", "token_id")
                     .agg(functions.min("token").as("token"), functions.sum("mass").as("mass"))

@@ -86,5 +86,20 @@ public final class Presets {
                 throw new BadInputException("preset %s: %s=%s is not a number", presetName, option, value);
             }
         }
+
+        public boolean flag(String option, Boolean explicit, boolean fallback) {
+            if (explicit != null) {
+                return explicit;
+            }
+            String value = preset.getProperty(option);
+            if (value == null) {
+                return fallback;
+            }
+            return switch (value.strip()) {
+                case "true" -> true;
+                case "false" -> false;
+                default -> throw new BadInputException("preset %s: %s=%s is not true or false", presetName, option, value);
+            };
+        }
     }
 }

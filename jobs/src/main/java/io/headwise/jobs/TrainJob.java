@@ -62,6 +62,7 @@ public final class TrainJob {
         @Option(names = "--min-lr", description = "Learning rate at the end of the cosine decay (default lr/10).") public Double minLr;
         @Option(names = "--warmup", description = "Linear warm-up steps (default 100); 0 and --min-lr equal to --lr give a constant rate.") public Integer warmup;
         @Option(names = "--weight-decay", description = "AdamW weight decay on matrices and embeddings (default 0.01).") public Double weightDecay;
+        @Option(names = "--tie-word-embeddings", arity = "1", paramLabel = "true|false", description = "Whether the LM head reuses wte (GPT-2) or has its own lm_head.weight (makemore) (default true).") public Boolean tieWordEmbeddings;
         @Option(names = "--dropout", description = "Dropout probability (default 0).") public Double dropout;
         @Option(names = "--grad-clip", description = "Largest global gradient norm, 0 = off (default 1.0).") public Double gradClip;
         @Option(names = "--seed", description = "Seeds initialisation, batches and dropout (default 1337).") public Long seed;
@@ -181,7 +182,9 @@ public final class TrainJob {
                 values.integer("embd", options.embd, 64),
                 values.integer("layers", options.layers, 4),
                 values.integer("heads", options.heads, 4),
-                GptConfig.LAYER_NORM_EPSILON_DEFAULT, true, special, special);
+                GptConfig.LAYER_NORM_EPSILON_DEFAULT,
+                values.flag("tie-word-embeddings", options.tieWordEmbeddings, true),
+                special, special);
     }
 
     static TrainConfig trainConfig(Options options, Presets.Values values) {

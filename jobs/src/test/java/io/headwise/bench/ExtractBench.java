@@ -48,6 +48,8 @@ public final class ExtractBench {
         String mode = args.length > 0 ? args[0] : "throughput";
         if (mode.equals("fixture")) {
             fixture(Path.of(args[1]), Integer.parseInt(args[2]));
+        } else if (mode.equals("threads")) {
+            threads(args.length > 1 ? args[1] : "gpt2s", args.length > 2 ? Integer.parseInt(args[2]) : 32, args.length > 3 ? Integer.parseInt(args[3]) : 8);
         } else if (mode.equals("memory")) {
             memory(args.length > 1 ? Integer.parseInt(args[1]) : 100_000);
         } else {
@@ -159,6 +161,33 @@ public final class ExtractBench {
         System.out.printf("peak heap: %,d MB sampled, %,d MB sum of pool peaks, max heap %,d MB%n",
                 peakSampled >> 20, HeapWatch.poolPeaks() >> 20, HeapWatch.maxHeap() >> 20);
         spark.stop();
+    }
+
+    /** The Analyzer on the main thread, on a new thread, and on a new thread with grad mode off. */
+    private static void threads(String which, int n, int batch) throws Exception {
+        Path tmp = Files.createTempDirectory("extract-bench-threads-");
+        Input input = which.equals("names") ? names(tmp, n) : gpt2Small(tmp, n);
+        List<List<int[]>> batches = ModelAlone.batches(input.samples(), batch);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Gpt gpt = new Gpt(Checkpoint.read(input.modelDir(), manager));
+            ModelAlone.analyzer(gpt, manager, batches.subList(0, 1));
+            for (int rep = 0; rep < 2; rep++) {
+                System.out.printf("main thread %.2f s%n", ModelAlone.analyzer(gpt, manager, batches));
+                System.out.printf("new thread %.2f s%n", onThread(() -> ModelAlone.analyzer(gpt, manager, batches)));
+                System.out.printf("new thread, grad mode off %.2f s%n", onThread(() -> {
+                    ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+                    return ModelAlone.analyzer(gpt, manager, batches);
+                }));
+            }
+        }
+    }
+
+    private static double onThread(java.util.function.DoubleSupplier work) throws InterruptedException {
+        double[] result = new double[1];
+        Thread thread = new Thread(() -> result[0] = work.getAsDouble());
+        thread.start();
+        thread.join();
+        return result[0];
     }
 
     private static void memory(int n) throws Exception {

@@ -16,16 +16,17 @@ import org.apache.spark.sql.Row;
 /**
  * Streams one partition through the model: reads a window of at most {@code settings.window()}
  * {@code tokens} rows, rejects the unusable ones, sorts the rest by length (so a batch pads
- * little), analyses them {@code batchSize} at a time and hands out each batch's rows before reading
- * more. After the last batch it emits the partition's {@code head_token_mass} partial sums.
+ * little), analyses them {@code batchSize} at a time and hands out each batch's {@link
+ * ExtractRecords records} before reading more. After the last batch it emits the partition's
+ * {@code head_token_mass} partial sums.
  *
  * <p>The model runs on a thread of its own ({@link ModelThread}), one batch ahead of the task's
- * thread, which turns the previous batch's results into rows and hands them to Spark (encoding,
- * caching, writing): the host work overlaps the model instead of adding to it. Memory is bounded
- * by one window of input, two batches of results and one batch of rows, never the partition; the
+ * thread, which turns the previous batch's results into records and hands them to Spark (caching,
+ * writing the first table): the host work overlaps the model instead of adding to it. Memory is bounded
+ * by one window of input, two batches of results and one batch of records, never the partition; the
  * per-batch NDManagers are closed by {@link Analyzer#analyze}.
  */
-final class ExtractIterator implements Iterator<Row> {
+final class ExtractIterator implements Iterator<byte[]> {
 
     /** Batches submitted to the model thread and not yet turned into rows (one running, one ready). */
     static final int IN_FLIGHT = 2;
@@ -36,7 +37,7 @@ final class ExtractIterator implements Iterator<Row> {
     private final LongConsumer analysed;
     private final GptConfig config;
     private final HeadTokenMass mass;
-    private final ArrayDeque<Row> output = new ArrayDeque<>();
+    private final ArrayDeque<byte[]> output = new ArrayDeque<>();
     private final ArrayDeque<Sample> window = new ArrayDeque<>();
     private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
     private final ModelThread modelThread;
@@ -68,14 +69,14 @@ final class ExtractIterator implements Iterator<Row> {
     }
 
     @Override
-    public Row next() {
+    public byte[] next() {
         if (!hasNext()) {
             throw new NoSuchElementException();
         }
         return output.poll();
     }
 
-    /** Keeps the model thread busy, then turns the oldest batch into rows, or ends the partition. */
+    /** Keeps the model thread busy, then turns the oldest batch into records, or ends the partition. */
     private void advance() {
         while (inFlight.size() < IN_FLIGHT) {
             if (window.isEmpty()) {
@@ -129,13 +130,13 @@ final class ExtractIterator implements Iterator<Row> {
         for (int i = 0; i < batch.size(); i++) {
             Sample s = batch.get(i);
             SampleResult r = results.get(i);
-            ExtractRows.sampleRows(s.sampleId(), r, s.pieces(), settings.patterns().selects(s.sampleId()), output::add);
+            output.add(ExtractRecords.sample(s.sampleId(), r, s.pieces(), settings.patterns().selects(s.sampleId())));
             mass.add(r.patterns(), s.ids(), s.pieces(), this::emitMass);
         }
     }
 
     private void emitMass(int layer, int head, int tokenId, String token, double value) {
-        output.add(ExtractRows.mass(layer, head, tokenId, token, value));
+        output.add(ExtractRecords.mass(layer, head, tokenId, token, value));
     }
 
     /** The sample of a {@code tokens} row, or null after queueing its {@code rejects} row. */
@@ -149,7 +150,7 @@ final class ExtractIterator implements Iterator<Row> {
         String reason = rejectReason(ids, pieces.size(), config);
         if (reason != null) {
             Object docId = row.get(row.fieldIndex("doc_id"));
-            output.add(ExtractRows.reject(row.getString(row.fieldIndex("source")), (Long) docId, reason, pieces));
+            output.add(ExtractRecords.reject(row.getString(row.fieldIndex("source")), (Long) docId, reason, pieces));
             return null;
         }
         return new Sample(row.getLong(row.fieldIndex("sample_id")), ids, pieces);

@@ -5,17 +5,17 @@ import io.headwise.model.Analyzer;
 import java.util.Iterator;
 import org.apache.spark.TaskContext;
 import org.apache.spark.util.TaskCompletionListener;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.util.LongAccumulator;
 
 /**
- * The executor side of {@code extract}: {@code tokens} rows in, rows of {@link
- * ExtractRows#COMBINED_SCHEMA} out, streamed ({@link ExtractIterator}). The model comes from the
+ * The executor side of {@code extract}: {@code tokens} rows in, {@link ExtractRecords} out,
+ * streamed ({@link ExtractIterator}). The model comes from the
  * JVM's {@link ModelCache} and runs on a {@link ModelThread} of the task; {@code analysed} counts
  * samples through the model (one pass each).
  */
-public final class ExtractPartition implements MapPartitionsFunction<Row, Row> {
+public final class ExtractPartition implements FlatMapFunction<Iterator<Row>, byte[]> {
 
     private static final long serialVersionUID = 1L;
 
@@ -30,7 +30,7 @@ public final class ExtractPartition implements MapPartitionsFunction<Row, Row> {
     }
 
     @Override
-    public Iterator<Row> call(Iterator<Row> rows) {
+    public Iterator<byte[]> call(Iterator<Row> rows) {
         Device device = DeviceChoice.forTask(settings.device());
         ModelCache.Loaded loaded = ModelCache.get(model, device);
         Analyzer analyzer = new Analyzer(loaded.gpt(), loaded.manager(), settings.mlpTopK(), settings.gradients());

@@ -67,31 +67,34 @@ class ExtractIteratorTest {
             ExtractSettings settings = new ExtractSettings(3, 6, 2, true, PatternSelection.all(), "cpu");
             AtomicLong analysed = new AtomicLong();
             ModelThread thread = ModelThread.acquire();
-            List<Row> out = new ArrayList<>();
+            List<byte[]> out = new ArrayList<>();
             new ExtractIterator(input.iterator(), analyzer, settings, analysed::addAndGet, thread).forEachRemaining(out::add);
 
             assertThat(analysed.get()).isEqualTo(11);
             assertThat(thread.isClosed()).isTrue();
-            Map<String, Integer> kinds = new HashMap<>();
-            out.forEach(row -> kinds.merge(row.getString(0), 1, Integer::sum));
-            assertThat(kinds).containsEntry("rejects", 1).containsEntry("head_stats", 11 * 4).containsEntry("attention", 11 * 4)
-                    .containsEntry("token_stats", (int) tokens).containsEntry("activations", 2 * (int) tokens);
+            Map<String, List<Row>> tables = new HashMap<>();
+            for (String table : ExtractRecords.TABLES) {
+                List<Row> rows = new ArrayList<>();
+                out.forEach(record -> ExtractRecords.rows(table, record, rows::add));
+                tables.put(table, rows);
+            }
+            assertThat(tables.get("rejects")).hasSize(1);
+            assertThat(tables.get("head_stats")).hasSize(11 * 4);
+            assertThat(tables.get("attention")).hasSize(11 * 4);
+            assertThat(tables.get("token_stats")).hasSize((int) tokens);
+            assertThat(tables.get("activations")).hasSize(2 * (int) tokens);
 
-            int tokenStats = ExtractRows.TABLES.indexOf("token_stats") + 1;
             int checked = 0;
-            for (Row row : out) {
-                if (row.getString(0).equals("token_stats")) {
-                    Row t = row.getStruct(tokenStats);
-                    int[] ids = samples.get(t.getLong(0));
-                    int position = t.getInt(1);
-                    SampleResult alone = analyzer.analyze(List.of(ids)).get(0);
-                    assertThat(t.getInt(2)).isEqualTo(ids[position]);
-                    assertThat(t.getDouble(5)).isCloseTo(alone.gradNorm()[position], within(1e-5));
-                    if (position < ids.length - 1) {
-                        assertThat(t.getDouble(4)).isCloseTo(alone.loss()[position], within(1e-5));
-                    }
-                    checked++;
+            for (Row t : tables.get("token_stats")) {
+                int[] ids = samples.get(t.getLong(0));
+                int position = t.getInt(1);
+                SampleResult alone = analyzer.analyze(List.of(ids)).get(0);
+                assertThat(t.getInt(2)).isEqualTo(ids[position]);
+                assertThat(t.getDouble(5)).isCloseTo(alone.gradNorm()[position], within(1e-5));
+                if (position < ids.length - 1) {
+                    assertThat(t.getDouble(4)).isCloseTo(alone.loss()[position], within(1e-5));
                 }
+                checked++;
             }
             assertThat(checked).isEqualTo(tokens);
         }
