@@ -1,0 +1,131 @@
+package io.headwise.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.ndarray.NDManager;
+import io.headwise.metrics.HeadMetrics;
+import io.headwise.metrics.HeadStats;
+import io.headwise.model.Analyzer;
+import io.headwise.model.Gpt;
+import io.headwise.model.GptConfig;
+import io.headwise.model.GptWeights;
+import io.headwise.model.SampleResult;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+
+/** A record gives back exactly the rows the sample's results make, table by table. */
+class ExtractRecordsTest {
+
+    private static final GptConfig CONFIG = GptConfig.of(27, 8, 16, 2, 2);
+
+    @Test
+    void sampleRowsEqualTheResultsTheyCameFrom() {
+        for (boolean gradients : new boolean[] {true, false}) {
+            try (NDManager manager = NDManager.newBaseManager()) {
+                Analyzer analyzer = new Analyzer(new Gpt(GptWeights.random(CONFIG, manager, 7)), manager, 3, gradients);
+                List<int[]> batch = List.of(new int[] {0, 5}, new int[] {0, 1, 2, 3, 4, 26, 0, 9}, new int[] {3});
+                List<SampleResult> results = analyzer.analyze(batch);
+                for (int i = 0; i < batch.size(); i++) {
+                    SampleResult r = results.get(i);
+                    List<String> pieces = pieces(batch.get(i));
+                    long id = 1000L * i - 7;
+                    checkSample(id, r, pieces, ExtractRecords.sample(id, r, pieces, true), true);
+                    checkSample(id, r, pieces, ExtractRecords.sample(id, r, pieces, false), false);
+                }
+            }
+        }
+    }
+
+    private static void checkSample(long id, SampleResult r, List<String> pieces, byte[] record, boolean withPatterns) {
+        int t = r.length();
+        boolean gradients = r.hasGradients();
+
+        List<Row> headStats = rows(Schemas.HEAD_STATS, record);
+        assertThat(headStats).hasSize(t < 2 ? 0 : CONFIG.nLayer() * CONFIG.nHead());
+        for (Row row : headStats) {
+            int l = row.getInt(1);
+            int h = row.getInt(2);
+            HeadStats s = HeadMetrics.headStats(r.patterns()[l][h]).orElseThrow();
+            assertThat(row.getLong(0)).isEqualTo(id);
+            assertThat(row.getInt(3)).isEqualTo(t - 1);
+            assertThat(new double[] {row.getDouble(4), row.getDouble(5), row.getDouble(6), row.getDouble(7), row.getDouble(8), row.getDouble(9)})
+                    .containsExactly(s.entropy(), s.distance(), s.prevToken(), s.firstToken(), s.self(), s.maxWeight());
+            assertThat(row.get(10)).isEqualTo(gradients ? (Object) (double) r.headGrad()[l][h] : null);
+        }
+
+        List<Row> attention = rows(Schemas.ATTENTION, record);
+        assertThat(attention).hasSize(withPatterns ? CONFIG.nLayer() * CONFIG.nHead() : 0);
+        for (Row row : attention) {
+            assertThat(row.getLong(0)).isEqualTo(id);
+            assertThat((float[][]) row.get(3)).isDeepEqualTo(r.patterns()[row.getInt(1)][row.getInt(2)]);
+        }
+
+        List<Row> tokenStats = rows(Schemas.TOKEN_STATS, record);
+        assertThat(tokenStats).hasSize(t);
+        for (int p = 0; p < t; p++) {
+            Row row = tokenStats.get(p);
+            assertThat(row.getLong(0)).isEqualTo(id);
+            assertThat(row.getInt(1)).isEqualTo(p);
+            assertThat(row.getInt(2)).isEqualTo(r.tokenIds()[p]);
+            assertThat(row.getString(3)).isEqualTo(pieces.get(p));
+            assertThat(row.get(4)).isEqualTo(p < t - 1 ? (Object) (double) r.loss()[p] : null);
+            assertThat(row.get(5)).isEqualTo(gradients ? (Object) (double) r.gradNorm()[p] : null);
+            assertThat(row.get(6)).isEqualTo(gradients ? (Object) (double) r.gradXInput()[p] : null);
+        }
+
+        List<Row> activations = rows(Schemas.ACTIVATIONS, record);
+        assertThat(activations).hasSize(CONFIG.nLayer() * t);
+        for (Row row : activations) {
+            int l = row.getInt(1);
+            int p = row.getInt(2);
+            assertThat(row.getLong(0)).isEqualTo(id);
+            assertThat(row.getDouble(3)).isEqualTo(r.residNorm()[l][p]);
+            assertThat((int[]) row.get(4)).containsExactly(r.mlpTopIds()[l][p]);
+            assertThat((float[]) row.get(5)).containsExactly(r.mlpTopValues()[l][p]);
+        }
+
+        assertThat(rows(Schemas.REJECTS, record)).isEmpty();
+        assertThat(rows(Schemas.HEAD_TOKEN_MASS, record)).isEmpty();
+    }
+
+    @Test
+    void rejectAndMassRecordsRoundTrip() {
+        byte[] reject = ExtractRecords.reject("wiki/bg.xml.bz2", null, "extract: empty sample (no tokens)", List.of("Бълг", "ария ", "\uD83D\uDE00"));
+        assertThat(rows(Schemas.REJECTS, reject)).singleElement().satisfies(row -> {
+            assertThat(row.getString(0)).isEqualTo("wiki/bg.xml.bz2");
+            assertThat(row.get(1)).isNull();
+            assertThat(row.getString(2)).isEqualTo("extract: empty sample (no tokens)");
+            assertThat(row.getString(3)).isEqualTo("България \uD83D\uDE00");
+        });
+        assertThat(rows(Schemas.REJECTS, ExtractRecords.reject("names.txt", 42L, "r", List.of("x".repeat(150), "y".repeat(150)))))
+                .singleElement().satisfies(row -> {
+                    assertThat(row.getLong(1)).isEqualTo(42L);
+                    assertThat(row.getString(3)).hasSize(ExtractRecords.EXCERPT_CHARS);
+                });
+        assertThat(rows(Schemas.TOKEN_STATS, reject)).isEmpty();
+
+        byte[] mass = ExtractRecords.mass(3, 1, 26, "ž", 12.5);
+        assertThat(rows(Schemas.HEAD_TOKEN_MASS, mass)).singleElement().satisfies(row -> {
+            assertThat(new Object[] {row.get(0), row.get(1), row.get(2), row.get(3), row.get(4)}).containsExactly(3, 1, 26, "ž", 12.5);
+        });
+        assertThat(rows(Schemas.HEAD_STATS, mass)).isEmpty();
+        assertThatThrownBy(() -> ExtractRecords.rowsOf("tokens")).hasMessage("not an extract table: tokens");
+    }
+
+    private static List<Row> rows(String table, byte[] record) {
+        List<Row> rows = new ArrayList<>();
+        ExtractRecords.rows(table, record, rows::add);
+        return rows;
+    }
+
+    private static List<String> pieces(int[] ids) {
+        List<String> pieces = new ArrayList<>();
+        for (int id : ids) {
+            pieces.add(id == 0 ? "." : Character.toString('a' + id - 1));
+        }
+        return pieces;
+    }
+}
