@@ -171,8 +171,14 @@ public final class ExtractBench {
         try (NDManager manager = NDManager.newBaseManager()) {
             Gpt gpt = new Gpt(Checkpoint.read(input.modelDir(), manager));
             ModelAlone.analyzer(gpt, manager, batches.subList(0, 1));
+            System.out.printf("intra-op threads: main %d, new thread %d%n", ai.djl.pytorch.jni.JniUtils.getNumThreads(),
+                    (int) onThread(() -> ai.djl.pytorch.jni.JniUtils.getNumThreads()));
             for (int rep = 0; rep < 2; rep++) {
                 System.out.printf("main thread %.2f s%n", ModelAlone.analyzer(gpt, manager, batches));
+                System.out.printf("new thread, %d intra-op threads set %.2f s%n", Runtime.getRuntime().availableProcessors(), onThread(() -> {
+                    ai.djl.pytorch.jni.JniUtils.setNumThreads(Runtime.getRuntime().availableProcessors());
+                    return ModelAlone.analyzer(gpt, manager, batches);
+                }));
                 System.out.printf("new thread %.2f s%n", onThread(() -> ModelAlone.analyzer(gpt, manager, batches)));
                 System.out.printf("new thread, grad mode off %.2f s%n", onThread(() -> {
                     ai.djl.pytorch.jni.JniUtils.setGradMode(false);

@@ -1,11 +1,10 @@
 package io.headwise.bench;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import io.headwise.model.Analyzer;
+import io.headwise.model.GradientScope;
 import io.headwise.model.Gpt;
 import io.headwise.model.GptConfig;
 import io.headwise.model.GptOutput;
@@ -83,18 +82,15 @@ final class ModelAlone {
                         weights[i * (t - 1) + j] = 1f / (b.get(i).length - 1);
                     }
                 }
-                Analyzer.GRADIENT_LOCK.lock();
-                try (GradientCollector collector = Engine.getEngine(m.getEngine().getEngineName()).newGradientCollector()) {
+                try (GradientScope scope = GradientScope.open(m)) {
                     NDArray e = gpt.embed(ids);
                     e.setRequiresGradient(true);
                     NDArray gates = m.ones(new Shape(b.size(), config.nLayer(), config.nHead()));
                     gates.setRequiresGradient(true);
                     GptOutput out = gpt.forward(e, gates, false);
                     NDArray loss = Gpt.tokenLosses(out.logits(), ids).mul(m.create(weights, new Shape(b.size(), t - 1))).sum();
-                    collector.backward(loss);
+                    scope.backward(loss);
                     e.getGradient().sum().getFloat();
-                } finally {
-                    Analyzer.GRADIENT_LOCK.unlock();
                 }
             }
         }

@@ -1,16 +1,13 @@
 package io.headwise.model;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One model pass over a batch of samples — forward and, optionally, one backward — giving every
@@ -21,13 +18,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * Samples do not interact, so one backward pass gives each sample its own ∂L_b/∂e and, through
  * per-sample head gates {@code m [B, L, H]}, its own ∂L_b/∂m (SPEC §4 {@code head_grad}).
  *
- * <p>DJL's PyTorch gradient collector allows one collector per JVM at a time (and grad mode is
- * thread-local in libtorch), so backward passes are serialised by {@link #GRADIENT_LOCK}.
+ * <p>Backward passes of different threads run at once ({@link GradientScope}); outside its
+ * backward pass, an analysis records no graph.
  */
 public final class Analyzer {
-
-    /** JVM-wide: at most one DJL gradient collector at a time. */
-    public static final ReentrantLock GRADIENT_LOCK = new ReentrantLock();
 
     private final Gpt gpt;
     private final NDManager manager;
@@ -80,6 +74,7 @@ public final class Analyzer {
                 lossWeights[i * (t - 1) + j] = 1f / (ids.length - 1);
             }
         }
+        GradientScope.gradModeOff(manager);
         try (NDManager batchManager = manager.newSubManager()) {
             NDArray ids = batchManager.create(padded, new Shape(b, t));
             if (gradients && t > 1) {
@@ -87,8 +82,7 @@ public final class Analyzer {
                 NDArray losses;
                 NDArray embeddingGrad;
                 NDArray gateGrad;
-                GRADIENT_LOCK.lock();
-                try (GradientCollector collector = Engine.getEngine(batchManager.getEngine().getEngineName()).newGradientCollector()) {
+                try (GradientScope scope = GradientScope.open(batchManager)) {
                     NDArray embeddings = gpt.embed(ids);
                     embeddings.setRequiresGradient(true);
                     NDArray gates = batchManager.ones(new Shape(b, config.nLayer(), config.nHead()));
@@ -96,13 +90,10 @@ public final class Analyzer {
                     out = gpt.forward(embeddings, gates, false);
                     losses = Gpt.tokenLosses(out.logits(), ids);
                     NDArray objective = losses.mul(batchManager.create(lossWeights, new Shape(b, t - 1))).sum();
-                    collector.backward(objective);
+                    scope.backward(objective);
                     embeddingGrad = embeddings.getGradient();
                     gateGrad = gates.getGradient();
-                } finally {
-                    GRADIENT_LOCK.unlock();
                 }
-                // Outside the lock: another task's backward pass need not wait for the copies.
                 return collect(batch, t, out, losses, embeddingGrad, gateGrad);
             }
             GptOutput out = gpt.forward(ids);

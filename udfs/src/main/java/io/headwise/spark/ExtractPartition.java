@@ -2,6 +2,7 @@ package io.headwise.spark;
 
 import ai.djl.Device;
 import io.headwise.model.Analyzer;
+import io.headwise.model.GradientScope;
 import java.util.Iterator;
 import org.apache.spark.TaskContext;
 import org.apache.spark.util.TaskCompletionListener;
@@ -12,7 +13,8 @@ import org.apache.spark.util.LongAccumulator;
 /**
  * The executor side of {@code extract}: {@code tokens} rows in, {@link ExtractRecords} out,
  * streamed ({@link ExtractIterator}). The model comes from the
- * JVM's {@link ModelCache} and runs on a {@link ModelThread} of the task; {@code analysed} counts
+ * JVM's {@link ModelCache} and runs on a {@link ModelThread} of the task, with as many PyTorch
+ * threads as the task has CPUs ({@code spark.task.cpus}); {@code analysed} counts
  * samples through the model (one pass each).
  */
 public final class ExtractPartition implements FlatMapFunction<Iterator<Row>, byte[]> {
@@ -39,6 +41,13 @@ public final class ExtractPartition implements FlatMapFunction<Iterator<Row>, by
         if (task != null) {
             task.addTaskCompletionListener((TaskCompletionListener) context -> modelThread.close());
         }
+        // PyTorch's operators use the cores Spark gave the task (spark.task.cpus), so tasks that
+        // run side by side share the executor's cores instead of each taking all of them.
+        int threads = task != null ? task.cpus() : Runtime.getRuntime().availableProcessors();
+        modelThread.submit(() -> {
+            GradientScope.intraOpThreads(loaded.manager(), threads);
+            return null;
+        });
         return new ExtractIterator(rows, analyzer, settings, analysed::add, modelThread);
     }
 }

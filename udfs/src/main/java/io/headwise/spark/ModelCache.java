@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * closed while the JVM runs — tasks analyse on per-batch sub-managers of it — and is closed by a
  * shutdown hook.
  *
- * <p>Concurrent forward passes on the shared weights are safe (they only read them); backward
- * passes are serialised by {@link io.headwise.model.Analyzer#GRADIENT_LOCK}.
+ * <p>Concurrent passes on the shared weights are safe: they only read them, and each backward pass
+ * differentiates its own graph on its own thread ({@link io.headwise.model.GradientScope}).
  */
 public final class ModelCache {
 

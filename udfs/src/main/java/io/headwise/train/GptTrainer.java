@@ -4,9 +4,8 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import io.headwise.BadInputException;
-import io.headwise.model.Analyzer;
+import io.headwise.model.GradientScope;
 import io.headwise.model.Gpt;
 import io.headwise.model.GptConfig;
 import io.headwise.model.GptWeights;
@@ -155,14 +154,11 @@ public final class GptTrainer implements AutoCloseable {
         try (NDManager scratch = manager.newSubManager()) {
             Batch b = Batch.of(batch, scratch);
             double loss;
-            Analyzer.GRADIENT_LOCK.lock();
-            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            try (GradientScope scope = GradientScope.open(scratch)) {
                 NDArray losses = Gpt.tokenLosses(gpt.forward(gpt.embed(b.ids()), null, config.dropout() > 0).logits(), b.ids());
                 NDArray objective = losses.mul(b.mask()).sum().div(Gpt.constant(losses, b.targets()));
-                collector.backward(objective);
+                scope.backward(objective);
                 loss = objective.getFloat();
-            } finally {
-                Analyzer.GRADIENT_LOCK.unlock();
             }
             if (!Double.isFinite(loss)) {
                 optimizer.zeroGradients(scratch);

@@ -3,12 +3,10 @@ package io.headwise.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
-import io.headwise.model.Analyzer;
+import io.headwise.model.GradientScope;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -84,13 +82,10 @@ class AdamWTest {
 
     private static void backward(NDManager scratch, NDArray a, NDArray b, float[] coeffs) {
         NDArray c = scratch.create(coeffs);
-        Analyzer.GRADIENT_LOCK.lock();
-        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+        try (GradientScope scope = GradientScope.open(scratch)) {
             NDArray loss = a.mul(c).sum().add(b.reshape(2).mul(c).sum());
             loss.attach(scratch);
-            collector.backward(loss);
-        } finally {
-            Analyzer.GRADIENT_LOCK.unlock();
+            scope.backward(loss);
         }
     }
 }
