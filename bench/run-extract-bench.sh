@@ -28,6 +28,7 @@ case "$what" in
   memory) java_run 512m memory "$@" ;;
   fixture) java_run 1g fixture "$@" ;;
   threads) java_run 4g threads "$@" ;;
+  layout) java_run 4g layout "$@" ;;
   all)
     java_run 4g throughput names
     java_run 4g throughput gpt2s

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import io.headwise.BadInputException;
 import io.headwise.model.Checkpoint;
 import io.headwise.model.GptConfig;
+import io.headwise.model.TorchThreads;
 import io.headwise.spark.ShippedModel;
 import io.headwise.tokenize.TextTokenizer;
 import io.headwise.tokenize.Tokenizers;
@@ -48,9 +49,13 @@ final class ModelStaging {
         java.nio.file.Path local = localCopy(spark, location);
         try {
             GptConfig config = Checkpoint.readConfig(local);
-            try (NDManager manager = NDManager.newBaseManager()) {
-                Checkpoint.read(local, manager); // every name and shape, before any task starts
-            }
+            // Every name and shape, before any task starts; on a thread of its own so that PyTorch's
+            // thread pool for it does not outlive the check (TorchThreads).
+            TorchThreads.onShortLivedThread("headwise-check-model", () -> {
+                try (NDManager manager = NDManager.newBaseManager()) {
+                    return Checkpoint.read(local, manager).config();
+                }
+            });
             if (!Files.isRegularFile(local.resolve(Checkpoint.TOKENIZER_FILE))) {
                 throw new BadInputException("%s: no tokenizer.json in the model directory", location);
             }

@@ -10,10 +10,17 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DoubleType;
+import org.apache.spark.sql.types.FloatType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Tables in a run directory ({@code DIR/tokens}, {@code DIR/head_stats}, …) on any Hadoop file
@@ -59,9 +66,32 @@ public final class Tables {
     /** Writes {@code rows} as Parquet table {@code name} and returns its row count. */
     public static long write(Dataset<Row> rows, String runDir, String name) {
         String dir = path(runDir, name);
-        rows.write().mode(SaveMode.Overwrite).parquet(dir);
+        DataFrameWriter<Row> writer = rows.write().mode(SaveMode.Overwrite);
+        // Measured values (entropies, weights, norms) are nearly all distinct: Parquet would build
+        // a dictionary for each of their columns, page after page, only to fall back to plain.
+        for (String column : floatingPointColumns(rows.schema())) {
+            writer = writer.option("parquet.enable.dictionary#" + column, "false");
+        }
+        writer.parquet(dir);
         // Counting the written files reads only Parquet footers.
         return rows.sparkSession().read().parquet(dir).count();
+    }
+
+    /** Parquet paths of the float and double columns of {@code schema}, inside lists too ({@code a.list.element}). */
+    static List<String> floatingPointColumns(StructType schema) {
+        List<String> paths = new ArrayList<>();
+        for (StructField field : schema.fields()) {
+            String path = field.name();
+            DataType type = field.dataType();
+            while (type instanceof ArrayType array) {
+                path += ".list.element";
+                type = array.elementType();
+            }
+            if (type instanceof FloatType || type instanceof DoubleType) {
+                paths.add(path);
+            }
+        }
+        return paths;
     }
 
     /**

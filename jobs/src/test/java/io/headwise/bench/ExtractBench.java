@@ -46,8 +46,12 @@ public final class ExtractBench {
 
     public static void main(String[] args) throws Exception {
         String mode = args.length > 0 ? args[0] : "throughput";
-        if (mode.equals("fixture")) {
+        if (mode.equals("job")) {
+            job(args[1], java.util.Arrays.copyOfRange(args, 2, args.length));
+        } else if (mode.equals("fixture")) {
             fixture(Path.of(args[1]), Integer.parseInt(args[2]));
+        } else if (mode.equals("layout")) {
+            layout(args.length > 1 ? args[1] : "names", args.length > 2 ? Integer.parseInt(args[2]) : NAMES, args.length > 3 ? Integer.parseInt(args[3]) : 64);
         } else if (mode.equals("threads")) {
             threads(args.length > 1 ? args[1] : "gpt2s", args.length > 2 ? Integer.parseInt(args[2]) : 32, args.length > 3 ? Integer.parseInt(args[3]) : 8);
         } else if (mode.equals("memory")) {
@@ -137,30 +141,109 @@ public final class ExtractBench {
         System.out.printf("model alone, forward + backward    %,12.0f tokens/s%n", tokens / forwardBackward);
         System.out.printf("Analyzer (fwd + bwd + host copies) %,12.0f tokens/s%n", tokens / analyzer);
 
-        SparkSession spark = SparkSession.builder().master("local[2]").appName("extract-bench")
-                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-                .config("spark.driver.bindAddress", "127.0.0.1").config("spark.task.cpus", System.getProperty("bench.task.cpus", "2"))
-                .config("spark.sql.shuffle.partitions", "2").getOrCreate();
+        SparkSession spark = localSession("extract-bench-tokens", "2");
         Path tokensDir = ExtractFixtures.writeTokens(spark, tmp.resolve("tokens"), input.rows(), input.tokenizerJson(), 2);
+        spark.stop();
+        String taskCpus = System.getProperty("bench.task.cpus", Integer.toString(Runtime.getRuntime().availableProcessors()));
+        List<String> args = new ArrayList<>(List.of("extract", "--model", input.modelDir().toString(), "--tokens", tokensDir.toString(),
+                "--out", tmp.resolve("out").toString(), "--batch-size", Integer.toString(batch)));
+        if (!which.equals("names")) {
+            args.addAll(List.of("--patterns", "0.02"));
+        }
+        // The job gets a JVM of its own, as it would in use: PyTorch's OpenMP pool of this JVM's
+        // main thread (the model-alone passes above) would make libgomp throttle the spinning of
+        // every later pool in the JVM, the job's model threads' among them.
+        String out = inFreshJvm(taskCpus, args);
+        System.out.print(out);
+        double job = Double.parseDouble(out.replaceAll("(?s).*job_seconds=([0-9.]+).*", "$1"));
+        System.out.printf("extract job (local[2], task.cpus %s) %,11.0f tokens/s  (%.1f s)%n", taskCpus, tokens / job, job);
+        System.out.printf("job / model alone (fwd + bwd)      %11.0f%%%n", 100 * forwardBackward / job);
+    }
+
+    /** Runs {@code args} through the CLI in a child JVM ({@link #job}) and returns what it printed. */
+    private static String inFreshJvm(String taskCpus, List<String> args) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), ExtractBench.class.getName(), "job", taskCpus));
+        command.addAll(args);
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException("the job's JVM failed: " + out);
+        }
+        return out;
+    }
+
+    /** The child JVM of {@link #inFreshJvm}: the job on local[2], its wall time and peak heap. */
+    private static void job(String taskCpus, String[] args) {
+        SparkSession spark = localSession("extract-bench", taskCpus);
         long started = System.nanoTime();
         String out;
         long peakSampled;
         try (HeapWatch watch = new HeapWatch()) {
-            List<String> args = new ArrayList<>(List.of("extract", "--model", input.modelDir().toString(), "--tokens", tokensDir.toString(),
-                    "--out", tmp.resolve("out").toString(), "--batch-size", Integer.toString(batch)));
-            if (!which.equals("names")) {
-                args.addAll(List.of("--patterns", "0.02"));
-            }
-            out = run(args.toArray(String[]::new));
+            out = run(args);
             peakSampled = watch.sampledPeak();
         }
-        double job = (System.nanoTime() - started) / 1e9;
+        double seconds = (System.nanoTime() - started) / 1e9;
         System.out.print(out);
-        System.out.printf("extract job (local[2], task.cpus %s) %,11.0f tokens/s  (%.1f s)%n", System.getProperty("bench.task.cpus", "2"), tokens / job, job);
-        System.out.printf("job / model alone (fwd + bwd)      %11.0f%%%n", 100 * forwardBackward / job);
         System.out.printf("peak heap: %,d MB sampled, %,d MB sum of pool peaks, max heap %,d MB%n",
                 peakSampled >> 20, HeapWatch.poolPeaks() >> 20, HeapWatch.maxHeap() >> 20);
+        System.out.printf("job_seconds=%.3f%n", seconds);
         spark.stop();
+    }
+
+    private static SparkSession localSession(String name, String taskCpus) {
+        return SparkSession.builder().master("local[2]").appName(name)
+                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
+                .config("spark.driver.bindAddress", "127.0.0.1").config("spark.task.cpus", taskCpus)
+                .config("spark.sql.shuffle.partitions", "2").getOrCreate();
+    }
+
+    /**
+     * Forward + backward over the same batches: on the main thread with every core in PyTorch's
+     * pool, with one, and split over two threads of one PyTorch thread each (what two tasks of
+     * {@code spark.task.cpus 1} do).
+     */
+    private static void layout(String which, int n, int batch) throws Exception {
+        Path tmp = Files.createTempDirectory("extract-bench-layout-");
+        Input input = which.equals("names") ? names(tmp, n) : gpt2Small(tmp, n);
+        List<List<int[]>> batches = ModelAlone.batches(input.samples(), batch);
+        long tokens = ModelAlone.tokens(batches);
+        int cores = Runtime.getRuntime().availableProcessors();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Gpt gpt = new Gpt(Checkpoint.read(input.modelDir(), manager));
+            ModelAlone.forwardBackward(gpt, manager, batches.subList(0, 2));
+            for (int rep = 0; rep < 2; rep++) {
+                io.headwise.model.TorchThreads.intraOpThreads(cores);
+                double all = ModelAlone.forwardBackward(gpt, manager, batches);
+                System.out.printf("fwd+bwd, 1 thread x %d PyTorch threads: %.1f s, %,.0f tokens/s%n", cores, all, tokens / all);
+                double analyzer = ModelAlone.analyzer(gpt, manager, batches);
+                System.out.printf("Analyzer, 1 thread x %d PyTorch threads: %.1f s, %,.0f tokens/s%n", cores, analyzer, tokens / analyzer);
+                io.headwise.model.TorchThreads.intraOpThreads(1);
+                double one = ModelAlone.forwardBackward(gpt, manager, batches);
+                System.out.printf("fwd+bwd, 1 thread x 1 PyTorch thread: %.1f s, %,.0f tokens/s%n", one, tokens / one);
+                long start = System.nanoTime();
+                List<Thread> threads = new ArrayList<>();
+                for (int c = 0; c < cores; c++) {
+                    List<List<int[]>> share = new ArrayList<>();
+                    for (int b = c; b < batches.size(); b += cores) {
+                        share.add(batches.get(b));
+                    }
+                    Thread thread = new Thread(() -> {
+                        io.headwise.model.TorchThreads.intraOpThreads(1);
+                        ModelAlone.analyzer(gpt, manager, share);
+                    });
+                    thread.start();
+                    threads.add(thread);
+                }
+                for (Thread thread : threads) {
+                    thread.join();
+                }
+                double split = (System.nanoTime() - start) / 1e9;
+                System.out.printf("Analyzer, %d threads x 1 PyTorch thread: %.1f s, %,.0f tokens/s%n", cores, split, tokens / split);
+            }
+        }
     }
 
     /** The Analyzer on the main thread, on a new thread, and on a new thread with grad mode off. */

@@ -57,16 +57,6 @@ public final class GradientScope implements AutoCloseable {
         }
     }
 
-    /**
-     * Sets the number of threads PyTorch's operators use (intra-op parallelism) for this thread and
-     * the threads that start using PyTorch after it; a no-op on other engines.
-     */
-    public static void intraOpThreads(NDManager manager, int threads) {
-        if (isPyTorch(manager) && threads > 0 && JniUtils.getNumThreads() != threads) {
-            JniUtils.setNumThreads(threads);
-        }
-    }
-
     /** Back-propagates from the scalar {@code target} into every array that requires a gradient. */
     public void backward(NDArray target) {
         if (collector != null) {

@@ -12,6 +12,8 @@ import java.util.NoSuchElementException;
 import java.util.concurrent.Future;
 import java.util.function.LongConsumer;
 import org.apache.spark.sql.Row;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Streams one partition through the model: reads a window of at most {@code settings.window()}
@@ -28,6 +30,8 @@ import org.apache.spark.sql.Row;
  */
 final class ExtractIterator implements Iterator<byte[]> {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ExtractIterator.class);
+
     /** Batches submitted to the model thread and not yet turned into rows (one running, one ready). */
     static final int IN_FLIGHT = 2;
 
@@ -42,6 +46,9 @@ final class ExtractIterator implements Iterator<byte[]> {
     private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
     private final ModelThread modelThread;
     private int idsField = -1;
+    private long samples;
+    private volatile long modelNanos;
+    private long waitNanos;
     private boolean massEmitted;
 
     /** A usable input row. */
@@ -93,6 +100,8 @@ final class ExtractIterator implements Iterator<byte[]> {
             mass.drain(this::emitMass);
             massEmitted = true;
             modelThread.close();
+            LOG.info("extract partition: {} samples; model {} s, of which the task waited {} s", samples,
+                    String.format("%.1f", modelNanos / 1e9), String.format("%.1f", waitNanos / 1e9));
         }
     }
 
@@ -120,13 +129,21 @@ final class ExtractIterator implements Iterator<byte[]> {
             batch.add(s);
             ids.add(s.ids());
         }
-        inFlight.add(new Pending(batch, modelThread.submit(() -> analyzer.analyze(ids))));
+        inFlight.add(new Pending(batch, modelThread.submit(() -> {
+            long started = System.nanoTime();
+            List<SampleResult> results = analyzer.analyze(ids);
+            modelNanos += System.nanoTime() - started;
+            return results;
+        })));
     }
 
     private void emitBatch(Pending pending) {
         List<Sample> batch = pending.batch();
+        long started = System.nanoTime();
         List<SampleResult> results = modelThread.await(pending.results());
+        waitNanos += System.nanoTime() - started;
         analysed.accept(batch.size());
+        samples += batch.size();
         for (int i = 0; i < batch.size(); i++) {
             Sample s = batch.get(i);
             SampleResult r = results.get(i);

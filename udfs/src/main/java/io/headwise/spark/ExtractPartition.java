@@ -2,7 +2,7 @@ package io.headwise.spark;
 
 import ai.djl.Device;
 import io.headwise.model.Analyzer;
-import io.headwise.model.GradientScope;
+import io.headwise.model.TorchThreads;
 import java.util.Iterator;
 import org.apache.spark.TaskContext;
 import org.apache.spark.util.TaskCompletionListener;
@@ -34,20 +34,20 @@ public final class ExtractPartition implements FlatMapFunction<Iterator<Row>, by
     @Override
     public Iterator<byte[]> call(Iterator<Row> rows) {
         Device device = DeviceChoice.forTask(settings.device());
-        ModelCache.Loaded loaded = ModelCache.get(model, device);
-        Analyzer analyzer = new Analyzer(loaded.gpt(), loaded.manager(), settings.mlpTopK(), settings.gradients());
         TaskContext task = TaskContext.get();
         ModelThread modelThread = ModelThread.acquire();
         if (task != null) {
             task.addTaskCompletionListener((TaskCompletionListener) context -> modelThread.close());
         }
         // PyTorch's operators use the cores Spark gave the task (spark.task.cpus), so tasks that
-        // run side by side share the executor's cores instead of each taking all of them.
+        // run side by side share the executor's cores instead of each taking all of them; and all
+        // of the task's PyTorch work, loading included, stays on the model thread (TorchThreads).
         int threads = task != null ? task.cpus() : Runtime.getRuntime().availableProcessors();
-        modelThread.submit(() -> {
-            GradientScope.intraOpThreads(loaded.manager(), threads);
-            return null;
-        });
+        ModelCache.Loaded loaded = modelThread.await(modelThread.submit(() -> {
+            TorchThreads.intraOpThreads(threads);
+            return ModelCache.get(model, device);
+        }));
+        Analyzer analyzer = new Analyzer(loaded.gpt(), loaded.manager(), settings.mlpTopK(), settings.gradients());
         return new ExtractIterator(rows, analyzer, settings, analysed::add, modelThread);
     }
 }
