@@ -1,6 +1,7 @@
 package io.headwise.jobs;
 
 import io.headwise.BadInputException;
+import io.headwise.Futures;
 import io.headwise.spark.DeviceChoice;
 import io.headwise.spark.ExtractPartition;
 import io.headwise.spark.ExtractRecords;
@@ -11,6 +12,9 @@ import io.headwise.spark.ShippedModel;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Row;
@@ -124,12 +128,21 @@ public final class ExtractJob {
                 .persist(StorageLevel.MEMORY_AND_DISK());
         Map<String, Long> counts = new LinkedHashMap<>();
         try (RunStaging staging = RunStaging.create(spark, options.out, context.job())) {
-            for (String table : WRITE_ORDER) {
-                long started = System.nanoTime();
-                counts.put(table, Tables.write(table(spark, records, table, options.out), staging.dir(), table));
-                LOG.info("extract: {} ({} rows) written in {} s{}", table, counts.get(table),
-                        String.format("%.1f", (System.nanoTime() - started) / 1e9),
-                        table.equals(WRITE_ORDER.get(0)) ? ", running the model meanwhile" : "");
+            String first = WRITE_ORDER.get(0);
+            counts.put(first, write(spark, records, first, options.out, staging.dir()));
+            // The cache is complete now: the other tables are small jobs over it, submitted together
+            // so that one's scheduling and commit overlap another's tasks.
+            ExecutorService writers = Executors.newFixedThreadPool(WRITE_ORDER.size() - 1);
+            try {
+                Map<String, Future<Long>> written = new LinkedHashMap<>();
+                for (String table : WRITE_ORDER.subList(1, WRITE_ORDER.size())) {
+                    written.put(table, writers.submit(() -> write(spark, records, table, options.out, staging.dir())));
+                }
+                for (Map.Entry<String, Future<Long>> e : written.entrySet()) {
+                    counts.put(e.getKey(), Futures.await(e.getValue(), "table " + e.getKey()));
+                }
+            } finally {
+                writers.shutdownNow();
             }
             staging.commit(ExtractRecords.TABLES);
         } finally {
@@ -153,6 +166,15 @@ public final class ExtractJob {
             manifest.rows(table, Tables.path(options.out, table), counts.get(table));
         }
         manifest.append(options.out);
+    }
+
+    /** Writes {@code table} into {@code dir} and returns its row count. */
+    private static long write(SparkSession spark, JavaRDD<byte[]> records, String table, String out, String dir) {
+        long started = System.nanoTime();
+        long rows = Tables.write(table(spark, records, table, out), dir, table);
+        LOG.info("extract: {} ({} rows) written in {} s{}", table, rows, String.format("%.1f", (System.nanoTime() - started) / 1e9),
+                table.equals(WRITE_ORDER.get(0)) ? ", running the model meanwhile" : "");
+        return rows;
     }
 
     /** One table of the records; {@code rejects} keeps the rows other jobs put there. */

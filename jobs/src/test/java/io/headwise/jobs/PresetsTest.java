@@ -32,6 +32,14 @@ class PresetsTest {
     }
 
     @Test
+    void flagsFollowTheSamePrecedence() {
+        Presets.Values preset = new Presets.Values("names-makemore");
+        assertThat(preset.flag("tie-word-embeddings", null, true)).isTrue(); // not in the preset: the default
+        assertThat(preset.flag("tie-word-embeddings", false, true)).isFalse();
+        assertThat(new Presets.Values(null).flag("tie-word-embeddings", null, false)).isFalse();
+    }
+
+    @Test
     void unknownPresetIsNamed() {
         assertThatThrownBy(() -> new Presets.Values("nope"))
                 .isInstanceOf(BadInputException.class).hasMessageStartingWith("--preset nope: no ");

@@ -2,8 +2,8 @@ package io.headwise.model;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
+import io.headwise.Futures;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 
 /**
@@ -39,22 +39,12 @@ public final class TorchThreads {
         FutureTask<T> task = new FutureTask<>(work);
         Thread thread = new Thread(task, name);
         thread.start();
+        T result = Futures.await(task, name);
         try {
-            T result = task.get();
             thread.join();
-            return result;
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (cause instanceof Error error) {
-                throw error;
-            }
-            throw new IllegalStateException(cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for " + name, e);
         }
+        return result;
     }
 }

@@ -1,8 +1,8 @@
 package io.headwise.spark;
 
+import io.headwise.Futures;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -52,21 +52,7 @@ final class ModelThread implements AutoCloseable {
 
     /** The result of {@code future}, or its failure rethrown unchanged (a checked one wrapped). */
     <T> T await(Future<T> future) {
-        try {
-            return future.get();
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (cause instanceof Error error) {
-                throw error;
-            }
-            throw new IllegalStateException(cause);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the model", e);
-        }
+        return Futures.await(future, "the model");
     }
 
     synchronized boolean isClosed() {
