@@ -20,6 +20,8 @@ java_run() {
   java $opens -Dai.djl.offline=true -Xmx"$heap" -Dlog4j2.configurationFile=conf/log4j2.properties ${BENCH_JAVA_OPTS:-} \
     -cp "$cp" io.headwise.bench.ExtractBench "$@"
 }
+# As ./headwise does (see there): one malloc arena.
+export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-1}
 what=${1:-all}
 [ $# -gt 0 ] && shift
 case "$what" in

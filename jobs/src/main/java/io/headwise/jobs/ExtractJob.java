@@ -138,11 +138,20 @@ public final class ExtractJob {
                 for (String table : WRITE_ORDER.subList(1, WRITE_ORDER.size())) {
                     written.put(table, writers.submit(() -> write(spark, records, table, options.out, staging.dir())));
                 }
+                // Every write ends before the staging directory is committed or removed.
+                RuntimeException failure = null;
                 for (Map.Entry<String, Future<Long>> e : written.entrySet()) {
-                    counts.put(e.getKey(), Futures.await(e.getValue(), "table " + e.getKey()));
+                    try {
+                        counts.put(e.getKey(), Futures.await(e.getValue(), "table " + e.getKey()));
+                    } catch (RuntimeException x) {
+                        failure = failure == null ? x : failure;
+                    }
+                }
+                if (failure != null) {
+                    throw failure;
                 }
             } finally {
-                writers.shutdownNow();
+                writers.shutdown();
             }
             staging.commit(ExtractRecords.TABLES);
         } finally {

@@ -24,15 +24,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The model runs on a thread of its own ({@link ModelThread}), one batch ahead of the task's
  * thread, which turns the previous batch's results into records and hands them to Spark (caching,
- * writing the first table): the host work overlaps the model instead of adding to it. Memory is bounded
- * by one window of input, two batches of results and one batch of records, never the partition; the
- * per-batch NDManagers are closed by {@link Analyzer#analyze}.
+ * writing the first table): the host work overlaps the model instead of adding to it. Memory is
+ * bounded by one window of input, two batches of results and one batch of records, never the
+ * partition; the per-batch NDManagers are closed by {@link Analyzer#analyze}.
  */
 final class ExtractIterator implements Iterator<byte[]> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExtractIterator.class);
 
-    /** Batches submitted to the model thread and not yet turned into rows (one running, one ready). */
+    /** Batches submitted to the model thread and not yet turned into records (one running, one ready). */
     static final int IN_FLIGHT = 2;
 
     private final Iterator<Row> input;
@@ -47,7 +47,7 @@ final class ExtractIterator implements Iterator<byte[]> {
     private final ModelThread modelThread;
     private int idsField = -1;
     private long samples;
-    private volatile long modelNanos;
+    private long modelNanos; // added to on the model thread; read after Future.get of its batches
     private long waitNanos;
     private boolean massEmitted;
 

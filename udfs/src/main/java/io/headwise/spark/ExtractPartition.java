@@ -12,10 +12,9 @@ import org.apache.spark.util.LongAccumulator;
 
 /**
  * The executor side of {@code extract}: {@code tokens} rows in, {@link ExtractRecords} out,
- * streamed ({@link ExtractIterator}). The model comes from the
- * JVM's {@link ModelCache} and runs on a {@link ModelThread} of the task, with as many PyTorch
- * threads as the task has CPUs ({@code spark.task.cpus}); {@code analysed} counts
- * samples through the model (one pass each).
+ * streamed ({@link ExtractIterator}). The model comes from the JVM's {@link ModelCache} and runs on
+ * a {@link ModelThread} of the task, with as many PyTorch threads as the task has CPUs ({@code
+ * spark.task.cpus}); {@code analysed} counts samples through the model (one pass each).
  */
 public final class ExtractPartition implements FlatMapFunction<Iterator<Row>, byte[]> {
 
