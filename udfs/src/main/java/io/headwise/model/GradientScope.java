@@ -26,7 +26,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class GradientScope implements AutoCloseable {
 
-    /** At most one DJL gradient collector at a time, for engines other than PyTorch. */
+    /** At most one backward pass per JVM at a time (see {@link #open}). */
     static final ReentrantLock OTHER_ENGINES_LOCK = new ReentrantLock();
 
     private final GradientCollector collector;
@@ -37,11 +37,13 @@ public final class GradientScope implements AutoCloseable {
 
     /** Starts recording on this thread, for arrays of {@code manager}'s engine. */
     public static GradientScope open(NDManager manager) {
+        // libtorch's backward crashed (SIGSEGV in at::accelerator::getAccelerator) with two threads
+        // in it at once on GPT-2-small-sized batches: backward passes stay one at a time per JVM.
+        OTHER_ENGINES_LOCK.lock();
         if (isPyTorch(manager)) {
             JniUtils.setGradMode(true);
             return new GradientScope(null);
         }
-        OTHER_ENGINES_LOCK.lock();
         try {
             return new GradientScope(Engine.getEngine(manager.getEngine().getEngineName()).newGradientCollector());
         } catch (RuntimeException e) {
@@ -69,12 +71,12 @@ public final class GradientScope implements AutoCloseable {
 
     @Override
     public void close() {
-        if (collector == null) {
-            JniUtils.setGradMode(false);
-            return;
-        }
         try {
-            collector.close();
+            if (collector == null) {
+                JniUtils.setGradMode(false);
+            } else {
+                collector.close();
+            }
         } finally {
             OTHER_ENGINES_LOCK.unlock();
         }
