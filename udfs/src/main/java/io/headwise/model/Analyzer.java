@@ -18,8 +18,8 @@ import java.util.List;
  * Samples do not interact, so one backward pass gives each sample its own ∂L_b/∂e and, through
  * per-sample head gates {@code m [B, L, H]}, its own ∂L_b/∂m (SPEC §4 {@code head_grad}).
  *
- * <p>Backward passes of different threads run at once ({@link GradientScope}); outside its
- * backward pass, an analysis records no graph.
+ * <p>Threads analyse at once; only their backward calls take turns ({@link GradientScope}).
+ * Outside its gradient pass, an analysis records no graph.
  */
 public final class Analyzer {
 

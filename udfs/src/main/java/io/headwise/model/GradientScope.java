@@ -9,15 +9,16 @@ import ai.djl.training.GradientCollector;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Records the operations of one forward pass and runs its backward pass, on any thread, with other
- * threads doing the same at once.
+ * Records the operations of one forward pass and runs its backward pass, on any thread.
  *
- * <p>libtorch keeps grad mode per thread and runs a CPU backward pass on the calling thread, so
- * independent graphs on different threads differentiate concurrently. DJL's {@code
- * PtGradientCollector}, though, refuses a second collector anywhere in the JVM, which would make
- * every task of an executor wait for the others' backward passes. On PyTorch this scope therefore
- * switches this thread's grad mode itself and calls libtorch's backward directly; on other engines
- * it is DJL's collector, one at a time ({@link #OTHER_ENGINES_LOCK}).
+ * <p>DJL's {@code PtGradientCollector} refuses a second collector anywhere in the JVM, which would
+ * make every task of an executor wait for the others' whole gradient passes, forward included. On
+ * PyTorch this scope therefore switches this thread's grad mode itself (libtorch keeps it per
+ * thread) and calls libtorch's backward directly: graphs are recorded on several threads at once,
+ * and only the backward calls themselves take turns ({@link #BACKWARD_LOCK}). libtorch documents
+ * concurrent CPU backward passes as safe, but here two threads in backward at once crashed the JVM
+ * (SIGSEGV in {@code at::accelerator::getAccelerator}, GPT-2-small-sized batches), so Headwise does
+ * not rely on it. On other engines the scope is DJL's collector, one scope at a time.
  *
  * <p>Grad mode is off on this thread after {@link #close} whatever it was before: outside a scope,
  * Headwise never records a graph. (DJL turns grad mode off only on the thread that loads the
@@ -26,8 +27,11 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class GradientScope implements AutoCloseable {
 
-    /** At most one backward pass per JVM at a time (see {@link #open}). */
-    static final ReentrantLock OTHER_ENGINES_LOCK = new ReentrantLock();
+    /**
+     * Held by every backward call on PyTorch, and by a whole scope on other engines: one backward
+     * pass per JVM at a time.
+     */
+    static final ReentrantLock BACKWARD_LOCK = new ReentrantLock();
 
     private final GradientCollector collector;
 
@@ -37,17 +41,15 @@ public final class GradientScope implements AutoCloseable {
 
     /** Starts recording on this thread, for arrays of {@code manager}'s engine. */
     public static GradientScope open(NDManager manager) {
-        // libtorch's backward crashed (SIGSEGV in at::accelerator::getAccelerator) with two threads
-        // in it at once on GPT-2-small-sized batches: backward passes stay one at a time per JVM.
-        OTHER_ENGINES_LOCK.lock();
         if (isPyTorch(manager)) {
             JniUtils.setGradMode(true);
             return new GradientScope(null);
         }
+        BACKWARD_LOCK.lock();
         try {
             return new GradientScope(Engine.getEngine(manager.getEngine().getEngineName()).newGradientCollector());
         } catch (RuntimeException e) {
-            OTHER_ENGINES_LOCK.unlock();
+            BACKWARD_LOCK.unlock();
             throw e;
         }
     }
@@ -66,19 +68,24 @@ public final class GradientScope implements AutoCloseable {
             return;
         }
         NDArray seed = target.getManager().ones(target.getShape(), target.getDataType());
-        JniUtils.backward((PtNDArray) target, (PtNDArray) seed, false, false);
+        BACKWARD_LOCK.lock();
+        try {
+            JniUtils.backward((PtNDArray) target, (PtNDArray) seed, false, false);
+        } finally {
+            BACKWARD_LOCK.unlock();
+        }
     }
 
     @Override
     public void close() {
+        if (collector == null) {
+            JniUtils.setGradMode(false);
+            return;
+        }
         try {
-            if (collector == null) {
-                JniUtils.setGradMode(false);
-            } else {
-                collector.close();
-            }
+            collector.close();
         } finally {
-            OTHER_ENGINES_LOCK.unlock();
+            BACKWARD_LOCK.unlock();
         }
     }
 

@@ -1,6 +1,7 @@
 package io.headwise.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
@@ -10,9 +11,14 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
-/** Backward passes on several threads at once give each thread its own, unchanged gradients. */
+/**
+ * Gradient passes on several threads at once give each thread its own, unchanged gradients, and
+ * their backward calls take turns.
+ */
 class GradientScopeTest {
 
     private static final GptConfig CONFIG = GptConfig.of(27, 16, 32, 2, 4);
@@ -63,6 +69,30 @@ class GradientScopeTest {
                 }).get()).isFalse();
             } finally {
                 threads.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void backwardWaitsForTheOneBeforeIt() throws Exception {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Analyzer analyzer = new Analyzer(new Gpt(GptWeights.random(CONFIG, manager, 3)), manager, 2, true);
+            List<int[]> batch = List.of(new int[] {1, 2, 3, 4}, new int[] {5, 6});
+            List<SampleResult> want = analyzer.analyze(batch);
+            ExecutorService thread = Executors.newSingleThreadExecutor();
+            try {
+                Future<List<SampleResult>> waiting;
+                GradientScope.BACKWARD_LOCK.lock();
+                try {
+                    waiting = thread.submit(() -> analyzer.analyze(batch));
+                    assertThatThrownBy(() -> waiting.get(500, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
+                    assertThat(GradientScope.BACKWARD_LOCK.hasQueuedThreads()).isTrue();
+                } finally {
+                    GradientScope.BACKWARD_LOCK.unlock();
+                }
+                assertThat(waiting.get(30, TimeUnit.SECONDS).get(0).gradNorm()).containsExactly(want.get(0).gradNorm());
+            } finally {
+                thread.shutdownNow();
             }
         }
     }
