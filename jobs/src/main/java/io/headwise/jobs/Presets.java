@@ -87,6 +87,14 @@ public final class Presets {
             }
         }
 
+        public String string(String option, String explicit, String fallback) {
+            if (explicit != null) {
+                return explicit;
+            }
+            String value = preset.getProperty(option);
+            return value == null ? fallback : value.strip();
+        }
+
         public boolean flag(String option, Boolean explicit, boolean fallback) {
             if (explicit != null) {
                 return explicit;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.headwise.BadInputException;
+import io.headwise.model.GptWeights;
 import io.headwise.train.TrainConfig;
 import org.junit.jupiter.api.Test;
 
@@ -37,6 +38,17 @@ class PresetsTest {
         assertThat(preset.flag("tie-word-embeddings", null, true)).isTrue(); // not in the preset: the default
         assertThat(preset.flag("tie-word-embeddings", false, true)).isFalse();
         assertThat(new Presets.Values(null).flag("tie-word-embeddings", null, false)).isFalse();
+    }
+
+    @Test
+    void initFollowsTheSamePrecedenceAndIsChecked() {
+        assertThat(TrainJob.trainConfig(new TrainJob.Options(), new Presets.Values(null)).init()).isEqualTo(GptWeights.Init.GPT2);
+        TrainJob.Options options = new TrainJob.Options();
+        options.init = "pytorch";
+        assertThat(TrainJob.trainConfig(options, new Presets.Values(null)).init()).isEqualTo(GptWeights.Init.PYTORCH);
+        options.init = "he";
+        assertThatThrownBy(() -> TrainJob.trainConfig(options, new Presets.Values(null)))
+                .isInstanceOf(BadInputException.class).hasMessage("--init must be gpt2 or pytorch, got he");
     }
 
     @Test

@@ -73,17 +73,59 @@ public final class GptWeights {
         return new GptWeights(config, ordered);
     }
 
-    /**
-     * Random GPT-2 initialisation (as GPT-2 and nanoGPT): N(0, 0.02) for weights, N(0,
-     * 0.02/sqrt(2L)) for the projections into the residual stream, zero biases, unit LayerNorm
-     * gains. Drawn on the host from {@code seed}, so the same seed gives the same model on any
-     * engine or device.
-     */
+    /** How {@link #random} draws a new model's weights. */
+    public enum Init {
+        /**
+         * GPT-2's and nanoGPT's: N(0, 0.02) for every weight and embedding, N(0, 0.02/√(2L)) for
+         * the projections into the residual stream ({@code attn.c_proj}, {@code mlp.c_proj}), zero
+         * biases.
+         */
+        GPT2("gpt2"),
+        /**
+         * PyTorch's module defaults, which makemore's transformer trains from: N(0, 1) for {@code
+         * wte} and {@code wpe} ({@code nn.Embedding}); U(−1/√fan_in, 1/√fan_in) for every linear
+         * weight and bias, {@code lm_head} included ({@code nn.Linear}, fan_in its input width).
+         */
+        PYTORCH("pytorch");
+
+        private final String cliName;
+
+        Init(String cliName) {
+            this.cliName = cliName;
+        }
+
+        /** The name on the command line, in presets and in config.json. */
+        public String cliName() {
+            return cliName;
+        }
+
+        /** The scheme called {@code name}; {@code what} names the option or key in the error. */
+        public static Init parse(String name, String what) {
+            for (Init init : values()) {
+                if (init.cliName.equals(name)) {
+                    return init;
+                }
+            }
+            throw new BadInputException("%s must be gpt2 or pytorch, got %s", what, name);
+        }
+    }
+
+    /** {@link #random(GptConfig, NDManager, long, Init)} with GPT-2's initialisation. */
     public static GptWeights random(GptConfig config, NDManager manager, long seed) {
+        return random(config, manager, seed, Init.GPT2);
+    }
+
+    /**
+     * A new model with random weights drawn by {@code init}; LayerNorm gains are 1 and their biases
+     * 0 in both schemes. Drawn on the host from {@code seed}, so the same seed gives the same model
+     * on any engine or device.
+     */
+    public static GptWeights random(GptConfig config, NDManager manager, long seed, Init init) {
         Random random = new Random(seed);
         Map<String, NDArray> tensors = new LinkedHashMap<>();
+        Map<String, Shape> shapes = expectedShapes(config);
         double residStd = 0.02 / Math.sqrt(2.0 * config.nLayer());
-        for (Map.Entry<String, Shape> e : expectedShapes(config).entrySet()) {
+        for (Map.Entry<String, Shape> e : shapes.entrySet()) {
             String name = e.getKey();
             Shape shape = e.getValue();
             float[] values = new float[Math.toIntExact(shape.size())];
@@ -91,15 +133,30 @@ public final class GptWeights {
                 if (name.endsWith(".weight")) {
                     java.util.Arrays.fill(values, 1f);
                 }
-            } else if (name.endsWith(".weight")) {
-                double std = name.endsWith("c_proj.weight") ? residStd : 0.02;
-                for (int i = 0; i < values.length; i++) {
-                    values[i] = (float) (random.nextGaussian() * std);
+            } else if (init == Init.PYTORCH) {
+                if (name.equals("wte.weight") || name.equals("wpe.weight")) {
+                    fillGaussian(values, random, 1.0);
+                } else {
+                    // Conv1D weights are [in, out]; lm_head is nn.Linear's [out, in]; a bias has its weight's fan-in.
+                    Shape weight = shapes.get(name.endsWith(".bias") ? name.substring(0, name.length() - 4) + "weight" : name);
+                    long fanIn = name.equals("lm_head.weight") ? weight.get(1) : weight.get(0);
+                    double bound = 1 / Math.sqrt(fanIn);
+                    for (int i = 0; i < values.length; i++) {
+                        values[i] = (float) ((2 * random.nextDouble() - 1) * bound);
+                    }
                 }
+            } else if (name.endsWith(".weight")) {
+                fillGaussian(values, random, name.endsWith("c_proj.weight") ? residStd : 0.02);
             }
             tensors.put(name, manager.create(values, shape));
         }
         return of(config, tensors, "random init");
+    }
+
+    private static void fillGaussian(float[] values, Random random, double std) {
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) (random.nextGaussian() * std);
+        }
     }
 
     /** Hugging Face names and shapes of every tensor a model with {@code config} has, in order. */

@@ -1,6 +1,7 @@
 package io.headwise.train;
 
 import io.headwise.BadInputException;
+import io.headwise.model.GptWeights;
 
 /**
  * The hyper-parameters of one training run, and its learning-rate schedule.
@@ -25,6 +26,7 @@ import io.headwise.BadInputException;
  * @param evalInterval evaluate (and maybe save) every this many steps, and at the end
  * @param evalBatches batches of B samples per split in an evaluation (the held-out set is
  *     evaluated whole when it has fewer samples)
+ * @param init how a new run draws its weights (a resumed run continues from its checkpoint)
  */
 public record TrainConfig(
         int steps,
@@ -41,13 +43,23 @@ public record TrainConfig(
         double gradClip,
         long seed,
         int evalInterval,
-        int evalBatches) {
+        int evalBatches,
+        GptWeights.Init init) {
 
     public static final double BETA1_DEFAULT = 0.9;
     public static final double BETA2_DEFAULT = 0.99;
     public static final double EPS_DEFAULT = 1e-8;
 
+    /** A run that starts from GPT-2's initialisation. */
+    public TrainConfig(
+            int steps, int batchSize, double lr, double minLr, int warmupSteps, boolean cosineDecay, double weightDecay,
+            double beta1, double beta2, double eps, double dropout, double gradClip, long seed, int evalInterval, int evalBatches) {
+        this(steps, batchSize, lr, minLr, warmupSteps, cosineDecay, weightDecay, beta1, beta2, eps, dropout, gradClip, seed,
+                evalInterval, evalBatches, GptWeights.Init.GPT2);
+    }
+
     public TrainConfig {
+        java.util.Objects.requireNonNull(init, "init");
         positive("--steps", steps);
         positive("--batch-size", batchSize);
         positive("--eval-interval", evalInterval);

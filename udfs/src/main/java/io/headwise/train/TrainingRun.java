@@ -111,7 +111,7 @@ public final class TrainingRun {
                 }
                 saved = Checkpoint.readMetadata(dir);
             } else {
-                weights = GptWeights.random(spec.model(), manager, spec.train().seed());
+                weights = GptWeights.random(spec.model(), manager, spec.train().seed(), spec.train().init());
                 writeHeldOut(dir, heldOut);
             }
             try (GptTrainer trainer = new GptTrainer(weights, spec.train(), manager)) {
@@ -260,6 +260,7 @@ public final class TrainingRun {
             hyper.addProperty("dropout", t.dropout());
             hyper.addProperty("grad_clip", t.gradClip());
             hyper.addProperty("seed", t.seed());
+            hyper.addProperty("init", t.init().cliName());
             hyper.addProperty("eval_interval", t.evalInterval());
             hyper.addProperty("eval_batches", t.evalBatches());
             json.add("train", hyper);
