@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * shutdown hook.
  *
  * <p>Concurrent passes on the shared weights are safe: they only read them, and each backward pass
- * differentiates its own graph on its own thread ({@link io.headwise.model.GradientScope}).
+ * differentiates its own graph, one backward call per JVM at a time ({@link
+ * io.headwise.model.GradientScope}).
  */
 public final class ModelCache {
 
