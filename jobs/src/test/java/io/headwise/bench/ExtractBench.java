@@ -5,6 +5,7 @@ import io.headwise.cli.Headwise;
 import io.headwise.model.Checkpoint;
 import io.headwise.model.Gpt;
 import io.headwise.model.GptConfig;
+import io.headwise.model.TorchThreads;
 import io.headwise.testing.ExtractFixtures;
 import io.headwise.tokenize.CharTokenizer;
 import io.headwise.tokenize.TokenizerJson;
@@ -215,12 +216,12 @@ public final class ExtractBench {
             Gpt gpt = new Gpt(Checkpoint.read(input.modelDir(), manager));
             ModelAlone.forwardBackward(gpt, manager, batches.subList(0, 2));
             for (int rep = 0; rep < 2; rep++) {
-                io.headwise.model.TorchThreads.intraOpThreads(cores);
+                TorchThreads.intraOpThreads(cores);
                 double all = ModelAlone.forwardBackward(gpt, manager, batches);
                 System.out.printf("fwd+bwd, 1 thread x %d PyTorch threads: %.1f s, %,.0f tokens/s%n", cores, all, tokens / all);
                 double analyzer = ModelAlone.analyzer(gpt, manager, batches);
                 System.out.printf("Analyzer, 1 thread x %d PyTorch threads: %.1f s, %,.0f tokens/s%n", cores, analyzer, tokens / analyzer);
-                io.headwise.model.TorchThreads.intraOpThreads(1);
+                TorchThreads.intraOpThreads(1);
                 double one = ModelAlone.forwardBackward(gpt, manager, batches);
                 System.out.printf("fwd+bwd, 1 thread x 1 PyTorch thread: %.1f s, %,.0f tokens/s%n", one, tokens / one);
                 long start = System.nanoTime();
@@ -231,7 +232,7 @@ public final class ExtractBench {
                         share.add(batches.get(b));
                     }
                     Thread thread = new Thread(() -> {
-                        io.headwise.model.TorchThreads.intraOpThreads(1);
+                        TorchThreads.intraOpThreads(1);
                         ModelAlone.analyzer(gpt, manager, share);
                     });
                     thread.start();

@@ -48,7 +48,7 @@ class PresetsTest {
         assertThat(TrainJob.trainConfig(options, new Presets.Values(null)).init()).isEqualTo(GptWeights.Init.PYTORCH);
         options.init = "he";
         assertThatThrownBy(() -> TrainJob.trainConfig(options, new Presets.Values(null)))
-                .isInstanceOf(BadInputException.class).hasMessage("--init must be gpt2 or pytorch, got he");
+                .isInstanceOf(BadInputException.class).hasMessage("--init must be gpt2 or pytorch, got 'he'");
     }
 
     @Test

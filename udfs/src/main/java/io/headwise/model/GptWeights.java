@@ -106,7 +106,7 @@ public final class GptWeights {
                     return init;
                 }
             }
-            throw new BadInputException("%s must be gpt2 or pytorch, got %s", what, name);
+            throw new BadInputException("%s must be gpt2 or pytorch, got '%s'", what, name);
         }
     }
 

@@ -74,7 +74,7 @@ class GptWeightsTest {
         assertThat(GptWeights.Init.parse("gpt2", "--init")).isEqualTo(GptWeights.Init.GPT2);
         assertThat(GptWeights.Init.parse("pytorch", "--init")).isEqualTo(GptWeights.Init.PYTORCH);
         assertThatThrownBy(() -> GptWeights.Init.parse("xavier", "--init"))
-                .isInstanceOf(BadInputException.class).hasMessage("--init must be gpt2 or pytorch, got xavier");
+                .isInstanceOf(BadInputException.class).hasMessage("--init must be gpt2 or pytorch, got 'xavier'");
     }
 
     private static float[] values(GptWeights w, String name) {
