@@ -65,6 +65,7 @@ public final class TrainJob {
         @Option(names = "--weight-decay", description = "AdamW weight decay on matrices and embeddings (default 0.01).") public Double weightDecay;
         @Option(names = "--tie-word-embeddings", arity = "1", paramLabel = "true|false", description = "Whether the LM head reuses wte (GPT-2) or has its own lm_head.weight (makemore) (default true).") public Boolean tieWordEmbeddings;
         @Option(names = "--init", paramLabel = "gpt2|pytorch", description = "Initial weights: gpt2 (N(0, 0.02), GPT-2 and nanoGPT) or pytorch (PyTorch's module defaults, as makemore) (default gpt2).") public String init;
+        @Option(names = "--ema", paramLabel = "DECAY", description = "Keep an exponential moving average of the weights with this decay (e.g. 0.999) and evaluate and save it instead of the trained weights; 0 = off (default 0).") public Double ema;
         @Option(names = "--dropout", description = "Dropout probability (default 0).") public Double dropout;
         @Option(names = "--grad-clip", description = "Largest global gradient norm, 0 = off (default 1.0).") public Double gradClip;
         @Option(names = "--seed", description = "Seeds initialisation, batches and dropout (default 1337).") public Long seed;
@@ -207,7 +208,8 @@ public final class TrainJob {
                 options.seed != null ? options.seed : (long) values.number("seed", null, 1337),
                 values.integer("eval-interval", options.evalInterval, 250),
                 values.integer("eval-batches", options.evalBatches, 16),
-                GptWeights.Init.parse(values.string("init", options.init, "gpt2"), options.init != null ? "--init" : "preset " + options.preset + ": init"));
+                GptWeights.Init.parse(values.string("init", options.init, "gpt2"), options.init != null ? "--init" : "preset " + options.preset + ": init"),
+                values.number("ema", options.ema, 0.0));
     }
 
     private static void report(JobContext context, Path out, TrainingRun.Result r) {

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -37,6 +38,8 @@ public final class GptTrainer implements AutoCloseable {
     private final NDManager manager;
     private final Gpt gpt;
     private final AdamW optimizer;
+    /** The weight average evaluated and saved instead of the weights, or null without {@code --ema}. */
+    private final WeightAverage average;
     private final List<TrainListener> listeners = new ArrayList<>();
     private double elapsedBefore;
     private long tokensBefore;
@@ -56,6 +59,7 @@ public final class GptTrainer implements AutoCloseable {
         }
         this.optimizer = new AdamW(
                 weights.asMap(), manager, config.beta1(), config.beta2(), config.eps(), config.weightDecay());
+        this.average = config.emaDecay() > 0 ? new WeightAverage(weights.asMap(), manager, config.emaDecay()) : null;
     }
 
     public GptTrainer addListener(TrainListener listener) {
@@ -71,12 +75,47 @@ public final class GptTrainer implements AutoCloseable {
         return weights;
     }
 
+    /** The weight average, or null when the run keeps none. */
+    public WeightAverage average() {
+        return average;
+    }
+
+    /**
+     * What a checkpoint saves besides the model's weights, to resume from: the optimiser's
+     * moments and, with an average, the trained weights ({@code trained.NAME}; the checkpoint's
+     * own weights are then the average).
+     */
+    public Map<String, NDArray> state() {
+        Map<String, NDArray> state = new LinkedHashMap<>(optimizer.state());
+        if (average != null) {
+            average.trained().forEach((name, array) -> state.put(WeightAverage.TRAINED_PREFIX + name, array));
+        }
+        return state;
+    }
+
     /**
      * Continues a run: the optimiser's moments and step count, the wall time and tokens so far and
-     * the best held-out loss reached (a later evaluation is "best" only when it beats it).
+     * the best held-out loss reached (a later evaluation is "best" only when it beats it). When
+     * {@code optimizerState} holds trained weights ({@link #state()} of a run with an average),
+     * the model's weights — the checkpoint's, i.e. that run's average — become the average and
+     * the trained weights go back into the model.
      */
     public void resume(Map<String, NDArray> optimizerState, int stepsDone, double elapsedSeconds, long tokens, double bestSoFar) {
         optimizer.restore(optimizerState, stepsDone);
+        boolean hasTrained = optimizerState.keySet().stream().anyMatch(k -> k.startsWith(WeightAverage.TRAINED_PREFIX));
+        if (average != null) {
+            weights.asMap().forEach((name, w) -> w.copyTo(average.averaged().get(name)));
+        }
+        if (hasTrained) {
+            for (Map.Entry<String, NDArray> e : weights.asMap().entrySet()) {
+                NDArray saved = optimizerState.get(WeightAverage.TRAINED_PREFIX + e.getKey());
+                if (saved == null || !saved.getShape().equals(e.getValue().getShape())) {
+                    throw new IllegalArgumentException("optimizer state " + WeightAverage.TRAINED_PREFIX + e.getKey()
+                            + (saved == null ? " is missing" : " has shape " + saved.getShape()));
+                }
+                saved.copyTo(e.getValue());
+            }
+        }
         this.elapsedBefore = elapsedSeconds;
         this.tokensBefore = tokens;
         this.bestLoss = bestSoFar;
@@ -112,13 +151,26 @@ public final class GptTrainer implements AutoCloseable {
                 }
                 if ((step + 1) % config.evalInterval() == 0 || step + 1 == config.steps()) {
                     double elapsed = elapsedBefore + (System.nanoTime() - t0) / 1e9;
-                    last = new Evaluation(step + 1, evaluate(trainEval), test.isEmpty() ? Double.NaN : evaluate(testEval), lr, elapsed, tokens);
-                    boolean best = last.selectionLoss() < bestLoss;
-                    if (best) {
-                        bestLoss = last.selectionLoss();
-                    }
-                    for (TrainListener l : listeners) {
-                        l.onEvaluation(last, best);
+                    // With an average, it is what is evaluated and saved; training goes on with
+                    // the trained weights.
+                    try (NDManager scratch = manager.newSubManager()) {
+                        if (average != null) {
+                            average.swap(scratch);
+                        }
+                        try {
+                            last = new Evaluation(step + 1, evaluate(trainEval), test.isEmpty() ? Double.NaN : evaluate(testEval), lr, elapsed, tokens);
+                            boolean best = last.selectionLoss() < bestLoss;
+                            if (best) {
+                                bestLoss = last.selectionLoss();
+                            }
+                            for (TrainListener l : listeners) {
+                                l.onEvaluation(last, best);
+                            }
+                        } finally {
+                            if (average != null) {
+                                average.swap(scratch);
+                            }
+                        }
                     }
                 }
             }
@@ -171,6 +223,9 @@ public final class GptTrainer implements AutoCloseable {
             }
             optimizer.step(lr, scratch);
             optimizer.zeroGradients(scratch);
+            if (average != null) {
+                average.update(scratch);
+            }
             return loss;
         }
     }
@@ -230,6 +285,9 @@ public final class GptTrainer implements AutoCloseable {
     @Override
     public void close() {
         optimizer.close();
+        if (average != null) {
+            average.close();
+        }
     }
 
     /**

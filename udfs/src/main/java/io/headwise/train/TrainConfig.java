@@ -27,6 +27,9 @@ import io.headwise.model.GptWeights;
  * @param evalBatches batches of B samples per split in an evaluation (the held-out set is
  *     evaluated whole when it has fewer samples)
  * @param init how a new run draws its weights (a resumed run continues from its checkpoint)
+ * @param emaDecay when above 0, the run keeps an exponential moving average of the weights,
+ *     {@code a ← d·a + (1 − d)·w} after every step, and evaluates and saves that average instead
+ *     of the weights it trains (0: off; see {@link WeightAverage})
  */
 public record TrainConfig(
         int steps,
@@ -44,18 +47,25 @@ public record TrainConfig(
         long seed,
         int evalInterval,
         int evalBatches,
-        GptWeights.Init init) {
+        GptWeights.Init init,
+        double emaDecay) {
 
     public static final double BETA1_DEFAULT = 0.9;
     public static final double BETA2_DEFAULT = 0.99;
     public static final double EPS_DEFAULT = 1e-8;
 
-    /** A run that starts from GPT-2's initialisation. */
+    /** A run that starts from GPT-2's initialisation, without weight averaging. */
     public TrainConfig(
             int steps, int batchSize, double lr, double minLr, int warmupSteps, boolean cosineDecay, double weightDecay,
             double beta1, double beta2, double eps, double dropout, double gradClip, long seed, int evalInterval, int evalBatches) {
         this(steps, batchSize, lr, minLr, warmupSteps, cosineDecay, weightDecay, beta1, beta2, eps, dropout, gradClip, seed,
-                evalInterval, evalBatches, GptWeights.Init.GPT2);
+                evalInterval, evalBatches, GptWeights.Init.GPT2, 0);
+    }
+
+    /** This run with weight averaging at {@code decay} (0: off). */
+    public TrainConfig withEmaDecay(double decay) {
+        return new TrainConfig(steps, batchSize, lr, minLr, warmupSteps, cosineDecay, weightDecay, beta1, beta2, eps, dropout,
+                gradClip, seed, evalInterval, evalBatches, init, decay);
     }
 
     public TrainConfig {
@@ -84,6 +94,9 @@ public record TrainConfig(
         }
         if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1) || !(eps > 0)) {
             throw new BadInputException("AdamW needs 0 <= beta1, beta2 < 1 and eps > 0, got %s, %s, %s", beta1, beta2, eps);
+        }
+        if (!(emaDecay >= 0 && emaDecay < 1)) {
+            throw new BadInputException("--ema must be in [0, 1) (0 = off), got %s", emaDecay);
         }
     }
 

@@ -229,7 +229,7 @@ public final class TrainingRun {
             Path dir = spec.modelDir();
             // Optimiser state first: config.json's steps_done is written last and names a
             // complete pair.
-            Checkpoint.writeTensors(dir.resolve(OPTIMIZER_FILE), trainer.optimizer().state());
+            Checkpoint.writeTensors(dir.resolve(OPTIMIZER_FILE), trainer.state());
             Checkpoint.write(dir, trainer.weights(), spec.tokenizer(), metadata(e));
         }
 
@@ -261,6 +261,7 @@ public final class TrainingRun {
             hyper.addProperty("grad_clip", t.gradClip());
             hyper.addProperty("seed", t.seed());
             hyper.addProperty("init", t.init().cliName());
+            hyper.addProperty("ema", t.emaDecay());
             hyper.addProperty("eval_interval", t.evalInterval());
             hyper.addProperty("eval_batches", t.evalBatches());
             json.add("train", hyper);

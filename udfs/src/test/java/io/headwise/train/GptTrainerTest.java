@@ -92,6 +92,57 @@ class GptTrainerTest {
         return losses;
     }
 
+    /**
+     * With {@code --ema d} the average follows {@code a ← d·a + (1 − d)·w} from the initial weights
+     * (checked against the weights recorded after each step), the evaluation and the listeners see
+     * the average, and training goes on with the trained weights.
+     */
+    @Test
+    void theWeightAverageFollowsItsRecurrenceAndIsWhatIsEvaluated() {
+        double decay = 0.6;
+        try (NDManager manager = NDManager.newBaseManager()) {
+            GptWeights weights = GptWeights.random(TINY, manager, 4);
+            String name = "h.0.attn.c_attn.weight";
+            float[] initial = weights.asMap().get(name).toFloatArray();
+            List<float[]> afterStep = new ArrayList<>();
+            double[] inListener = new double[1];
+            try (GptTrainer trainer = new GptTrainer(weights, config(6, 1e-2, 0, 4).withEmaDecay(decay), manager)) {
+                trainer.addListener(new TrainListener() {
+                    @Override
+                    public void onStep(int step, double loss, double lr, long tokens) {
+                        afterStep.add(weights.asMap().get(name).toFloatArray());
+                    }
+
+                    @Override
+                    public void onEvaluation(Evaluation e, boolean best) {
+                        inListener[0] = trainer.evaluate(test);
+                        assertThat(trainer.average().swapped()).isTrue();
+                    }
+                });
+                Evaluation last = trainer.train(train, test);
+
+                double[] expected = new double[initial.length];
+                for (int i = 0; i < initial.length; i++) {
+                    expected[i] = initial[i];
+                }
+                for (float[] w : afterStep) {
+                    for (int i = 0; i < w.length; i++) {
+                        expected[i] = decay * expected[i] + (1 - decay) * w[i];
+                    }
+                }
+                float[] average = trainer.average().averaged().get(name).toFloatArray();
+                assertThat(afterStep).hasSize(6);
+                assertThat(trainer.average().swapped()).isFalse();
+                for (int i = 0; i < average.length; i++) {
+                    assertThat((double) average[i]).as("element %d", i).isCloseTo(expected[i], within(1e-6));
+                }
+                assertThat(weights.asMap().get(name).toFloatArray()).isEqualTo(afterStep.get(5));
+                assertThat(last.testLoss()).isEqualTo(inListener[0]);
+                assertThat(Math.abs(trainer.evaluate(test) - last.testLoss())).isGreaterThan(1e-4); // the trained weights differ
+            }
+        }
+    }
+
     @Test
     void divergenceStopsNamingStepAndRate() {
         try (NDManager manager = NDManager.newBaseManager()) {

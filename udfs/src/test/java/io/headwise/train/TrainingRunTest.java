@@ -35,7 +35,15 @@ class TrainingRunTest {
     }
 
     static TrainingRun.Spec spec(Path dir, int steps, boolean resume, boolean overwrite) {
-        TrainConfig train = new TrainConfig(steps, 8, 1e-2, 1e-3, 2, true, 0.01, 0.9, 0.99, 1e-8, 0, 1.0, 5, 5, 2);
+        return spec(dir, new TrainConfig(steps, 8, 1e-2, 1e-3, 2, true, 0.01, 0.9, 0.99, 1e-8, 0, 1.0, 5, 5, 2), resume, overwrite);
+    }
+
+    /** A constant rate after the warm-up: the schedule of step 10 does not depend on --steps. */
+    static TrainingRun.Spec averaged(Path dir, int steps, boolean resume) {
+        return spec(dir, new TrainConfig(steps, 8, 1e-2, 1e-2, 2, false, 0.01, 0.9, 0.99, 1e-8, 0, 1.0, 5, 5, 2).withEmaDecay(0.8), resume, false);
+    }
+
+    static TrainingRun.Spec spec(Path dir, TrainConfig train, boolean resume, boolean overwrite) {
         JsonObject meta = new JsonObject();
         meta.addProperty("preset", "test");
         return new TrainingRun.Spec(dir, TINY, train, null, true, 0.1, resume, overwrite, meta);
@@ -67,6 +75,35 @@ class TrainingRunTest {
         TrainingRun.Result fresh = TrainingRun.run(spec(dir, 5, false, true), corpus(), System.err);
         assertThat(fresh.startStep()).isZero();
         assertThat(Files.readAllLines(dir.resolve(TrainingRun.CURVE_FILE))).hasSize(2);
+    }
+
+    /**
+     * With a weight average, the checkpoint holds the average and the optimiser state the trained
+     * weights, so that a run resumed at step 10 evaluates exactly as one run straight to 20.
+     */
+    @Test
+    void aRunWithAWeightAverageResumesWhereItStopped(@TempDir Path tmp) throws IOException {
+        Path straight = tmp.resolve("straight");
+        Path resumed = tmp.resolve("resumed");
+        TrainingRun.run(averaged(straight, 20, false), corpus(), System.err);
+        TrainingRun.Result first = TrainingRun.run(averaged(resumed, 10, false), corpus(), System.err);
+        assertThat(first.best().step()).isEqualTo(10); // so that the resumed run starts from step 10
+        assertThat(Checkpoint.readMetadata(resumed).getAsJsonObject("train").get("ema").getAsDouble()).isEqualTo(0.8);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            assertThat(Checkpoint.readTensors(resumed.resolve(TrainingRun.OPTIMIZER_FILE), manager))
+                    .containsKey(WeightAverage.TRAINED_PREFIX + "wte.weight");
+        }
+        TrainingRun.run(averaged(resumed, 20, true), corpus(), System.err);
+        List<String> a = Files.readAllLines(straight.resolve(TrainingRun.CURVE_FILE));
+        List<String> b = Files.readAllLines(resumed.resolve(TrainingRun.CURVE_FILE));
+        assertThat(b).hasSameSizeAs(a).hasSize(5);
+        for (int i = 1; i < a.size(); i++) { // step, train and test loss; not the wall time
+            String[] x = a.get(i).split(",");
+            String[] y = b.get(i).split(",");
+            assertThat(y[0]).isEqualTo(x[0]);
+            assertThat(Double.parseDouble(y[1])).as("train loss at step %s", x[0]).isCloseTo(Double.parseDouble(x[1]), within(1e-5));
+            assertThat(Double.parseDouble(y[2])).as("held-out loss at step %s", x[0]).isCloseTo(Double.parseDouble(x[2]), within(1e-5));
+        }
     }
 
     /**
