@@ -49,13 +49,17 @@ final class ModelStaging {
         java.nio.file.Path local = localCopy(spark, location);
         try {
             GptConfig config = Checkpoint.readConfig(local);
-            // Every name and shape, before any task starts; on a thread of its own so that PyTorch's
+            // Every name, shape and type, before any task starts, from the safetensors header: the
+            // driver never holds the weights. Only a tied checkpoint that also stores lm_head.weight
+            // is read whole, to compare it with wte.weight; on a thread of its own so that PyTorch's
             // thread pool for it does not outlive the check (TorchThreads).
-            TorchThreads.onShortLivedThread("headwise-check-model", () -> {
-                try (NDManager manager = NDManager.newBaseManager()) {
-                    return Checkpoint.read(local, manager).config();
-                }
-            });
+            if (!Checkpoint.checkLayout(local)) {
+                TorchThreads.onShortLivedThread("headwise-check-model", () -> {
+                    try (NDManager manager = NDManager.newBaseManager()) {
+                        return Checkpoint.read(local, manager).config();
+                    }
+                });
+            }
             if (!Files.isRegularFile(local.resolve(Checkpoint.TOKENIZER_FILE))) {
                 throw new BadInputException("%s: no tokenizer.json in the model directory", location);
             }

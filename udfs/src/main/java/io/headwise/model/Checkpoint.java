@@ -3,6 +3,7 @@ package io.headwise.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
@@ -88,6 +89,48 @@ public final class Checkpoint {
     }
 
     /**
+     * Makes the checks {@link #read} makes — config.json, every tensor's name, shape and type, a
+     * file as long as its header promises — from config.json and the safetensors header alone,
+     * without reading the weights: for a driver that only has to refuse a bad model directory
+     * before its tasks load it.
+     *
+     * @return true when that was every check; false when the file also holds a tied {@code
+     *     lm_head.weight}, whose equality with {@code wte.weight} only {@link #read} can check
+     * @throws BadInputException with the message {@link #read} would give
+     */
+    public static boolean checkLayout(Path dir) {
+        GptConfig config = readConfig(dir);
+        Path file = dir.resolve(WEIGHTS_FILE);
+        if (!Files.isRegularFile(file)) {
+            refusePickle(dir);
+            throw new BadInputException("%s: no model.safetensors in the model directory", dir);
+        }
+        Map<String, SafetensorsFile.Entry> entries;
+        try {
+            entries = SafetensorsFile.describe(file, file.toString());
+        } catch (IOException e) {
+            throw new BadInputException("%s: cannot read (%s)", file, e.getMessage());
+        }
+        Map<String, Shape> shapes = new LinkedHashMap<>();
+        Map<String, DataType> types = new LinkedHashMap<>();
+        for (Map.Entry<String, SafetensorsFile.Entry> e : entries.entrySet()) {
+            String name = parameterName(e.getKey());
+            if (name == null) {
+                continue;
+            }
+            shapes.put(name, e.getValue().shape());
+            types.put(name, widened(e.getValue().type()));
+        }
+        boolean redundantHead = config.tieWordEmbeddings() && shapes.containsKey("lm_head.weight") && shapes.containsKey("wte.weight");
+        if (redundantHead) {
+            shapes.remove("lm_head.weight");
+            types.remove("lm_head.weight");
+        }
+        GptWeights.checkLayout(config, shapes, types, file.toString());
+        return !redundantHead;
+    }
+
+    /**
      * Writes {@code config.json} and {@code model.safetensors} (each to a temporary file, then
      * renamed, so a failed write never leaves a half checkpoint behind), and copies {@code
      * tokenizer} when not null.
@@ -150,15 +193,26 @@ public final class Checkpoint {
         }
     }
 
+    /** Our name of a file's tensor: without Hugging Face's {@code transformer.}; null for a mask buffer. */
+    private static String parameterName(String stored) {
+        String name = stored.startsWith("transformer.") ? stored.substring("transformer.".length()) : stored;
+        return name.endsWith(".attn.bias") || name.endsWith(".attn.masked_bias") ? null : name; // causal-mask buffers
+    }
+
+    /** The type a tensor is read as: half precision is widened to float32. */
+    private static DataType widened(DataType stored) {
+        return stored == DataType.FLOAT16 || stored == DataType.BFLOAT16 ? DataType.FLOAT32 : stored;
+    }
+
     private static Map<String, NDArray> normalizeNames(Map<String, NDArray> raw, GptConfig config, String source) {
         Map<String, NDArray> tensors = new LinkedHashMap<>();
         for (Map.Entry<String, NDArray> e : raw.entrySet()) {
-            String name = e.getKey().startsWith("transformer.") ? e.getKey().substring("transformer.".length()) : e.getKey();
-            if (name.endsWith(".attn.bias") || name.endsWith(".attn.masked_bias")) {
-                continue; // causal-mask buffers, not parameters
+            String name = parameterName(e.getKey());
+            if (name == null) {
+                continue;
             }
             NDArray array = e.getValue();
-            if (array.getDataType() == DataType.FLOAT16 || array.getDataType() == DataType.BFLOAT16) {
+            if (widened(array.getDataType()) != array.getDataType()) {
                 array = array.toType(DataType.FLOAT32, false);
             }
             tensors.put(name, array);

@@ -38,14 +38,37 @@ public final class GptWeights {
      * @throws BadInputException naming the first missing, unexpected or mis-shaped tensor
      */
     public static GptWeights of(GptConfig config, Map<String, NDArray> tensors, String source) {
+        Map<String, Shape> shapes = new LinkedHashMap<>();
+        Map<String, DataType> types = new LinkedHashMap<>();
+        tensors.forEach((name, array) -> {
+            shapes.put(name, array.getShape());
+            types.put(name, array.getDataType());
+        });
+        checkLayout(config, shapes, types, source);
+        Map<String, NDArray> ordered = new LinkedHashMap<>();
+        for (String name : expectedShapes(config).keySet()) {
+            NDArray array = tensors.get(name);
+            array.setName(name);
+            ordered.put(name, array);
+        }
+        return new GptWeights(config, ordered);
+    }
+
+    /**
+     * Checks that tensors of these names, shapes and types make a model with {@code config}: no
+     * tensor missing, none extra, every shape as {@link #expectedShapes}, every type float32.
+     *
+     * @throws BadInputException naming {@code source} and the first tensor at fault
+     */
+    public static void checkLayout(GptConfig config, Map<String, Shape> shapes, Map<String, DataType> types, String source) {
         Map<String, Shape> expected = expectedShapes(config);
         TreeSet<String> missing = new TreeSet<>(expected.keySet());
-        missing.removeAll(tensors.keySet());
+        missing.removeAll(shapes.keySet());
         if (!missing.isEmpty()) {
             throw new BadInputException(
                     "%s: missing tensor %s (%d missing in all)", source, missing.first(), missing.size());
         }
-        TreeSet<String> extra = new TreeSet<>(tensors.keySet());
+        TreeSet<String> extra = new TreeSet<>(shapes.keySet());
         extra.removeAll(expected.keySet());
         if (!extra.isEmpty()) {
             throw new BadInputException(
@@ -55,22 +78,17 @@ public final class GptWeights {
                     config.nLayer(),
                     extra.first().equals("lm_head.weight") ? " with tie_word_embeddings=true" : "");
         }
-        Map<String, NDArray> ordered = new LinkedHashMap<>();
         for (Map.Entry<String, Shape> e : expected.entrySet()) {
-            NDArray array = tensors.get(e.getKey());
-            if (!array.getShape().equals(e.getValue())) {
+            Shape shape = shapes.get(e.getKey());
+            if (!shape.equals(e.getValue())) {
                 throw new BadInputException(
-                        "%s: tensor %s has shape %s, config.json implies %s",
-                        source, e.getKey(), array.getShape(), e.getValue());
+                        "%s: tensor %s has shape %s, config.json implies %s", source, e.getKey(), shape, e.getValue());
             }
-            if (array.getDataType() != DataType.FLOAT32) {
+            if (types.get(e.getKey()) != DataType.FLOAT32) {
                 throw new BadInputException(
-                        "%s: tensor %s is %s, expected float32", source, e.getKey(), array.getDataType());
+                        "%s: tensor %s is %s, expected float32", source, e.getKey(), types.get(e.getKey()));
             }
-            array.setName(e.getKey());
-            ordered.put(e.getKey(), array);
         }
-        return new GptWeights(config, ordered);
     }
 
     /** How {@link #random} draws a new model's weights. */

@@ -3,12 +3,19 @@ package io.headwise.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.headwise.BadInputException;
 import java.nio.ByteBuffer;
+import java.io.IOException;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -30,8 +37,68 @@ final class SafetensorsFile {
 
     /** Decodes {@code bytes} into name → tensor, after checking the header against the length. */
     static Map<String, NDArray> decode(byte[] bytes, NDManager manager, String source) {
-        JsonObject header = header(bytes, source);
-        long dataLength = bytes.length - 8L - headerLength(bytes);
+        JsonObject header = header(bytes, bytes.length, source);
+        checkExtent(header, bytes.length - 8L - headerLength(bytes), source);
+        NDList list;
+        try {
+            list = NDList.decode(manager, bytes);
+        } catch (RuntimeException ex) {
+            throw new BadInputException(ex, "%s: not a readable safetensors file (%s)", source, ex.getMessage());
+        }
+        Map<String, NDArray> tensors = new LinkedHashMap<>();
+        for (NDArray array : list) {
+            tensors.put(array.getName(), array);
+        }
+        return tensors;
+    }
+
+    /** A tensor as a safetensors header describes it. */
+    record Entry(Shape shape, DataType type) {}
+
+    /**
+     * The tensors of the safetensors file {@code file} as its header describes them, reading only
+     * the header, after the checks {@link #decode} makes: a header that parses and data as long as
+     * the header promises.
+     */
+    static Map<String, Entry> describe(Path file, String source) throws IOException {
+        long length = Files.size(file);
+        byte[] head;
+        try (FileChannel channel = FileChannel.open(file)) {
+            ByteBuffer prefix = ByteBuffer.allocate((int) Math.min(8, length));
+            channel.read(prefix, 0);
+            byte[] first = prefix.array();
+            long n = first.length == 8 ? headerLength(first) : 0;
+            int toRead = n > 0 && n <= length - 8 && n <= Integer.MAX_VALUE - 8 ? (int) (8 + n) : first.length;
+            ByteBuffer buffer = ByteBuffer.allocate(toRead);
+            while (buffer.hasRemaining() && channel.read(buffer, buffer.position()) > 0) {
+                // until the header is in
+            }
+            head = buffer.array();
+        }
+        JsonObject header = header(head, length, source);
+        checkExtent(header, length - 8 - headerLength(head), source);
+        Map<String, Entry> entries = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonElement> e : header.entrySet()) {
+            if (e.getKey().equals(METADATA)) {
+                continue;
+            }
+            try {
+                JsonObject tensor = e.getValue().getAsJsonObject();
+                JsonArray dims = tensor.getAsJsonArray("shape");
+                long[] shape = new long[dims.size()];
+                for (int i = 0; i < shape.length; i++) {
+                    shape[i] = dims.get(i).getAsLong();
+                }
+                entries.put(e.getKey(), new Entry(new Shape(shape), DataType.fromSafetensors(tensor.get("dtype").getAsString())));
+            } catch (RuntimeException ex) {
+                throw new BadInputException("%s: tensor %s has no valid shape or dtype in the header", source, e.getKey());
+            }
+        }
+        return entries;
+    }
+
+    /** Refuses a file whose data ends before the header's last {@code data_offsets}. */
+    private static void checkExtent(JsonObject header, long dataLength, String source) {
         long end = 0;
         for (Map.Entry<String, JsonElement> e : header.entrySet()) {
             if (e.getKey().equals(METADATA)) {
@@ -48,17 +115,6 @@ final class SafetensorsFile {
                     "%s is truncated: its header promises %d bytes of tensor data, the file has %d",
                     source, end, dataLength);
         }
-        NDList list;
-        try {
-            list = NDList.decode(manager, bytes);
-        } catch (RuntimeException ex) {
-            throw new BadInputException(ex, "%s: not a readable safetensors file (%s)", source, ex.getMessage());
-        }
-        Map<String, NDArray> tensors = new LinkedHashMap<>();
-        for (NDArray array : list) {
-            tensors.put(array.getName(), array);
-        }
-        return tensors;
     }
 
     /** Encodes named tensors as safetensors with {@code __metadata__: {"format": "pt"}}. */
@@ -96,15 +152,16 @@ final class SafetensorsFile {
         return ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
     }
 
-    private static JsonObject header(byte[] bytes, String source) {
-        if (bytes.length < 8) {
-            throw new BadInputException("%s is truncated: %d bytes, shorter than a safetensors header", source, bytes.length);
+    /** The JSON header from {@code bytes}, the first bytes (at least the header) of a file of {@code fileLength}. */
+    private static JsonObject header(byte[] bytes, long fileLength, String source) {
+        if (fileLength < 8) {
+            throw new BadInputException("%s is truncated: %d bytes, shorter than a safetensors header", source, fileLength);
         }
         long n = headerLength(bytes);
-        if (n <= 0 || n > bytes.length - 8L) {
+        if (n <= 0 || n > fileLength - 8L) {
             throw new BadInputException(
                     "%s is not a safetensors file or is truncated: header length %d, file length %d",
-                    source, n, bytes.length);
+                    source, n, fileLength);
         }
         try {
             return JsonParser.parseString(new String(bytes, 8, (int) n, StandardCharsets.UTF_8)).getAsJsonObject();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -209,6 +210,7 @@ class CheckpointTest {
             Files.write(dir.resolve("model.safetensors"), list.encode(NDList.Encoding.SAFETENSORS));
 
             GptWeights loaded = Checkpoint.read(dir, scope);
+            assertThat(Checkpoint.checkLayout(dir)).isFalse(); // lm_head.weight: read() compares it
             assertThat(loaded.asMap().keySet()).containsExactlyElementsOf(weights.asMap().keySet());
             weights.asMap().forEach((name, array) ->
                     assertThat(loaded.get(name).toFloatArray()).as(name).isEqualTo(array.toFloatArray()));
@@ -218,9 +220,15 @@ class CheckpointTest {
     @Test
     void tiedCheckpointWithADifferentLmHeadIsRefused() throws IOException {
         Path dir = writeTiny(tmp.resolve("lm_head"));
+        assertThat(Checkpoint.checkLayout(dir)).as("no lm_head.weight: the header says it all").isTrue();
         rewrite(dir, tensors -> tensors.put("lm_head.weight", tensors.get("wte.weight").add(1f)));
-        assertBadInput(dir, dir.resolve("model.safetensors")
-                + ": config.json says tie_word_embeddings=true but lm_head.weight differs from wte.weight");
+        try (NDManager scope = manager.newSubManager()) {
+            assertThatThrownBy(() -> Checkpoint.read(dir, scope))
+                    .isInstanceOf(BadInputException.class)
+                    .hasMessage(dir.resolve("model.safetensors")
+                            + ": config.json says tie_word_embeddings=true but lm_head.weight differs from wte.weight");
+        }
+        assertThat(Checkpoint.checkLayout(dir)).as("the values must be read to compare them").isFalse();
     }
 
     // ---- bad input: each message names the thing at fault -----------------------------------
@@ -285,6 +293,18 @@ class CheckpointTest {
     }
 
     @Test
+    void halfPrecisionIsWidenedAndDoublesAreRefused() throws IOException {
+        Path dir = writeTiny(tmp.resolve("m"));
+        rewrite(dir, tensors -> tensors.replaceAll((name, array) -> array.toType(DataType.FLOAT16, false)));
+        assertThat(Checkpoint.checkLayout(dir)).isTrue();
+        try (NDManager scope = manager.newSubManager()) {
+            assertThat(Checkpoint.read(dir, scope).get("wte.weight").getDataType()).isEqualTo(DataType.FLOAT32);
+        }
+        rewrite(dir, tensors -> tensors.put("h.1.ln_2.bias", tensors.get("h.1.ln_2.bias").toType(DataType.FLOAT64, false)));
+        assertBadInput(dir, dir.resolve("model.safetensors") + ": tensor h.1.ln_2.bias is float64, expected float32");
+    }
+
+    @Test
     void truncatedData() throws IOException {
         Path dir = writeTiny(tmp.resolve("m"));
         Path file = dir.resolve("model.safetensors");
@@ -345,12 +365,17 @@ class CheckpointTest {
 
     // ---- helpers ----------------------------------------------------------------------------
 
+    /** Reading the weights, and checking the header alone (a job's driver), refuse alike. */
     private static void assertBadInput(Path dir, String message) {
         try (NDManager scope = manager.newSubManager()) {
             assertThatThrownBy(() -> Checkpoint.read(dir, scope))
                     .isInstanceOf(BadInputException.class)
                     .hasMessage(message);
         }
+        assertThatThrownBy(() -> Checkpoint.checkLayout(dir))
+                .as("header-only check of %s", dir)
+                .isInstanceOf(BadInputException.class)
+                .hasMessage(message);
     }
 
     private Path writeTiny(Path dir) throws IOException {
