@@ -2,6 +2,8 @@
 # extract throughput and memory benchmark (not run by CI). Prints the numbers; see
 # jobs/src/test/java/io/headwise/bench/ExtractBench.java for what each one measures.
 # BENCH_JAVA_OPTS adds JVM options, e.g. BENCH_JAVA_OPTS=-XX:StartFlightRecording=filename=x.jfr
+# (-Dbench.task.cpus=N: the job's spark.task.cpus; -Dbench.analyzer=false: skip the two Analyzer
+# diagnostic passes, e.g. for a long GPT-2-small-sized run).
 #
 #   bench/run-extract-bench.sh                 # names model, GPT-2-small-sized model, 100k-sample memory run
 #   bench/run-extract-bench.sh names|gpt2s|memory [ARGS…]

@@ -128,19 +128,26 @@ public final class ExtractBench {
             System.out.printf("  (forward %.1f s)%n", forward);
             forwardBackward = ModelAlone.forwardBackward(gpt, manager, batches);
             System.out.printf("  (forward + backward %.1f s)%n", forwardBackward);
-            analyzer = ModelAlone.analyzer(gpt, manager, batches);
-            double[] onThread = new double[1];
-            Thread other = new Thread(() -> onThread[0] = ModelAlone.analyzer(gpt, manager, batches), "bench-other-thread");
-            other.start();
-            other.join();
-            System.out.printf("  (Analyzer on the main thread %.1f s, on a new thread %.1f s)%n", analyzer, onThread[0]);
+            // -Dbench.analyzer=false skips these two diagnostic passes (long runs of the big model).
+            if (Boolean.parseBoolean(System.getProperty("bench.analyzer", "true"))) {
+                analyzer = ModelAlone.analyzer(gpt, manager, batches);
+                double[] onThread = new double[1];
+                Thread other = new Thread(() -> onThread[0] = ModelAlone.analyzer(gpt, manager, batches), "bench-other-thread");
+                other.start();
+                other.join();
+                System.out.printf("  (Analyzer on the main thread %.1f s, on a new thread %.1f s)%n", analyzer, onThread[0]);
+            } else {
+                analyzer = Double.NaN;
+            }
         }
         double flops = ModelAlone.forwardFlops(batches, config);
         System.out.printf("fp32 matmul (1024², PyTorch CPU)   %8.2f GFLOP/s%n", matmul / 1e9);
         System.out.printf("model alone, forward               %,12.0f tokens/s  (%.2f GFLOP/s = %.0f%% of matmul)%n",
                 tokens / forward, flops / forward / 1e9, 100 * flops / forward / matmul);
         System.out.printf("model alone, forward + backward    %,12.0f tokens/s%n", tokens / forwardBackward);
-        System.out.printf("Analyzer (fwd + bwd + host copies) %,12.0f tokens/s%n", tokens / analyzer);
+        if (!Double.isNaN(analyzer)) {
+            System.out.printf("Analyzer (fwd + bwd + host copies) %,12.0f tokens/s%n", tokens / analyzer);
+        }
 
         SparkSession spark = localSession("extract-bench-tokens", "2");
         Path tokensDir = ExtractFixtures.writeTokens(spark, tmp.resolve("tokens"), input.rows(), input.tokenizerJson(), 2);
