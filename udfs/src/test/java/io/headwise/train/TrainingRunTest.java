@@ -113,7 +113,17 @@ class TrainingRunTest {
     @Test
     void aSavedCheckpointReloadsWithItsHeldOutLoss(@TempDir Path tmp) throws IOException {
         Path dir = tmp.resolve("model");
-        TrainingRun.Result run = TrainingRun.run(spec(dir, 15, false, false), corpus(), System.err);
+        assertReloadsWithItsHeldOutLoss(dir, TrainingRun.run(spec(dir, 15, false, false), corpus(), System.err));
+    }
+
+    /** With --ema the checkpoint is the average, and it too reloads with the loss recorded for it. */
+    @Test
+    void anAveragedCheckpointReloadsWithItsHeldOutLoss(@TempDir Path tmp) throws IOException {
+        Path dir = tmp.resolve("model");
+        assertReloadsWithItsHeldOutLoss(dir, TrainingRun.run(averaged(dir, 15, false), corpus(), System.err));
+    }
+
+    private static void assertReloadsWithItsHeldOutLoss(Path dir, TrainingRun.Result run) throws IOException {
         Set<Long> heldOut = new HashSet<>();
         Files.readAllLines(dir.resolve(TrainingRun.HELDOUT_FILE)).forEach(line -> heldOut.add(Long.parseLong(line)));
         List<int[]> test = corpus().stream().filter(s -> heldOut.contains(s.sampleId())).map(TrainingRun.Sample::ids).toList();
