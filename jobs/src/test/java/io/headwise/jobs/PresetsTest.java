@@ -17,7 +17,8 @@ class PresetsTest {
         options.lr = 5e-4;
         TrainConfig config = TrainJob.trainConfig(options, new Presets.Values("names-makemore"));
         assertThat(config.lr()).isEqualTo(5e-4);
-        assertThat(config.minLr()).isEqualTo(1e-4); // from the preset
+        assertThat(config.minLr()).isEqualTo(2e-4); // from the preset
+        assertThat(config.emaDecay()).isEqualTo(0.9995);
         assertThat(config.steps()).isEqualTo(30000);
         assertThat(config.batchSize()).isEqualTo(64);
         assertThat(config.dropout()).isEqualTo(0.1);
@@ -30,6 +31,7 @@ class PresetsTest {
         assertThat(config.lr()).isEqualTo(1e-3);
         assertThat(config.minLr()).isEqualTo(1e-4);
         assertThat(config.seed()).isEqualTo(1337);
+        assertThat(config.emaDecay()).isZero();
     }
 
     @Test
