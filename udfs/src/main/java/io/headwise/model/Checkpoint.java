@@ -121,7 +121,7 @@ public final class Checkpoint {
             shapes.put(name, e.getValue().shape());
             types.put(name, widened(e.getValue().type()));
         }
-        boolean redundantHead = config.tieWordEmbeddings() && shapes.containsKey("lm_head.weight") && shapes.containsKey("wte.weight");
+        boolean redundantHead = hasRedundantHead(config, shapes.keySet());
         if (redundantHead) {
             shapes.remove("lm_head.weight");
             types.remove("lm_head.weight");
@@ -199,6 +199,11 @@ public final class Checkpoint {
         return name.endsWith(".attn.bias") || name.endsWith(".attn.masked_bias") ? null : name; // causal-mask buffers
     }
 
+    /** Whether a tied model's file also stores {@code lm_head.weight} (Hugging Face may), a copy of {@code wte.weight}. */
+    private static boolean hasRedundantHead(GptConfig config, Set<String> names) {
+        return config.tieWordEmbeddings() && names.contains("lm_head.weight") && names.contains("wte.weight");
+    }
+
     /** The type a tensor is read as: half precision is widened to float32. */
     private static DataType widened(DataType stored) {
         return stored == DataType.FLOAT16 || stored == DataType.BFLOAT16 ? DataType.FLOAT32 : stored;
@@ -217,7 +222,7 @@ public final class Checkpoint {
             }
             tensors.put(name, array);
         }
-        if (config.tieWordEmbeddings() && tensors.containsKey("lm_head.weight") && tensors.containsKey("wte.weight")) {
+        if (hasRedundantHead(config, tensors.keySet())) {
             NDArray head = tensors.remove("lm_head.weight");
             if (!head.getShape().equals(tensors.get("wte.weight").getShape())
                     || !head.contentEquals(tensors.get("wte.weight"))) {

@@ -10,13 +10,13 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.headwise.BadInputException;
-import java.nio.ByteBuffer;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -64,16 +64,11 @@ final class SafetensorsFile {
         long length = Files.size(file);
         byte[] head;
         try (FileChannel channel = FileChannel.open(file)) {
-            ByteBuffer prefix = ByteBuffer.allocate((int) Math.min(8, length));
-            channel.read(prefix, 0);
-            byte[] first = prefix.array();
-            long n = first.length == 8 ? headerLength(first) : 0;
-            int toRead = n > 0 && n <= length - 8 && n <= Integer.MAX_VALUE - 8 ? (int) (8 + n) : first.length;
-            ByteBuffer buffer = ByteBuffer.allocate(toRead);
-            while (buffer.hasRemaining() && channel.read(buffer, buffer.position()) > 0) {
-                // until the header is in
+            head = readPrefix(channel, (int) Math.min(8, length));
+            long n = checkedHeaderLength(head, length, source);
+            if (n <= Integer.MAX_VALUE - 8) { // else header() refuses it
+                head = readPrefix(channel, (int) (8 + n));
             }
-            head = buffer.array();
         }
         JsonObject header = header(head, length, source);
         checkExtent(header, length - 8 - headerLength(head), source);
@@ -95,6 +90,15 @@ final class SafetensorsFile {
             }
         }
         return entries;
+    }
+
+    /** The first {@code n} bytes of {@code channel}'s file (fewer only if the file is shorter). */
+    private static byte[] readPrefix(FileChannel channel, int n) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(n);
+        while (buffer.hasRemaining() && channel.read(buffer, buffer.position()) > 0) {
+            // until the prefix is in
+        }
+        return buffer.array();
     }
 
     /** Refuses a file whose data ends before the header's last {@code data_offsets}. */
@@ -152,8 +156,11 @@ final class SafetensorsFile {
         return ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
     }
 
-    /** The JSON header from {@code bytes}, the first bytes (at least the header) of a file of {@code fileLength}. */
-    private static JsonObject header(byte[] bytes, long fileLength, String source) {
+    /**
+     * The header length {@code n} that {@code bytes}, the first bytes of a file of {@code
+     * fileLength}, start with, refusing a file too short for it.
+     */
+    private static long checkedHeaderLength(byte[] bytes, long fileLength, String source) {
         if (fileLength < 8) {
             throw new BadInputException("%s is truncated: %d bytes, shorter than a safetensors header", source, fileLength);
         }
@@ -163,6 +170,12 @@ final class SafetensorsFile {
                     "%s is not a safetensors file or is truncated: header length %d, file length %d",
                     source, n, fileLength);
         }
+        return n;
+    }
+
+    /** The JSON header from {@code bytes}, the first bytes (at least the header) of a file of {@code fileLength}. */
+    private static JsonObject header(byte[] bytes, long fileLength, String source) {
+        long n = checkedHeaderLength(bytes, fileLength, source);
         try {
             return JsonParser.parseString(new String(bytes, 8, (int) n, StandardCharsets.UTF_8)).getAsJsonObject();
         } catch (RuntimeException ex) {

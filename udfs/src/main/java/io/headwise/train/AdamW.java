@@ -140,7 +140,12 @@ public final class AdamW implements AutoCloseable {
         stateManager.close();
     }
 
-    private static void copyInto(Map<String, NDArray> state, String key, NDArray target) {
+    /**
+     * Copies {@code state[key]} into {@code target}.
+     *
+     * @throws IllegalArgumentException when it is missing or of another shape
+     */
+    static void copyInto(Map<String, NDArray> state, String key, NDArray target) {
         NDArray saved = state.get(key);
         if (saved == null || !saved.getShape().equals(target.getShape())) {
             throw new IllegalArgumentException(

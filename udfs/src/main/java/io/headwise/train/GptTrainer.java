@@ -107,14 +107,7 @@ public final class GptTrainer implements AutoCloseable {
             weights.asMap().forEach((name, w) -> w.copyTo(average.averaged().get(name)));
         }
         if (hasTrained) {
-            for (Map.Entry<String, NDArray> e : weights.asMap().entrySet()) {
-                NDArray saved = optimizerState.get(WeightAverage.TRAINED_PREFIX + e.getKey());
-                if (saved == null || !saved.getShape().equals(e.getValue().getShape())) {
-                    throw new IllegalArgumentException("optimizer state " + WeightAverage.TRAINED_PREFIX + e.getKey()
-                            + (saved == null ? " is missing" : " has shape " + saved.getShape()));
-                }
-                saved.copyTo(e.getValue());
-            }
+            weights.asMap().forEach((name, w) -> AdamW.copyInto(optimizerState, WeightAverage.TRAINED_PREFIX + name, w));
         }
         this.elapsedBefore = elapsedSeconds;
         this.tokensBefore = tokens;
@@ -151,23 +144,16 @@ public final class GptTrainer implements AutoCloseable {
                 }
                 if ((step + 1) % config.evalInterval() == 0 || step + 1 == config.steps()) {
                     double elapsed = elapsedBefore + (System.nanoTime() - t0) / 1e9;
-                    // With an average, it is what is evaluated and saved; training goes on with
-                    // the trained weights.
-                    try (NDManager scratch = manager.newSubManager()) {
-                        if (average != null) {
+                    if (average == null) {
+                        last = evaluation(step + 1, trainEval, testEval, lr, elapsed, tokens);
+                    } else {
+                        // The average is what is evaluated and saved; training goes on with the
+                        // trained weights.
+                        try (NDManager scratch = manager.newSubManager()) {
                             average.swap(scratch);
-                        }
-                        try {
-                            last = new Evaluation(step + 1, evaluate(trainEval), test.isEmpty() ? Double.NaN : evaluate(testEval), lr, elapsed, tokens);
-                            boolean best = last.selectionLoss() < bestLoss;
-                            if (best) {
-                                bestLoss = last.selectionLoss();
-                            }
-                            for (TrainListener l : listeners) {
-                                l.onEvaluation(last, best);
-                            }
-                        } finally {
-                            if (average != null) {
+                            try {
+                                last = evaluation(step + 1, trainEval, testEval, lr, elapsed, tokens);
+                            } finally {
                                 average.swap(scratch);
                             }
                         }
@@ -180,6 +166,20 @@ public final class GptTrainer implements AutoCloseable {
             listeners.forEach(TrainListener::onEnd);
         }
         return last;
+    }
+
+    /** Evaluates the model's current weights and tells the listeners, with whether it is the best yet. */
+    private Evaluation evaluation(int step, List<int[]> trainEval, List<int[]> testEval, double lr, double elapsed, long tokens)
+            throws IOException {
+        Evaluation e = new Evaluation(step, evaluate(trainEval), testEval.isEmpty() ? Double.NaN : evaluate(testEval), lr, elapsed, tokens);
+        boolean best = e.selectionLoss() < bestLoss;
+        if (best) {
+            bestLoss = e.selectionLoss();
+        }
+        for (TrainListener l : listeners) {
+            l.onEvaluation(e, best);
+        }
+        return e;
     }
 
     /**
