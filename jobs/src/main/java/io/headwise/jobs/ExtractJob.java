@@ -9,6 +9,7 @@ import io.headwise.spark.ExtractSettings;
 import io.headwise.spark.PatternSelection;
 import io.headwise.spark.Schemas;
 import io.headwise.spark.ShippedModel;
+import io.headwise.spark.SparkRows;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,9 +58,10 @@ public final class ExtractJob {
             Schemas.HEAD_STATS, Schemas.TOKEN_STATS, Schemas.ACTIVATIONS, Schemas.ATTENTION, Schemas.HEAD_TOKEN_MASS);
 
     /**
-     * The order the tables are written in. The first write runs the model (and fills the cache the
-     * others read), so its rows are encoded and written while the model works on the next batch;
-     * the widest table goes first, leaving the cheaper ones for the passes over the cache.
+     * The order the tables are written in. The first write runs the model and fills the cache the
+     * others read. Spark's cache stores a whole partition before the write reads it back, so the
+     * rows are encoded after the model, not beside it; on a CPU executor the model keeps every core
+     * busy anyway. The widest table goes first, alone, and the others are written together.
      */
     static final List<String> WRITE_ORDER = List.of(
             Schemas.ACTIVATIONS, Schemas.ATTENTION, Schemas.HEAD_STATS, Schemas.TOKEN_STATS, Schemas.HEAD_TOKEN_MASS, Schemas.REJECTS);
@@ -101,6 +103,7 @@ public final class ExtractJob {
 
     public static void run(JobContext context, Options options) {
         SparkSession spark = context.spark();
+        long started = System.nanoTime();
         checkOptions(options);
         context.describe("extract: check the model and the tokens");
         ModelStaging.Staged model = ModelStaging.stage(spark, options.model);
@@ -113,13 +116,15 @@ public final class ExtractJob {
         for (String table : OUTPUT_TABLES) {
             Tables.checkWritable(spark, options.out, table, options.overwrite);
         }
-        long samples = tokens.count();
+        // From the Parquet footers, as a count job would, without a cold JVM's first Spark job.
+        long samples = Tables.committedRows(spark, Tables.path(tokensDir, Schemas.TOKENS));
         PatternSelection patterns = options.patterns != null ? PatternSelection.parse(options.patterns)
                 : model.charLevel() && samples <= ALL_PATTERNS_MAX_SAMPLES ? PatternSelection.all()
                 : PatternSelection.fraction(PATTERNS_FRACTION_DEFAULT);
         ExtractSettings settings = new ExtractSettings(options.batchSize, options.batchSize * WINDOW_BATCHES,
                 options.mlpTopK, !options.noGradients, patterns, options.device);
 
+        LOG.info("extract: model and tokens checked in {} s", seconds(started));
         context.describe("extract: " + samples + " samples through " + options.model);
         ShippedModel shipped = ModelStaging.ship(spark, model);
         LongAccumulator analysed = spark.sparkContext().longAccumulator("extract: samples through the model");
@@ -181,14 +186,18 @@ public final class ExtractJob {
     private static long write(SparkSession spark, JavaRDD<byte[]> records, String table, String out, String dir) {
         long started = System.nanoTime();
         long rows = Tables.write(table(spark, records, table, out), dir, table);
-        LOG.info("extract: {} ({} rows) written in {} s{}", table, rows, String.format("%.1f", (System.nanoTime() - started) / 1e9),
-                table.equals(WRITE_ORDER.get(0)) ? ", running the model meanwhile" : "");
+        LOG.info("extract: {} ({} rows) written in {} s{}", table, rows, seconds(started),
+                table.equals(WRITE_ORDER.get(0)) ? ", the model pass included" : "");
         return rows;
+    }
+
+    private static String seconds(long startedNanos) {
+        return String.format("%.1f", (System.nanoTime() - startedNanos) / 1e9);
     }
 
     /** One table of the records; {@code rejects} keeps the rows other jobs put there. */
     private static Dataset<Row> table(SparkSession spark, JavaRDD<byte[]> records, String table, String out) {
-        Dataset<Row> rows = spark.createDataFrame(records.flatMap(ExtractRecords.rowsOf(table)), Schemas.ALL.get(table));
+        Dataset<Row> rows = SparkRows.dataFrame(spark, records.flatMap(ExtractRecords.rowsOf(table)), Schemas.ALL.get(table));
         if (table.equals(Schemas.HEAD_TOKEN_MASS)) {
             return rows.groupBy("layer", "head", "token_id")
                     .agg(functions.min("token").as("token"), functions.sum("mass").as("mass"))

@@ -9,7 +9,11 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.hadoop.fs.Path;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -73,8 +77,36 @@ public final class Tables {
             writer = writer.option("parquet.enable.dictionary#" + column, "false");
         }
         writer.parquet(dir);
-        // Counting the written files reads only Parquet footers.
-        return rows.sparkSession().read().parquet(dir).count();
+        return committedRows(rows.sparkSession(), dir);
+    }
+
+    /**
+     * The rows of a table as committed: the sum of its Parquet files' footer row counts, read on the
+     * driver (a few kilobytes per file, no Spark job). Counting what was written, not what went in,
+     * keeps the manifest right even when a task ran twice. Like Spark's file listing, it skips
+     * files and directories whose names start with {@code _} or {@code .} ({@code _SUCCESS},
+     * checksums) and descends into the others.
+     */
+    static long committedRows(SparkSession spark, String tableDir) {
+        Path dir = new Path(tableDir);
+        Configuration conf = hadoopConf(spark);
+        try {
+            FileSystem fs = dir.getFileSystem(conf);
+            String root = fs.makeQualified(dir).toUri().getPath();
+            long rows = 0;
+            for (RemoteIterator<LocatedFileStatus> files = fs.listFiles(dir, true); files.hasNext(); ) {
+                LocatedFileStatus file = files.next();
+                String relative = file.getPath().toUri().getPath().substring(root.length());
+                if (!relative.matches("(.*/)?[_.].*")) {
+                    try (ParquetFileReader footer = ParquetFileReader.open(HadoopInputFile.fromStatus(file, conf))) {
+                        rows += footer.getRecordCount();
+                    }
+                }
+            }
+            return rows;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot count the rows of " + tableDir, e);
+        }
     }
 
     /** Parquet paths of the float and double columns of {@code schema}, inside lists too ({@code a.list.element}). */

@@ -155,8 +155,10 @@ public final class ExtractBench {
         String taskCpus = System.getProperty("bench.task.cpus", Integer.toString(Runtime.getRuntime().availableProcessors()));
         List<String> args = new ArrayList<>(List.of("extract", "--model", input.modelDir().toString(), "--tokens", tokensDir.toString(),
                 "--out", tmp.resolve("out").toString(), "--batch-size", Integer.toString(batch)));
-        if (!which.equals("names")) {
-            args.addAll(List.of("--patterns", "0.02"));
+        // -Dbench.patterns=SELECTION overrides the job's --patterns (names: extract's default, all).
+        String patterns = System.getProperty("bench.patterns", which.equals("names") ? null : "0.02");
+        if (patterns != null) {
+            args.addAll(List.of("--patterns", patterns));
         }
         // The job gets a JVM of its own, as it would in use: PyTorch's OpenMP pool of this JVM's
         // main thread (the model-alone passes above) would make libgomp throttle the spinning of
@@ -173,6 +175,12 @@ public final class ExtractBench {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+        // -Dbench.job.jvm=OPTIONS: options for the job's JVM only (e.g. a flight recording of the job).
+        for (String option : System.getProperty("bench.job.jvm", "").split(" ")) {
+            if (!option.isBlank()) {
+                command.add(option);
+            }
+        }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), ExtractBench.class.getName(), "job", taskCpus));
         command.addAll(args);
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();

@@ -9,8 +9,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.apache.spark.api.java.function.FlatMapFunction;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
+import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.sql.catalyst.util.GenericArrayData;
+import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * What {@code extract} keeps of its model pass: one compact {@code byte[]} record per analysed
@@ -18,6 +22,11 @@ import org.apache.spark.sql.RowFactory;
  * rows are made ({@link #rows}). The job runs the model once, caches the records and writes each
  * table from the cache with that table's own schema, so no row is ever encoded in a schema wider
  * than its table's, and the cache holds flat arrays instead of millions of rows.
+ *
+ * <p>The rows are Spark's internal ones ({@link InternalRow}: {@link UTF8String} strings, arrays
+ * copied once into {@link UnsafeArrayData}), so no value is boxed on its way to Parquet — an
+ * {@code attention} row of a 20-token sample holds 210 floats (see {@link
+ * SparkRows#dataFrame}).
  *
  * <p>A sample record, with {@code T} positions, {@code L} layers, {@code H} heads, {@code K} MLP
  * neurons kept; sections in this order, each present when its flag is set:
@@ -162,19 +171,22 @@ public final class ExtractRecords {
     }
 
     /** Spark's view of {@link #rows}: the rows of {@code table} in each record. */
-    public static FlatMapFunction<byte[], Row> rowsOf(String table) {
+    public static FlatMapFunction<byte[], InternalRow> rowsOf(String table) {
         if (!TABLES.contains(table)) {
             throw new IllegalArgumentException("not an extract table: " + table);
         }
         return record -> {
-            List<Row> rows = new ArrayList<>();
+            List<InternalRow> rows = new ArrayList<>();
             rows(table, record, rows::add);
             return rows.iterator();
         };
     }
 
-    /** Hands {@code out} the rows of {@code table} ({@link #TABLES}) that {@code record} holds, in {@link Schemas}' column order. */
-    public static void rows(String table, byte[] record, Consumer<Row> out) {
+    /**
+     * Hands {@code out} the rows of {@code table} ({@link #TABLES}) that {@code record} holds, in
+     * {@link Schemas}' column order, as Spark's internal rows.
+     */
+    public static void rows(String table, byte[] record, Consumer<InternalRow> out) {
         ByteBuffer in = ByteBuffer.wrap(record);
         byte kind = in.get();
         switch (kind) {
@@ -182,7 +194,7 @@ public final class ExtractRecords {
                 if (table.equals(Schemas.REJECTS)) {
                     boolean hasDocId = in.get() == 1;
                     long docId = in.getLong();
-                    out.accept(RowFactory.create(string(in), hasDocId ? docId : null, string(in), string(in)));
+                    out.accept(row(string(in), hasDocId ? docId : null, string(in), string(in)));
                 }
             }
             case MASS -> {
@@ -191,7 +203,7 @@ public final class ExtractRecords {
                     int head = in.getInt();
                     int tokenId = in.getInt();
                     double mass = in.getDouble();
-                    out.accept(RowFactory.create(layer, head, tokenId, string(in), mass));
+                    out.accept(row(layer, head, tokenId, string(in), mass));
                 }
             }
             case SAMPLE -> new SampleView(in).rows(table, out);
@@ -245,7 +257,7 @@ public final class ExtractRecords {
             pieces = patternData + (patterns ? Float.BYTES * nLayer * nHead * triangle(t) : 0);
         }
 
-        void rows(String table, Consumer<Row> out) {
+        void rows(String table, Consumer<InternalRow> out) {
             switch (table) {
                 case Schemas.HEAD_STATS -> headStats(out);
                 case Schemas.ATTENTION -> attention(out);
@@ -255,7 +267,7 @@ public final class ExtractRecords {
             }
         }
 
-        private void headStats(Consumer<Row> out) {
+        private void headStats(Consumer<InternalRow> out) {
             if (t < 2) {
                 return; // SPEC §4: no head_stats row without a query to average over
             }
@@ -264,42 +276,42 @@ public final class ExtractRecords {
                     int cell = l * nHead + h;
                     int base = stats + Double.BYTES * STATS * cell;
                     Double grad = gradients ? (double) in.getFloat(headGrad + Float.BYTES * cell) : null;
-                    out.accept(RowFactory.create(sampleId, l, h, t - 1,
+                    out.accept(row(sampleId, l, h, t - 1,
                             in.getDouble(base), in.getDouble(base + 8), in.getDouble(base + 16),
                             in.getDouble(base + 24), in.getDouble(base + 32), in.getDouble(base + 40), grad));
                 }
             }
         }
 
-        private void attention(Consumer<Row> out) {
+        private void attention(Consumer<InternalRow> out) {
             if (!patterns) {
                 return;
             }
             int at = patternData;
             for (int l = 0; l < nLayer; l++) {
                 for (int h = 0; h < nHead; h++) {
-                    float[][] pattern = new float[t][];
+                    ArrayData[] pattern = new ArrayData[t];
                     for (int q = 0; q < t; q++) {
-                        pattern[q] = floats(at, q + 1);
+                        pattern[q] = UnsafeArrayData.fromPrimitiveArray(floats(at, q + 1));
                         at += Float.BYTES * (q + 1);
                     }
-                    out.accept(RowFactory.create(sampleId, l, h, pattern));
+                    out.accept(row(sampleId, l, h, new GenericArrayData(pattern)));
                 }
             }
         }
 
-        private void tokenStats(Consumer<Row> out) {
+        private void tokenStats(Consumer<InternalRow> out) {
             in.position(pieces);
             for (int p = 0; p < t; p++) {
-                String piece = string(in);
+                UTF8String piece = string(in);
                 Double lossAt = p < t - 1 ? (double) in.getFloat(loss + Float.BYTES * p) : null;
                 Double norm = gradients ? (double) in.getFloat(gradNorm + Float.BYTES * p) : null;
                 Double gradXInput = gradients ? (double) in.getFloat(gradX + Float.BYTES * p) : null;
-                out.accept(RowFactory.create(sampleId, p, in.getInt(ids + Integer.BYTES * p), piece, lossAt, norm, gradXInput));
+                out.accept(row(sampleId, p, in.getInt(ids + Integer.BYTES * p), piece, lossAt, norm, gradXInput));
             }
         }
 
-        private void activations(Consumer<Row> out) {
+        private void activations(Consumer<InternalRow> out) {
             for (int l = 0; l < nLayer; l++) {
                 for (int p = 0; p < t; p++) {
                     int cell = l * t + p;
@@ -307,8 +319,9 @@ public final class ExtractRecords {
                     for (int j = 0; j < k; j++) {
                         topIds[j] = in.getInt(mlpIds + Integer.BYTES * (cell * k + j));
                     }
-                    out.accept(RowFactory.create(sampleId, l, p, (double) in.getFloat(residNorm + Float.BYTES * cell),
-                            topIds, floats(mlpValues + Float.BYTES * cell * k, k)));
+                    out.accept(row(sampleId, l, p, (double) in.getFloat(residNorm + Float.BYTES * cell),
+                            UnsafeArrayData.fromPrimitiveArray(topIds),
+                            UnsafeArrayData.fromPrimitiveArray(floats(mlpValues + Float.BYTES * cell * k, k))));
                 }
             }
         }
@@ -337,10 +350,15 @@ public final class ExtractRecords {
         return bytes;
     }
 
-    private static String string(ByteBuffer in) {
+    private static InternalRow row(Object... values) {
+        return new GenericInternalRow(values);
+    }
+
+    /** The next length-prefixed UTF-8 string, copied out of the record. */
+    private static UTF8String string(ByteBuffer in) {
         int length = in.getInt();
-        String s = new String(in.array(), in.arrayOffset() + in.position(), length, StandardCharsets.UTF_8);
-        in.position(in.position() + length);
-        return s;
+        byte[] bytes = new byte[length];
+        in.get(bytes);
+        return UTF8String.fromBytes(bytes);
     }
 }

@@ -75,7 +75,7 @@ class ExtractIteratorTest {
             Map<String, List<Row>> tables = new HashMap<>();
             for (String table : ExtractRecords.TABLES) {
                 List<Row> rows = new ArrayList<>();
-                out.forEach(record -> ExtractRecords.rows(table, record, rows::add));
+                out.forEach(record -> ExtractRecords.rows(table, record, row -> rows.add(InternalRows.external(Schemas.ALL.get(table), row))));
                 tables.put(table, rows);
             }
             assertThat(tables.get("rejects")).hasSize(1);

@@ -117,7 +117,7 @@ class ExtractRecordsTest {
 
     private static List<Row> rows(String table, byte[] record) {
         List<Row> rows = new ArrayList<>();
-        ExtractRecords.rows(table, record, rows::add);
+        ExtractRecords.rows(table, record, row -> rows.add(InternalRows.external(Schemas.ALL.get(table), row)));
         return rows;
     }
 
