@@ -3,7 +3,9 @@
 # jobs/src/test/java/io/headwise/bench/ExtractBench.java for what each one measures.
 # BENCH_JAVA_OPTS adds JVM options, e.g. BENCH_JAVA_OPTS=-XX:StartFlightRecording=filename=x.jfr
 # (-Dbench.task.cpus=N: the job's spark.task.cpus; -Dbench.analyzer=false: skip the two Analyzer
-# diagnostic passes, e.g. for a long GPT-2-small-sized run).
+# diagnostic passes, e.g. for a long GPT-2-small-sized run; -Dbench.patterns=SELECTION: the job's
+# --patterns; -Dbench.job.jvm="OPTIONS": options for the job's JVM only, e.g.
+# -Dbench.job.jvm=-XX:StartFlightRecording=filename=job.jfr,settings=profile).
 #
 #   bench/run-extract-bench.sh                 # names model, GPT-2-small-sized model, 100k-sample memory run
 #   bench/run-extract-bench.sh names|gpt2s|memory [ARGS…]

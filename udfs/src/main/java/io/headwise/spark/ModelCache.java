@@ -55,12 +55,14 @@ public final class ModelCache {
     private static Loaded load(ShippedModel model, Device device) {
         long started = System.nanoTime();
         Path dir = model.fetch();
+        long fetched = System.nanoTime();
         NDManager manager = NDManager.newBaseManager(device);
         try {
             GptWeights weights = Checkpoint.read(dir, manager);
             LOADS.incrementAndGet();
-            LOG.info("loaded model {} ({}) on {} in {} ms", model.location(), model.fingerprint().substring(0, 16),
-                    device, (System.nanoTime() - started) / 1_000_000);
+            LOG.info("loaded model {} ({}) on {} in {} ms (copied and checked in {} ms)", model.location(),
+                    model.fingerprint().substring(0, 16), device, (System.nanoTime() - started) / 1_000_000,
+                    (fetched - started) / 1_000_000);
             return new Loaded(new Gpt(weights), manager);
         } catch (RuntimeException e) {
             manager.close();
