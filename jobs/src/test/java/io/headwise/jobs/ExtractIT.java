@@ -109,6 +109,21 @@ class ExtractIT {
     }
 
     @Test
+    void footerCountsSkipWhatSparkSkipsAndDescendIntoPartitions() throws Exception {
+        Path table = tmp.resolve("counted");
+        spark.range(0, 1000, 1, 3).selectExpr("id", "id % 2 AS half").write().partitionBy("half").parquet(table.toString());
+        // Leftovers Spark's listing ignores: a failed attempt's directory and a hidden file, both with rows.
+        Path part = Files.list(table.resolve("half=0")).filter(f -> f.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
+        Files.createDirectories(table.resolve("_temporary/0"));
+        Files.copy(part, table.resolve("_temporary/0").resolve(part.getFileName()));
+        Files.copy(part, table.resolve("half=1").resolve("." + part.getFileName()));
+
+        assertThat(Tables.committedRows(spark, table.toString()))
+                .isEqualTo(spark.read().parquet(table.toString()).count())
+                .isEqualTo(1000L);
+    }
+
+    @Test
     void everyValueIsFinite() {
         for (String name : List.of(Schemas.HEAD_STATS, Schemas.TOKEN_STATS, Schemas.ACTIVATIONS, Schemas.HEAD_TOKEN_MASS)) {
             Dataset<Row> t = table(out, name);
