@@ -12,6 +12,7 @@ import io.headwise.model.Analyzer;
 import io.headwise.model.Checkpoint;
 import io.headwise.model.Gpt;
 import io.headwise.model.SampleResult;
+import io.headwise.spark.ExtractRecords;
 import io.headwise.spark.ModelCache;
 import io.headwise.spark.PatternSelection;
 import io.headwise.spark.Schemas;
@@ -99,10 +100,10 @@ class ExtractIT {
         Row manifest = table(out, Schemas.RUN_MANIFEST).where("job = 'extract'").first();
         assertThat(manifest.<String, String>getJavaMap(manifest.fieldIndex("details"))).containsEntry("samples_analysed", "300")
                 .containsEntry("patterns", "all").containsEntry("gradients", "true");
-        java.util.Map<String, Long> counted = manifest.getJavaMap(manifest.fieldIndex("row_counts"));
+        Map<String, Long> counted = manifest.getJavaMap(manifest.fieldIndex("row_counts"));
         assertThat(counted).containsEntry("head_stats", 1200L);
         // The manifest's counts come from the Parquet footers: each equals Spark's count of its table.
-        for (String name : io.headwise.spark.ExtractRecords.TABLES) {
+        for (String name : ExtractRecords.TABLES) {
             assertThat(counted).as(name).containsEntry(name, table(out, name).count());
         }
         assertThat(Tables.list(spark, out.toString())).doesNotContain("_staging").contains("head_token_mass");
