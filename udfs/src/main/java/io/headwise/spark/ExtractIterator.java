@@ -23,16 +23,20 @@ import org.slf4j.LoggerFactory;
  * {@code head_token_mass} partial sums.
  *
  * <p>The model runs on a thread of its own ({@link ModelThread}), one batch ahead of the task's
- * thread, which turns the previous batch's results into records and hands them to Spark (caching,
- * writing the first table): the host work overlaps the model instead of adding to it. Memory is
- * bounded by one window of input, two batches of results and one batch of records, never the
- * partition; the per-batch NDManagers are closed by {@link Analyzer#analyze}.
+ * thread, which hands the records to Spark (caching, writing the first table). The model thread
+ * also builds each batch's records right after its pass ({@link ExtractRecords#sample}: the head
+ * statistics read every attention weight, ~25 ms a sample for GPT-2 small's 144 heads over 128
+ * tokens), spread over the task's cores ({@link HostThreads}). Built beside the pass instead, on a
+ * task with more than one PyTorch thread, that work stalled the model: each parallel operator waits
+ * for its slowest thread, and a preempted one is late (bench/extract-results.md, session 7). Memory
+ * is bounded by one window of input, two batches of results and records, never the partition; the
+ * per-batch NDManagers are closed by {@link Analyzer#analyze}.
  */
 final class ExtractIterator implements Iterator<byte[]> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExtractIterator.class);
 
-    /** Batches submitted to the model thread and not yet turned into records (one running, one ready). */
+    /** Batches submitted to the model thread and not yet handed to Spark (one running, one ready). */
     static final int IN_FLIGHT = 2;
 
     private final Iterator<Row> input;
@@ -45,9 +49,12 @@ final class ExtractIterator implements Iterator<byte[]> {
     private final ArrayDeque<Sample> window = new ArrayDeque<>();
     private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
     private final ModelThread modelThread;
+    private final int hostThreads;
     private int idsField = -1;
     private long samples;
-    private long modelNanos; // added to on the model thread; read after Future.get of its batches
+    // Added to on the model thread; read after Future.get of its batches.
+    private long modelNanos;
+    private long recordNanos;
     private long waitNanos;
     private boolean massEmitted;
 
@@ -55,11 +62,19 @@ final class ExtractIterator implements Iterator<byte[]> {
     private record Sample(long sampleId, int[] ids, List<String> pieces) {}
 
     /** A batch on the model thread. */
-    private record Pending(List<Sample> batch, Future<List<SampleResult>> results) {}
+    private record Pending(List<Sample> batch, Future<Analysed> done) {}
 
-    ExtractIterator(Iterator<Row> input, Analyzer analyzer, ExtractSettings settings, LongConsumer analysed, ModelThread modelThread) {
+    /** A batch's model results and its records, in batch order. */
+    private record Analysed(List<SampleResult> results, List<byte[]> records) {}
+
+    /**
+     * @param hostThreads threads that build a batch's records (the task's cores)
+     */
+    ExtractIterator(Iterator<Row> input, Analyzer analyzer, ExtractSettings settings, LongConsumer analysed,
+            ModelThread modelThread, int hostThreads) {
         this.input = input;
         this.modelThread = modelThread;
+        this.hostThreads = hostThreads;
         this.analyzer = analyzer;
         this.settings = settings;
         this.analysed = analysed;
@@ -100,8 +115,9 @@ final class ExtractIterator implements Iterator<byte[]> {
             mass.drain(this::emitMass);
             massEmitted = true;
             modelThread.close();
-            LOG.info("extract partition: {} samples; model {} s, of which the task waited {} s", samples,
-                    String.format("%.1f", modelNanos / 1e9), String.format("%.1f", waitNanos / 1e9));
+            LOG.info("extract partition: {} samples; model {} s, records {} s on {} threads; the task waited {} s", samples,
+                    String.format("%.1f", modelNanos / 1e9), String.format("%.1f", recordNanos / 1e9), hostThreads,
+                    String.format("%.1f", waitNanos / 1e9));
         }
     }
 
@@ -132,23 +148,28 @@ final class ExtractIterator implements Iterator<byte[]> {
         inFlight.add(new Pending(batch, modelThread.submit(() -> {
             long started = System.nanoTime();
             List<SampleResult> results = analyzer.analyze(ids);
-            modelNanos += System.nanoTime() - started;
-            return results;
+            long analysedAt = System.nanoTime();
+            modelNanos += analysedAt - started;
+            List<byte[]> records = HostThreads.map(batch.size(), hostThreads, i -> {
+                Sample s = batch.get(i);
+                return ExtractRecords.sample(s.sampleId(), results.get(i), s.pieces(), settings.patterns().selects(s.sampleId()));
+            });
+            recordNanos += System.nanoTime() - analysedAt;
+            return new Analysed(results, records);
         })));
     }
 
     private void emitBatch(Pending pending) {
         List<Sample> batch = pending.batch();
         long started = System.nanoTime();
-        List<SampleResult> results = modelThread.await(pending.results());
+        Analysed done = modelThread.await(pending.done());
         waitNanos += System.nanoTime() - started;
         analysed.accept(batch.size());
         samples += batch.size();
         for (int i = 0; i < batch.size(); i++) {
             Sample s = batch.get(i);
-            SampleResult r = results.get(i);
-            output.add(ExtractRecords.sample(s.sampleId(), r, s.pieces(), settings.patterns().selects(s.sampleId())));
-            mass.add(r.patterns(), s.ids(), s.pieces(), this::emitMass);
+            output.add(done.records().get(i));
+            mass.add(done.results().get(i).patterns(), s.ids(), s.pieces(), this::emitMass);
         }
     }
 

@@ -47,6 +47,6 @@ public final class ExtractPartition implements FlatMapFunction<Iterator<Row>, by
             return ModelCache.get(model, device);
         }));
         Analyzer analyzer = new Analyzer(loaded.gpt(), loaded.manager(), settings.mlpTopK(), settings.gradients());
-        return new ExtractIterator(rows, analyzer, settings, analysed::add, modelThread);
+        return new ExtractIterator(rows, analyzer, settings, analysed::add, modelThread, threads);
     }
 }

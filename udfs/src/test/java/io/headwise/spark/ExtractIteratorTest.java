@@ -68,7 +68,7 @@ class ExtractIteratorTest {
             AtomicLong analysed = new AtomicLong();
             ModelThread thread = ModelThread.acquire();
             List<byte[]> out = new ArrayList<>();
-            new ExtractIterator(input.iterator(), analyzer, settings, analysed::addAndGet, thread).forEachRemaining(out::add);
+            new ExtractIterator(input.iterator(), analyzer, settings, analysed::addAndGet, thread, 2).forEachRemaining(out::add);
 
             assertThat(analysed.get()).isEqualTo(11);
             assertThat(thread.isClosed()).isTrue();
