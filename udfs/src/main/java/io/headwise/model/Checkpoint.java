@@ -78,13 +78,12 @@ public final class Checkpoint {
             refusePickle(dir);
             throw new BadInputException("%s: no model.safetensors in the model directory", dir);
         }
-        byte[] bytes;
+        Map<String, NDArray> raw;
         try {
-            bytes = Files.readAllBytes(file);
+            raw = SafetensorsFile.decode(file, manager, file.toString());
         } catch (IOException e) {
             throw new BadInputException("%s: cannot read (%s)", file, e.getMessage());
         }
-        Map<String, NDArray> raw = SafetensorsFile.decode(bytes, manager, file.toString());
         return GptWeights.of(config, normalizeNames(raw, config, file.toString()), file.toString());
     }
 
@@ -163,7 +162,7 @@ public final class Checkpoint {
     /** Reads a safetensors file written by {@link #writeTensors}; the tensors belong to {@code manager}. */
     public static Map<String, NDArray> readTensors(Path file, NDManager manager) {
         try {
-            return SafetensorsFile.decode(Files.readAllBytes(file), manager, file.toString());
+            return SafetensorsFile.decode(file, manager, file.toString());
         } catch (IOException e) {
             throw new BadInputException("%s: cannot read (%s)", file, e.getMessage());
         }

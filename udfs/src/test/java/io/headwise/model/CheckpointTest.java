@@ -393,7 +393,7 @@ class CheckpointTest {
     private static void rewrite(Path dir, Consumer<Map<String, NDArray>> edit) throws IOException {
         Path file = dir.resolve("model.safetensors");
         try (NDManager scope = manager.newSubManager()) {
-            Map<String, NDArray> tensors = SafetensorsFile.decode(Files.readAllBytes(file), scope, file.toString());
+            Map<String, NDArray> tensors = SafetensorsFile.decode(file, scope, file.toString());
             edit.accept(tensors);
             Files.write(file, SafetensorsFile.encode(tensors));
         }
