@@ -24,8 +24,10 @@ java_run() {
   java $opens -Dai.djl.offline=true -Xmx"$heap" -Dlog4j2.configurationFile=conf/log4j2.properties ${BENCH_JAVA_OPTS:-} \
     -cp "$cp" io.headwise.bench.ExtractBench "$@"
 }
-# As ./headwise does (see there): one malloc arena.
+# As ./headwise does (see there): one malloc arena, which keeps what PyTorch frees.
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-1}
+export MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_:-33554432}
+export MALLOC_TRIM_THRESHOLD_=${MALLOC_TRIM_THRESHOLD_:-17179869184}
 what=${1:-all}
 [ $# -gt 0 ] && shift
 case "$what" in
