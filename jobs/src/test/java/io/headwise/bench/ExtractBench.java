@@ -120,7 +120,7 @@ public final class ExtractBench {
         double analyzer;
         try (NDManager manager = NDManager.newBaseManager()) {
             Gpt gpt = new Gpt(Checkpoint.read(input.modelDir(), manager));
-            matmul = ModelAlone.matmulRate(manager, 1024, 20);
+            matmul = ModelAlone.matmulRate(manager, 1024, 10);
             List<List<int[]>> warm = batches.subList(0, Math.min(2, batches.size()));
             ModelAlone.forward(gpt, manager, warm);
             ModelAlone.forwardBackward(gpt, manager, warm);
