@@ -115,9 +115,9 @@ final class ExtractIterator implements Iterator<byte[]> {
             mass.drain(this::emitMass);
             massEmitted = true;
             modelThread.close();
-            LOG.info("extract partition: {} samples; model {} s, records {} s on {} threads; the task waited {} s", samples,
-                    String.format("%.1f", modelNanos / 1e9), String.format("%.1f", recordNanos / 1e9), hostThreads,
-                    String.format("%.1f", waitNanos / 1e9));
+            LOG.info("extract partition: {} samples; model {} s, records {} s on {} threads; the task waited {} s",
+                    samples, String.format("%.1f", modelNanos / 1e9), String.format("%.1f", recordNanos / 1e9),
+                    hostThreads, String.format("%.1f", waitNanos / 1e9));
         }
     }
 
@@ -152,7 +152,8 @@ final class ExtractIterator implements Iterator<byte[]> {
             modelNanos += analysedAt - started;
             List<byte[]> records = HostThreads.map(batch.size(), hostThreads, i -> {
                 Sample s = batch.get(i);
-                return ExtractRecords.sample(s.sampleId(), results.get(i), s.pieces(), settings.patterns().selects(s.sampleId()));
+                boolean withPatterns = settings.patterns().selects(s.sampleId());
+                return ExtractRecords.sample(s.sampleId(), results.get(i), s.pieces(), withPatterns);
             });
             recordNanos += System.nanoTime() - analysedAt;
             return new Analysed(results, records);
