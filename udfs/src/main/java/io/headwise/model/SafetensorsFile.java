@@ -63,8 +63,8 @@ final class SafetensorsFile {
 
     /**
      * The tensors of the safetensors file {@code file} as its header describes them, reading only
-     * the header, the checks {@link #decode} makes first: a header that parses and data as long as
-     * the header promises.
+     * the header. It checks what {@link #decode} relies on, and {@code decode} calls it first: a
+     * header that parses and data as long as the header promises.
      */
     static Map<String, Entry> describe(Path file, String source) throws IOException {
         long length = Files.size(file);
