@@ -7,10 +7,14 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
 /** The options of {@code tokenize} and {@code train-tokenizer} that say what corpus to read. */
 public final class CorpusOptions {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CorpusOptions.class);
 
     /** {@code --max-reject-fraction} when not given. */
     public static final double MAX_REJECT_FRACTION_DEFAULT = 0.01;
@@ -61,8 +65,22 @@ public final class CorpusOptions {
         }
     }
 
+    /**
+     * The files {@code --input} names. A relative {@code datasets/…} that matches nothing in the
+     * working directory is looked up in the datasets directory ({@link Datasets#dir()}; SPEC §1),
+     * so the README's commands work with {@code HEADWISE_DATASETS_DIR} as with a fetched copy.
+     */
     List<String> files(SparkSession spark) {
-        return InputFiles.resolve(spark, input);
+        String relocated = Datasets.relocate(input, Datasets.dir());
+        if (relocated == null || InputFiles.matches(spark, input)) {
+            return InputFiles.resolve(spark, input);
+        }
+        if (!InputFiles.matches(spark, relocated)) {
+            throw new BadInputException("--input %s: no such file or directory, here or in the datasets directory (%s)",
+                    input, relocated);
+        }
+        LOG.info("--input {}: not in the working directory, reading {}", input, relocated);
+        return InputFiles.resolve(spark, relocated);
     }
 
     /**

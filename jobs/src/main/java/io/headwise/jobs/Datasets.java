@@ -25,6 +25,23 @@ public final class Datasets {
         return Path.of(System.getProperty("headwise.home", ".")).resolve(DIR_DEFAULT).toAbsolutePath().normalize();
     }
 
+    /**
+     * {@code path} with its leading {@code datasets/} replaced by {@code datasetsDir}, or null when
+     * it does not start with {@code datasets/} or {@code datasetsDir} is the working directory's
+     * {@code datasets/} anyway. The caller uses it when nothing is at {@code path} itself, so that
+     * {@code --input datasets/names.txt} reads {@code $HEADWISE_DATASETS_DIR/names.txt}.
+     */
+    public static String relocate(String path, Path datasetsDir) {
+        String prefix = DIR_DEFAULT + "/";
+        if (!path.startsWith(prefix) || path.length() == prefix.length()) {
+            return null;
+        }
+        if (datasetsDir.equals(Path.of(DIR_DEFAULT).toAbsolutePath().normalize())) {
+            return null;
+        }
+        return datasetsDir.resolve(path.substring(prefix.length())).toString();
+    }
+
     /** A dataset file that must exist, e.g. {@code names.txt}. */
     public static Path require(String relative) {
         Path path = dir().resolve(relative);

@@ -1,6 +1,7 @@
 package io.headwise.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.headwise.spark.Schemas;
 import io.headwise.spark.TokenizerCache;
@@ -163,6 +164,26 @@ class TokenizeLinesIT {
                 "--out", tmp.resolve("out").toString());
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err().strip()).isEqualTo("headwise tokenize: --input " + missing + ": no such file or directory");
+    }
+
+    @Test
+    void aDatasetsPathIsLookedUpInTheDatasetsDirectory() {
+        // The working directory (the module's) has no datasets/; the datasets directory does.
+        assumeTrue(Files.isRegularFile(Datasets.dir().resolve("names.txt")), "no names.txt in " + Datasets.dir());
+        assertThat(Path.of("datasets/names.txt")).doesNotExist();
+        CliRun run = CliRun.of("tokenize", "--input", "datasets/names.txt", "--format", "lines", "--tokenizer", "char",
+                "--out", tmp.resolve("a").toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("32,033 rows");
+        Row manifest = spark.read().parquet(tmp.resolve("a/run_manifest").toString()).first();
+        assertThat(manifest.<String>getList(manifest.fieldIndex("input_paths")))
+                .containsExactly("file:" + Datasets.dir().resolve("names.txt"));
+
+        CliRun missing = CliRun.of("tokenize", "--input", "datasets/nope.txt", "--format", "lines", "--tokenizer", "char",
+                "--out", tmp.resolve("b").toString());
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err().strip()).isEqualTo("headwise tokenize: --input datasets/nope.txt: no such file or "
+                + "directory, here or in the datasets directory (" + Datasets.dir().resolve("nope.txt") + ")");
     }
 
     /** A makemore vocabulary of the 26 lower-case letters, as tokenizer.json. */

@@ -69,6 +69,17 @@ public final class InputFiles {
         return files;
     }
 
+    /** Whether {@code input} (a path or glob) matches anything; false for an invalid path too. */
+    public static boolean matches(SparkSession spark, String input) {
+        try {
+            Path path = new Path(input);
+            FileStatus[] matches = path.getFileSystem(spark.sessionState().newHadoopConf()).globStatus(path);
+            return matches != null && matches.length > 0;
+        } catch (IOException | IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     /** The {@code source} of a file: its base name. */
     public static String sourceName(String file) {
         return new Path(file).getName();
