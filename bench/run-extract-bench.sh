@@ -5,7 +5,8 @@
 # (-Dbench.task.cpus=N: the job's spark.task.cpus; -Dbench.analyzer=false: skip the two Analyzer
 # diagnostic passes, e.g. for a long GPT-2-small-sized run; -Dbench.patterns=SELECTION: the job's
 # --patterns; -Dbench.job.jvm="OPTIONS": options for the job's JVM only, e.g.
-# -Dbench.job.jvm=-XX:StartFlightRecording=filename=job.jfr,settings=profile).
+# -Dbench.job.jvm=-XX:StartFlightRecording=filename=job.jfr,settings=profile; -Dbench.job.runs=N: the job
+# N times in its JVM, the later runs warm; default 2 for names, 1 for gpt2s).
 #
 #   bench/run-extract-bench.sh                 # names model, GPT-2-small-sized model, 100k-sample memory run
 #   bench/run-extract-bench.sh names|gpt2s|memory [ARGS…]

@@ -24,10 +24,10 @@ import picocli.CommandLine.Option;
  * {@code train}: trains a GPT-2 model from scratch on a {@code tokens} table into a model
  * directory (SPEC §2), keeping the checkpoint with the best held-out loss.
  *
- * <p>The corpus is collected to the driver and trained on there, on all its cores: the whole
- * {@code tokens} table (its {@code sample_id} and {@code token_ids}) must fit in driver memory —
- * names.txt is 32,033 samples, the wiki corpus a few hundred thousand. Larger corpora would have
- * to be streamed from the table; that is not implemented.
+ * <p>The model trains on the driver, on all its cores. The samples ({@code sample_id} and {@code
+ * token_ids}) are collected into driver memory when they fit into {@link #HEAP_FRACTION} of the
+ * heap — names.txt is 32,033 samples, the wiki corpus a few hundred thousand — and streamed from
+ * the table through a shuffle buffer otherwise, or with {@code --stream} ({@link StreamedTokens}).
  *
  * <p>Samples longer than {@code --block-size} are refused, not windowed: {@code tokenize
  * --block-size N} already cuts documents into windows of at most N tokens.
@@ -41,6 +41,8 @@ public final class TrainJob {
     static final double HEAP_FRACTION = 0.6;
     /** A sample's memory besides its ids: the int[] and record headers, the list's reference. */
     static final long SAMPLE_OVERHEAD_BYTES = 64;
+    /** Default of {@code --shuffle-buffer}. */
+    static final int SHUFFLE_BUFFER_DEFAULT = 100_000;
 
     /** Options of {@code train}; unset numeric options come from {@code --preset}, else defaults. */
     public static final class Options {
@@ -72,6 +74,8 @@ public final class TrainJob {
         @Option(names = "--test-fraction", description = "Held-out fraction of the samples (default 0.1; at most 1,000 for char-level corpora).") public Double testFraction;
         @Option(names = "--eval-interval", description = "Evaluate and maybe save every N steps (default 250).") public Integer evalInterval;
         @Option(names = "--eval-batches", description = "Batches per split in an evaluation (default 16).") public Integer evalBatches;
+        @Option(names = "--stream", description = "Stream the samples from the table through a shuffle buffer instead of holding them in driver memory (automatic when they would not fit).") public boolean stream;
+        @Option(names = "--shuffle-buffer", paramLabel = "N", description = "Samples the shuffle buffer of a streamed run holds (default 100,000; fewer when they would not fit).") public Integer shuffleBuffer;
         @Option(names = "--resume", description = "Continue training MODEL_DIR from its checkpoint.") public boolean resume;
         @Option(names = "--overwrite", description = "Replace an existing MODEL_DIR.") public boolean overwrite;
     }
@@ -88,97 +92,126 @@ public final class TrainJob {
         if (!Files.isRegularFile(tokenizerFile)) {
             throw new BadInputException("%s: no tokenizer.json next to the tokens table (it is written by `headwise tokenize`)", runDir);
         }
-        context.describe("train: collect the tokens table");
-        List<TrainingRun.Sample> samples = collect(context, runDir);
+        if (options.shuffleBuffer != null && options.shuffleBuffer < 1) {
+            throw new BadInputException("--shuffle-buffer must be at least 1, got %d", options.shuffleBuffer);
+        }
+        context.describe("train: read the tokens table");
+        String table = Tables.path(runDir, Schemas.TOKENS);
+        Dataset<Row> tokens = Tables.read(context.spark(), runDir, Schemas.TOKENS, "tokenize").select("sample_id", "token_ids");
+        Dataset<Row> usable = tokens.where(functions.size(functions.col("token_ids")).geq(2)); // others have no target
         try (TextTokenizer tokenizer = TokenizerCheck.load(tokenizerFile)) {
-            GptConfig model = modelConfig(options, values, tokenizer, samples);
+            Shape shape = shape(tokens, table, tokenizer.vocabSize());
+            if (shape.samples() > shape.usable()) {
+                context.print("skipped        %,d samples of fewer than 2 tokens (nothing to predict)", shape.samples() - shape.usable());
+            }
+            GptConfig model = modelConfig(options, values, tokenizer, shape.longestId(), shape.longest());
             TrainConfig train = trainConfig(options, values);
             double testFraction = values.number("test-fraction", options.testFraction, 0.1);
             JsonObject metadata = new JsonObject();
             metadata.addProperty("preset", options.preset);
-            metadata.addProperty("tokens_table", Tables.path(runDir, Schemas.TOKENS));
+            metadata.addProperty("tokens_table", table);
             metadata.addProperty("tokenizer", tokenizer.isCharLevel() ? "char" : "bpe");
             context.print("train          %,d samples from %s, vocab %d (%s), model %d layers x %d heads, d_model %d, n_positions %d, %,d parameters",
-                    samples.size(), Tables.path(runDir, Schemas.TOKENS), model.vocabSize(), tokenizer.isCharLevel() ? "char" : "bpe",
+                    shape.usable(), table, model.vocabSize(), tokenizer.isCharLevel() ? "char" : "bpe",
                     model.nLayer(), model.nHead(), model.nEmbd(), model.nPositions(), model.parameterCount());
-            TrainingRun.Result result = TrainingRun.run(
-                    new TrainingRun.Spec(options.out, model, train, tokenizerFile, tokenizer.isCharLevel(), testFraction,
-                            options.resume, options.overwrite, metadata),
-                    samples, System.err);
-            report(context, options.out, result);
+            TrainingRun.Spec spec = new TrainingRun.Spec(options.out, model, train, tokenizerFile, tokenizer.isCharLevel(), testFraction,
+                    options.resume, options.overwrite, metadata);
+            long available = (long) (Runtime.getRuntime().maxMemory() * HEAP_FRACTION);
+            if (!options.stream && shape.bytes() <= available) {
+                TrainingRun.Result result = TrainingRun.run(spec, collect(usable, shape.usable()), System.err);
+                report(context, options.out, result);
+                return;
+            }
+            // Streamed: the buffer gets what the heap allows, at the corpus' mean sample size.
+            long perSample = Math.max(1, shape.bytes() / shape.usable());
+            int capacity = (int) Math.max(1, Math.min(options.shuffleBuffer != null ? options.shuffleBuffer : SHUFFLE_BUFFER_DEFAULT,
+                    available / 2 / perSample));
+            context.print("stream         %,d samples of %,d tokens (~%,d MB) %s; streaming them from the table through a shuffle buffer of %,d samples",
+                    shape.usable(), shape.tokens(), shape.bytes() >> 20,
+                    options.stream ? "(--stream)" : String.format("would not fit into %,d MB of driver memory", available >> 20), capacity);
+            String key = "spark.sql.files.maxPartitionBytes";
+            var conf = context.spark().conf();
+            String previous = conf.getOption(key).getOrElse(() -> null);
+            conf.set(key, Long.toString(StreamedTokens.SPLIT_BYTES));
+            try {
+                TrainingRun.Data data = StreamedTokens.open(usable, shape.usable(), train, testFraction, tokenizer.isCharLevel(), capacity);
+                report(context, options.out, TrainingRun.run(spec, data, System.err));
+            } finally {
+                if (previous == null) {
+                    conf.unset(key);
+                } else {
+                    conf.set(key, previous);
+                }
+            }
         }
     }
 
     /**
-     * The samples as int arrays in driver memory, read one partition at a time (never the whole
-     * table as rows). A table whose arrays would not fit into {@link #HEAP_FRACTION} of the
-     * driver's heap is refused up front, with the numbers, instead of failing later out of memory.
+     * What {@code train} needs to know of the table before reading it: samples, usable samples (2
+     * or more tokens), their tokens, the longest usable sample, and the memory their arrays take.
      */
-    private static List<TrainingRun.Sample> collect(JobContext context, String runDir) {
-        String table = Tables.path(runDir, Schemas.TOKENS);
-        Dataset<Row> tokens = Tables.read(context.spark(), runDir, Schemas.TOKENS, "tokenize").select("sample_id", "token_ids");
-        Row size = tokens.agg(functions.count(functions.lit(1)),
-                functions.coalesce(functions.sum(functions.size(functions.col("token_ids"))), functions.lit(0L))).first();
-        long count = size.getLong(0);
-        long tokenCount = size.getLong(1);
-        if (count == 0) {
+    record Shape(long samples, long usable, long tokens, long longestId, int longest) {
+        long bytes() {
+            return tokens * Integer.BYTES + usable * SAMPLE_OVERHEAD_BYTES;
+        }
+    }
+
+    /**
+     * One aggregation over the table (and a second to name a sample when an id is out of range).
+     *
+     * @throws BadInputException when the table is empty, no sample has 2 tokens, or an id is
+     *     outside the vocabulary (naming the sample)
+     */
+    static Shape shape(Dataset<Row> tokens, String table, int vocab) {
+        var size = functions.size(functions.col("token_ids"));
+        var usable = size.geq(2);
+        Row row = tokens.agg(
+                functions.count(functions.lit(1)),
+                functions.count(functions.when(usable, true)),
+                functions.coalesce(functions.sum(functions.when(usable, size)), functions.lit(0L)),
+                functions.max_by(functions.col("sample_id"), functions.when(usable, size)),
+                functions.max(functions.when(usable, size)),
+                functions.min(functions.array_min(functions.col("token_ids"))),
+                functions.max(functions.array_max(functions.col("token_ids")))).first();
+        if (row.getLong(0) == 0) {
             throw new BadInputException("%s: the tokens table is empty", table);
         }
-        long needed = tokenCount * Integer.BYTES + count * SAMPLE_OVERHEAD_BYTES;
-        long available = (long) (Runtime.getRuntime().maxMemory() * HEAP_FRACTION);
-        if (needed > available) {
-            throw new BadInputException(
-                    "%s: %,d samples of %,d tokens need about %,d MB of driver memory to train on, more than the %,d MB available (%.0f%% of the heap); raise HEADWISE_DRIVER_MEMORY (or spark.driver.memory) or train on part of the table",
-                    table, count, tokenCount, needed >> 20, available >> 20, 100 * HEAP_FRACTION);
+        if (row.getLong(1) == 0) {
+            throw new BadInputException("%s: no sample has 2 or more tokens", table);
         }
-        Iterator<Row> rows = tokens.toLocalIterator();
+        if ((!row.isNullAt(5) && row.getInt(5) < 0) || (!row.isNullAt(6) && row.getInt(6) >= vocab)) {
+            String outside = "x < 0 or x >= " + vocab;
+            Row bad = tokens.where(functions.expr("exists(token_ids, x -> " + outside + ")"))
+                    .select(functions.col("sample_id"), functions.expr("filter(token_ids, x -> " + outside + ")[0]"))
+                    .orderBy("sample_id").first();
+            throw new BadInputException(
+                    "tokens table: sample_id %d has token id %d, outside the tokenizer's vocabulary (%d ids): the table and tokenizer.json do not belong together",
+                    bad.getLong(0), bad.getInt(1), vocab);
+        }
+        return new Shape(row.getLong(0), row.getLong(1), row.getLong(2), row.getLong(3), row.getInt(4));
+    }
+
+    /** The usable samples as int arrays in driver memory, read one partition at a time (never the whole table as rows). */
+    private static List<TrainingRun.Sample> collect(Dataset<Row> usable, long count) {
+        Iterator<Row> rows = usable.toLocalIterator();
         List<TrainingRun.Sample> samples = new ArrayList<>((int) Math.min(count, Integer.MAX_VALUE - 8));
-        int tooShort = 0;
         while (rows.hasNext()) {
             Row row = rows.next();
-            List<Integer> list = row.getList(1);
-            if (list.size() < 2) {
-                tooShort++; // no next-token target
-                continue;
-            }
-            int[] ids = new int[list.size()];
-            for (int i = 0; i < ids.length; i++) {
-                ids[i] = list.get(i);
-            }
-            samples.add(new TrainingRun.Sample(row.getLong(0), ids));
-        }
-        if (tooShort > 0) {
-            context.print("skipped        %,d samples of fewer than 2 tokens (nothing to predict)", tooShort);
-        }
-        if (samples.isEmpty()) {
-            throw new BadInputException("%s: no sample has 2 or more tokens", Tables.path(runDir, Schemas.TOKENS));
+            samples.add(new TrainingRun.Sample(row.getLong(0), StreamedTokens.ids(row)));
         }
         return samples;
     }
 
-    static GptConfig modelConfig(Options options, Presets.Values values, TextTokenizer tokenizer, List<TrainingRun.Sample> samples) {
+    static GptConfig modelConfig(Options options, Presets.Values values, TextTokenizer tokenizer, long longestId, int longest) {
         int vocab = tokenizer.vocabSize();
-        TrainingRun.Sample longest = samples.get(0);
-        for (TrainingRun.Sample s : samples) {
-            for (int id : s.ids()) {
-                if (id < 0 || id >= vocab) {
-                    throw new BadInputException(
-                            "tokens table: sample_id %d has token id %d, outside the tokenizer's vocabulary (%d ids): the table and tokenizer.json do not belong together",
-                            s.sampleId(), id, vocab);
-                }
-            }
-            if (s.ids().length > longest.ids().length) {
-                longest = s;
-            }
-        }
-        int blockSize = values.integer("block-size", options.blockSize, longest.ids().length);
+        int blockSize = values.integer("block-size", options.blockSize, longest);
         if (blockSize < 2 || blockSize > MAX_BLOCK_SIZE) {
             throw new BadInputException("--block-size must be in 2..%d, got %d", MAX_BLOCK_SIZE, blockSize);
         }
-        if (longest.ids().length > blockSize) {
+        if (longest > blockSize) {
             throw new BadInputException(
                     "tokens table: sample_id %d has %d tokens, more than --block-size %d; tokenize with --block-size %d or raise --block-size",
-                    longest.sampleId(), longest.ids().length, blockSize, blockSize);
+                    longestId, longest, blockSize, blockSize);
         }
         int special = tokenizer.specialId(tokenizer.isCharLevel() ? "." : END_OF_TEXT).orElse(0);
         return new GptConfig(vocab, blockSize,

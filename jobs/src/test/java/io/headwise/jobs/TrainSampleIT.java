@@ -82,6 +82,56 @@ class TrainSampleIT {
     }
 
     @Test
+    void aStreamedRunHoldsOutTheSameSamplesAndResumesWhereItStopped() throws IOException {
+        // A constant rate and no dropout: steps 20..39 of a resumed run are those of a straight one.
+        List<String> common = List.of("--tokens", runDir.toString(), "--layers", "1", "--heads", "2", "--embd", "16",
+                "--lr", "1e-2", "--min-lr", "1e-2", "--warmup", "0", "--eval-interval", "20", "--batch-size", "16");
+        Path memory = tmp.resolve("memory");
+        Path streamed = tmp.resolve("streamed");
+        Path resumed = tmp.resolve("resumed");
+        CliRun inMemory = train(common, "--out", memory.toString(), "--steps", "40");
+        assertThat(inMemory.exitCode()).as(inMemory.err()).isZero();
+        assertThat(inMemory.out()).doesNotContain("stream");
+        CliRun stream = train(common, "--out", streamed.toString(), "--steps", "40", "--stream", "--shuffle-buffer", "50");
+        assertThat(stream.exitCode()).as(stream.err()).isZero();
+        assertThat(stream.out()).contains("300 samples of 2,385 tokens")
+                .contains("(--stream); streaming them from the table through a shuffle buffer of 50 samples")
+                .contains("(270 train / 30 held-out samples)");
+
+        assertThat(Files.readAllLines(streamed.resolve(TrainingRun.HELDOUT_FILE)))
+                .hasSize(30).isEqualTo(Files.readAllLines(memory.resolve(TrainingRun.HELDOUT_FILE)));
+        assertThat(Checkpoint.readMetadata(streamed).get("samples").getAsString()).isEqualTo("stream (shuffle buffer of 50 samples)");
+        assertThat(Checkpoint.readMetadata(memory).get("samples").getAsString()).isEqualTo("memory");
+        // Both learn: the held-out loss falls well below a uniform guess over the 27 ids (ln 27 = 3.30).
+        assertThat(testLoss(streamed, 40)).isLessThan(testLoss(streamed, 20)).isLessThan(2.9);
+        assertThat(testLoss(memory, 40)).isLessThan(2.9);
+
+        CliRun first = train(common, "--out", resumed.toString(), "--steps", "20", "--stream", "--shuffle-buffer", "50");
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        CliRun rest = train(common, "--out", resumed.toString(), "--steps", "40", "--stream", "--shuffle-buffer", "50", "--resume");
+        assertThat(rest.exitCode()).as(rest.err()).isZero();
+        assertThat(losses(resumed)).isEqualTo(losses(streamed)).hasSize(2);
+    }
+
+    private static CliRun train(List<String> common, String... more) {
+        List<String> args = new ArrayList<>(List.of("train"));
+        args.addAll(common);
+        args.addAll(List.of(more));
+        return CliRun.of(args.toArray(String[]::new));
+    }
+
+    /** curve.csv's step, train and held-out loss columns (not the wall time). */
+    private static List<String> losses(Path model) throws IOException {
+        return Files.readAllLines(model.resolve(TrainingRun.CURVE_FILE)).stream().skip(1)
+                .map(l -> String.join(",", Arrays.asList(l.split(",")).subList(0, 3))).toList();
+    }
+
+    private static double testLoss(Path model, int step) throws IOException {
+        return losses(model).stream().filter(l -> l.startsWith(step + ",")).mapToDouble(l -> Double.parseDouble(l.split(",")[2]))
+                .findFirst().orElseThrow();
+    }
+
+    @Test
     void badInputIsOneLine() throws IOException {
         Path bad = tmp.resolve("bad");
         writeTokens(bad, Files.readAllLines(Fixtures.datasets().resolve("names.txt")).subList(0, 50), 99);

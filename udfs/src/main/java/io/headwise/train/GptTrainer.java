@@ -19,11 +19,12 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Trains a {@link Gpt} on samples held in memory (makemore / nanoGPT style).
+ * Trains a {@link Gpt} (makemore / nanoGPT style).
  *
- * <p>Each step draws {@code B} training samples uniformly with replacement, from a generator
- * seeded by {@code (seed, step)} — so a run, and a resumed run, see the same batches — right-pads
- * them to the longest ({@code T}), and minimises the token-weighted mean next-token cross-entropy
+ * <p>Each step takes {@code B} training samples from a {@link BatchSource} — for samples held in
+ * memory, drawn uniformly with replacement from a generator seeded by {@code (seed, step)}; for a
+ * streamed corpus, from a {@link ShuffleBuffer}; either way a run and a resumed run see the same
+ * batches — right-pads them to the longest ({@code T}), and minimises the token-weighted mean next-token cross-entropy
  * over the valid positions (targets past a sample's end are masked, as makemore's {@code -1}
  * targets). Dropout draws from the engine's generator, seeded at the start of the run. With the
  * same seed and thread count a run is bitwise reproducible.
@@ -126,8 +127,23 @@ public final class GptTrainer implements AutoCloseable {
         GptConfig model = weights.config();
         checkSamples(train, model, "training");
         checkSamples(test, model, "held-out");
-        List<int[]> trainEval = evalSubset(train);
-        List<int[]> testEval = test.subList(0, Math.min(test.size(), config.evalBatches() * config.batchSize()));
+        return train(BatchSource.uniform(train, config.batchSize(), config.seed()), evalSubset(train, config),
+                test.subList(0, Math.min(test.size(), evalSamples(config))));
+    }
+
+    /**
+     * Trains from the optimiser's current step up to {@code config.steps()} on {@code batches}
+     * (whose samples the source has checked), evaluating on fixed samples of each split.
+     *
+     * @param trainEval training samples the train loss is measured on
+     * @param testEval held-out samples the held-out loss is measured on (may be empty)
+     * @return the last evaluation
+     * @throws BadInputException when the loss becomes NaN or infinite, naming the step and rate
+     */
+    public Evaluation train(BatchSource batches, List<int[]> trainEval, List<int[]> testEval) {
+        GptConfig model = weights.config();
+        checkSamples(trainEval, model, "training");
+        checkSamples(testEval, model, "held-out");
         int start = optimizer.stepCount();
         Engine.getInstance().setRandomSeed((int) mix(config.seed(), start));
         long t0 = System.nanoTime();
@@ -136,7 +152,7 @@ public final class GptTrainer implements AutoCloseable {
         try {
             for (int step = start; step < config.steps(); step++) {
                 double lr = config.lrAt(step);
-                List<int[]> batch = drawBatch(train, step);
+                List<int[]> batch = batches.batch(step);
                 double loss = step(batch, lr, step);
                 tokens += targets(batch);
                 for (TrainListener l : listeners) {
@@ -230,18 +246,14 @@ public final class GptTrainer implements AutoCloseable {
         }
     }
 
-    private List<int[]> drawBatch(List<int[]> train, int step) {
-        Random random = new Random(mix(config.seed(), step));
-        List<int[]> batch = new ArrayList<>(config.batchSize());
-        for (int i = 0; i < config.batchSize(); i++) {
-            batch.add(train.get(random.nextInt(train.size())));
-        }
-        return batch;
+    /** How many samples of each split an evaluation measures: {@code evalBatches·B}. */
+    public static int evalSamples(TrainConfig config) {
+        return config.evalBatches() * config.batchSize();
     }
 
-    /** A fixed pseudo-random subset of {@code evalBatches·B} training samples (all if fewer). */
-    private List<int[]> evalSubset(List<int[]> train) {
-        int n = Math.min(train.size(), config.evalBatches() * config.batchSize());
+    /** A fixed pseudo-random subset of {@link #evalSamples} training samples (all if fewer). */
+    static List<int[]> evalSubset(List<int[]> train, TrainConfig config) {
+        int n = Math.min(train.size(), evalSamples(config));
         List<int[]> shuffled = new ArrayList<>(train);
         Collections.shuffle(shuffled, new Random(mix(config.seed(), -1)));
         return shuffled.subList(0, n);
@@ -255,7 +267,11 @@ public final class GptTrainer implements AutoCloseable {
         return n;
     }
 
-    private static void checkSamples(List<int[]> samples, GptConfig model, String which) {
+    /**
+     * @throws BadInputException naming the first of {@code samples} ({@code which}: training or
+     *     held-out) that is shorter than 2 or longer than n_positions, or has an id outside the vocabulary
+     */
+    static void checkSamples(List<int[]> samples, GptConfig model, String which) {
         for (int i = 0; i < samples.size(); i++) {
             int[] ids = samples.get(i);
             if (ids.length < 2 || ids.length > model.nPositions()) {

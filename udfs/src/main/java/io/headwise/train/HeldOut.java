@@ -51,16 +51,27 @@ public final class HeldOut {
         return Math.min(count, n - 1);
     }
 
+    /** The rank order of two sample ids: by {@link #rankKey}, unsigned, then by id. */
+    public static int compareRank(long a, long b) {
+        int byKey = Long.compareUnsigned(rankKey(a), rankKey(b));
+        return byKey != 0 ? byKey : Long.compare(a, b);
+    }
+
+    /**
+     * {@link #rankKey} with its sign bit flipped: ordering these as signed numbers orders the keys
+     * as unsigned ones (for a sort in Spark, which has no unsigned type).
+     */
+    public static long signedRankKey(long sampleId) {
+        return rankKey(sampleId) ^ Long.MIN_VALUE;
+    }
+
     /** The ids of the {@code count} lowest-ranked samples of {@code sampleIds}. */
     public static Set<Long> select(long[] sampleIds, int count) {
         Long[] order = new Long[sampleIds.length];
         for (int i = 0; i < sampleIds.length; i++) {
             order[i] = sampleIds[i];
         }
-        Arrays.sort(order, (a, b) -> {
-            int byKey = Long.compareUnsigned(rankKey(a), rankKey(b));
-            return byKey != 0 ? byKey : Long.compare(a, b);
-        });
+        Arrays.sort(order, HeldOut::compareRank);
         Set<Long> test = new HashSet<>();
         for (int i = 0; i < Math.min(count, order.length); i++) {
             test.add(order[i]);

@@ -17,11 +17,11 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * A training run into a model directory (SPEC §2), from samples already in memory: the held-out
- * split ({@code heldout.txt}), the curve ({@code curve.csv}), the best checkpoint ({@code
- * config.json} with the run's metadata under {@code "headwise"}, {@code model.safetensors}, {@code
- * tokenizer.json}) and the optimiser state of that checkpoint ({@code optimizer.safetensors}), from
- * which {@code --resume} continues.
+ * A training run into a model directory (SPEC §2), from samples in memory or streamed ({@link
+ * Data}): the held-out split ({@code heldout.txt}), the curve ({@code curve.csv}), the best
+ * checkpoint ({@code config.json} with the run's metadata under {@code "headwise"}, {@code
+ * model.safetensors}, {@code tokenizer.json}) and the optimiser state of that checkpoint ({@code
+ * optimizer.safetensors}), from which {@code --resume} continues.
  *
  * <p>The checkpoint kept is the one with the lowest held-out loss, so a resumed run continues from
  * that step; curve rows after it are dropped.
@@ -42,6 +42,50 @@ public final class TrainingRun {
      * @param ids {@code [T]} token ids
      */
     public record Sample(long sampleId, int[] ids) {}
+
+    /**
+     * What a run trains and evaluates on, held in memory ({@link #inMemory}) or streamed (the
+     * {@code train} job builds one around a {@link ShuffleBuffer}).
+     *
+     * @param batches the training batches
+     * @param trainEval the training samples the train loss is measured on
+     * @param testEval the held-out samples the held-out loss is measured on (may be empty)
+     * @param heldOut every held-out {@code sample_id}, ascending ({@code heldout.txt})
+     * @param nTrain training samples in the corpus
+     * @param description how the samples are read, for config.json ({@code "memory"} or a stream's)
+     */
+    public record Data(BatchSource batches, List<int[]> trainEval, List<int[]> testEval, long[] heldOut, long nTrain, String description) {
+
+        public long nTest() {
+            return heldOut.length;
+        }
+
+        /**
+         * {@code samples} held in memory: split by {@link HeldOut}, batches drawn uniformly with
+         * replacement, the train loss measured on a fixed shuffle of the training samples and the
+         * held-out loss on the first held-out samples in the corpus' order.
+         *
+         * @throws BadInputException naming the sample when one cannot be trained on
+         */
+        public static Data inMemory(List<Sample> samples, GptConfig model, TrainConfig train, double testFraction, boolean charLevel) {
+            if (samples.isEmpty()) {
+                throw new BadInputException("the tokens table has no samples");
+            }
+            long[] ids = samples.stream().mapToLong(Sample::sampleId).toArray();
+            Set<Long> held = HeldOut.select(ids, HeldOut.testCount(samples.size(), testFraction, charLevel));
+            List<int[]> trainSamples = new ArrayList<>();
+            List<int[]> test = new ArrayList<>();
+            for (Sample s : samples) {
+                (held.contains(s.sampleId()) ? test : trainSamples).add(s.ids());
+            }
+            GptTrainer.checkSamples(trainSamples, model, "training");
+            GptTrainer.checkSamples(test, model, "held-out");
+            return new Data(BatchSource.uniform(trainSamples, train.batchSize(), train.seed()),
+                    GptTrainer.evalSubset(trainSamples, train),
+                    test.subList(0, Math.min(test.size(), GptTrainer.evalSamples(train))),
+                    held.stream().mapToLong(Long::longValue).sorted().toArray(), trainSamples.size(), "memory");
+        }
+    }
 
     /**
      * What to train and where.
@@ -78,7 +122,7 @@ public final class TrainingRun {
      * @param seconds wall time of this session
      * @param tokensTrained target tokens trained on in this session
      */
-    public record Result(int startStep, Evaluation last, Evaluation best, int nTrain, int nTest, double seconds, long tokensTrained) {
+    public record Result(int startStep, Evaluation last, Evaluation best, long nTrain, long nTest, double seconds, long tokensTrained) {
 
         /** Target tokens per second of wall time in this session. */
         public double tokensPerSecond() {
@@ -88,16 +132,16 @@ public final class TrainingRun {
 
     private TrainingRun() {}
 
-    /** Runs {@code spec} on {@code samples}; progress goes to {@code err}. */
+    /** Runs {@code spec} on {@code samples}, held in memory; progress goes to {@code err}. */
     public static Result run(Spec spec, List<Sample> samples, PrintStream err) throws IOException {
-        if (samples.isEmpty()) {
-            throw new BadInputException("the tokens table has no samples");
-        }
+        return run(spec, Data.inMemory(samples, spec.model(), spec.train(), spec.testFraction(), spec.charLevel()), err);
+    }
+
+    /** Runs {@code spec} on {@code data}; progress goes to {@code err}. */
+    public static Result run(Spec spec, Data data, PrintStream err) throws IOException {
         Path dir = spec.modelDir();
         prepare(spec);
-        List<int[]> train = new ArrayList<>();
-        List<int[]> test = new ArrayList<>();
-        List<Long> heldOut = split(spec, samples, train, test);
+        long[] heldOut = data.heldOut();
         try (NDManager manager = NDManager.newBaseManager()) {
             GptWeights weights;
             JsonObject saved = null;
@@ -129,13 +173,13 @@ public final class TrainingRun {
                     throw new BadInputException(
                             "%s: already trained for %d steps; pass a larger --steps to continue", dir, start);
                 }
-                RunRecorder recorder = new RunRecorder(spec, trainer, train.size(), test.size(), start);
+                RunRecorder recorder = new RunRecorder(spec, trainer, data, start);
                 trainer.addListener(new TrainProgress(err, start, spec.train().steps())).addListener(recorder);
                 long t0 = System.nanoTime();
-                Evaluation last = trainer.train(train, test);
+                Evaluation last = trainer.train(data.batches(), data.trainEval(), data.testEval());
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 long startTokens = saved == null ? 0 : saved.get("tokens_trained").getAsLong();
-                return new Result(start, last, recorder.best(), train.size(), test.size(), seconds, last.tokens() - startTokens);
+                return new Result(start, last, recorder.best(), data.nTrain(), data.nTest(), seconds, last.tokens() - startTokens);
             }
         }
     }
@@ -169,29 +213,21 @@ public final class TrainingRun {
         }
     }
 
-    /** Fills {@code train} and {@code test}; returns the held-out ids, ascending. */
-    private static List<Long> split(Spec spec, List<Sample> samples, List<int[]> train, List<int[]> test) {
-        long[] ids = samples.stream().mapToLong(Sample::sampleId).toArray();
-        Set<Long> heldOut = HeldOut.select(ids, HeldOut.testCount(samples.size(), spec.testFraction(), spec.charLevel()));
-        for (Sample s : samples) {
-            (heldOut.contains(s.sampleId()) ? test : train).add(s.ids());
-        }
-        return heldOut.stream().sorted().toList();
-    }
-
-    private static void writeHeldOut(Path dir, List<Long> heldOut) throws IOException {
+    private static void writeHeldOut(Path dir, long[] heldOut) throws IOException {
         StringBuilder text = new StringBuilder();
-        heldOut.forEach(id -> text.append(id).append('\n'));
+        for (long id : heldOut) {
+            text.append(id).append('\n');
+        }
         Files.writeString(dir.resolve(HELDOUT_FILE), text);
     }
 
-    private static void checkHeldOut(Path dir, List<Long> heldOut) throws IOException {
+    private static void checkHeldOut(Path dir, long[] heldOut) throws IOException {
         Path file = dir.resolve(HELDOUT_FILE);
-        List<Long> saved = Files.readAllLines(file).stream().filter(l -> !l.isBlank()).map(Long::parseLong).toList();
-        if (!saved.equals(heldOut)) {
+        long[] saved = Files.readAllLines(file).stream().filter(l -> !l.isBlank()).mapToLong(Long::parseLong).toArray();
+        if (!java.util.Arrays.equals(saved, heldOut)) {
             throw new BadInputException(
                     "%s: the held-out samples differ from this tokens table's (%d saved, %d now): resume with the tokens table the model was trained on",
-                    file, saved.size(), heldOut.size());
+                    file, saved.length, heldOut.length);
         }
     }
 
@@ -200,15 +236,13 @@ public final class TrainingRun {
 
         private final Spec spec;
         private final GptTrainer trainer;
-        private final int nTrain;
-        private final int nTest;
+        private final Data data;
         private Evaluation best;
 
-        RunRecorder(Spec spec, GptTrainer trainer, int nTrain, int nTest, int startStep) throws IOException {
+        RunRecorder(Spec spec, GptTrainer trainer, Data data, int startStep) throws IOException {
             this.spec = spec;
             this.trainer = trainer;
-            this.nTrain = nTrain;
-            this.nTest = nTest;
+            this.data = data;
             Curve.truncate(spec.modelDir().resolve(CURVE_FILE), startStep);
         }
 
@@ -242,8 +276,9 @@ public final class TrainingRun {
             json.addProperty("train_loss", e.trainLoss());
             json.addProperty("elapsed_seconds", e.elapsedSeconds());
             json.addProperty("tokens_trained", e.tokens());
-            json.addProperty("n_train", nTrain);
-            json.addProperty("n_test", nTest);
+            json.addProperty("n_train", data.nTrain());
+            json.addProperty("n_test", data.nTest());
+            json.addProperty("samples", data.description());
             json.addProperty("char_level", spec.charLevel());
             json.addProperty("test_fraction", spec.testFraction());
             JsonObject hyper = new JsonObject();
