@@ -117,31 +117,39 @@ public final class TrainJob {
             TrainingRun.Spec spec = new TrainingRun.Spec(options.out, model, train, tokenizerFile, tokenizer.isCharLevel(), testFraction,
                     options.resume, options.overwrite, metadata);
             long available = (long) (Runtime.getRuntime().maxMemory() * HEAP_FRACTION);
-            if (!options.stream && shape.bytes() <= available) {
-                TrainingRun.Result result = TrainingRun.run(spec, collect(usable, shape.usable()), System.err);
-                report(context, options.out, result);
-                return;
-            }
-            // Streamed: the buffer gets what the heap allows, at the corpus' mean sample size.
-            long perSample = Math.max(1, shape.bytes() / shape.usable());
-            int capacity = (int) Math.max(1, Math.min(options.shuffleBuffer != null ? options.shuffleBuffer : SHUFFLE_BUFFER_DEFAULT,
-                    available / 2 / perSample));
-            context.print("stream         %,d samples of %,d tokens (~%,d MB) %s; streaming them from the table through a shuffle buffer of %,d samples",
-                    shape.usable(), shape.tokens(), shape.bytes() >> 20,
-                    options.stream ? "(--stream)" : String.format("would not fit into %,d MB of driver memory", available >> 20), capacity);
-            String key = "spark.sql.files.maxPartitionBytes";
-            var conf = context.spark().conf();
-            String previous = conf.getOption(key).getOrElse(() -> null);
-            conf.set(key, Long.toString(StreamedTokens.SPLIT_BYTES));
-            try {
-                TrainingRun.Data data = StreamedTokens.open(usable, shape.usable(), train, testFraction, tokenizer.isCharLevel(), capacity);
-                report(context, options.out, TrainingRun.run(spec, data, System.err));
-            } finally {
-                if (previous == null) {
-                    conf.unset(key);
-                } else {
-                    conf.set(key, previous);
-                }
+            TrainingRun.Result result = !options.stream && shape.bytes() <= available
+                    ? TrainingRun.run(spec, collect(usable, shape.usable()), System.err)
+                    : streamed(context, options, spec, usable, shape, available);
+            report(context, options.out, result);
+        }
+    }
+
+    /**
+     * Trains on {@code usable} read as a stream ({@link StreamedTokens}), with a shuffle buffer of
+     * {@code --shuffle-buffer} samples, fewer when they would not fit into half of {@code
+     * available} bytes at the corpus' mean sample size.
+     */
+    private static TrainingRun.Result streamed(JobContext context, Options options, TrainingRun.Spec spec, Dataset<Row> usable,
+            Shape shape, long available) throws IOException {
+        long perSample = Math.max(1, shape.bytes() / shape.usable());
+        int capacity = (int) Math.max(1, Math.min(options.shuffleBuffer != null ? options.shuffleBuffer : SHUFFLE_BUFFER_DEFAULT,
+                available / 2 / perSample));
+        context.print("stream         %,d samples of %,d tokens (~%,d MB) %s; streaming them from the table through a shuffle buffer of %,d samples",
+                shape.usable(), shape.tokens(), shape.bytes() >> 20,
+                options.stream ? "(--stream)" : String.format("would not fit into %,d MB of driver memory", available >> 20), capacity);
+        // Every pass plans its scan again, so the split size holds for the whole run.
+        String key = "spark.sql.files.maxPartitionBytes";
+        var conf = context.spark().conf();
+        String previous = conf.getOption(key).getOrElse(() -> null);
+        conf.set(key, Long.toString(StreamedTokens.SPLIT_BYTES));
+        try {
+            return TrainingRun.run(spec,
+                    StreamedTokens.open(usable, shape.usable(), spec.train(), spec.testFraction(), spec.charLevel(), capacity), System.err);
+        } finally {
+            if (previous == null) {
+                conf.unset(key);
+            } else {
+                conf.set(key, previous);
             }
         }
     }

@@ -15,8 +15,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -33,10 +36,11 @@ import org.apache.spark.sql.SparkSession;
  * vocab 27) with random weights on the first names of names.txt. {@code gpt2s}: GPT-2 small's
  * shape (12 layers, 12 heads, 768 dims) with context 128 and vocab 2000, random weights, random
  * samples of 128 tokens; its tokenizer is a stand-in (2,000 single characters), so the job is given
- * {@code --patterns 0.02}, the default for a BPE vocabulary such a model would have. Both report tokens/s of the model alone (forward; forward + backward;
- * the whole Analyzer) on the job's batches, of the whole extract job (local[2], one task using both
- * cores), their ratio, the forward FLOP rate against the machine's fp32 matmul rate, and the peak
- * heap of the JVM (the executor, in local mode).
+ * {@code --patterns 0.02}, the default for a BPE vocabulary such a model would have. Both report
+ * tokens/s of the model alone (forward; forward + backward; the whole Analyzer) on the job's
+ * batches, of the whole extract job (local[2], in a JVM of its own; names: twice, the second run
+ * warm, see {@code bench.job.runs}), their ratio, the forward FLOP rate against the machine's fp32
+ * matmul rate, and the peak heap of the JVM (the executor, in local mode).
  */
 public final class ExtractBench {
 
@@ -48,7 +52,7 @@ public final class ExtractBench {
     public static void main(String[] args) throws Exception {
         String mode = args.length > 0 ? args[0] : "throughput";
         if (mode.equals("job")) {
-            job(args[1], Integer.parseInt(args[2]), java.util.Arrays.copyOfRange(args, 3, args.length));
+            job(args[1], Integer.parseInt(args[2]), Arrays.copyOfRange(args, 3, args.length));
         } else if (mode.equals("fixture")) {
             fixture(Path.of(args[1]), Integer.parseInt(args[2]));
         } else if (mode.equals("layout")) {
@@ -169,7 +173,7 @@ public final class ExtractBench {
         int runs = Integer.getInteger("bench.job.runs", which.equals("names") ? 2 : 1);
         String out = inFreshJvm(taskCpus, runs, args);
         System.out.print(out);
-        java.util.regex.Matcher seconds = java.util.regex.Pattern.compile("job_seconds=([0-9.]+)").matcher(out);
+        Matcher seconds = Pattern.compile("job_seconds=([0-9.]+)").matcher(out);
         for (int run = 1; seconds.find(); run++) {
             double job = Double.parseDouble(seconds.group(1));
             String label = run == 1 ? "extract job (local[2], task.cpus " + taskCpus + ")" : "  again in the same JVM (run " + run + ")";
@@ -209,7 +213,7 @@ public final class ExtractBench {
         for (int run = 1; run <= runs; run++) {
             String[] runArgs = args.clone();
             if (run > 1) {
-                int at = java.util.Arrays.asList(runArgs).indexOf("--out") + 1;
+                int at = Arrays.asList(runArgs).indexOf("--out") + 1;
                 runArgs[at] = runArgs[at] + "-run" + run;
             }
             long started = System.nanoTime();
