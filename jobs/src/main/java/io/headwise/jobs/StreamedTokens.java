@@ -33,8 +33,11 @@ import org.apache.spark.sql.types.DataTypes;
  */
 final class StreamedTokens {
 
-    /** Spark's largest split while streaming (one partition is what the driver holds at a time). */
-    static final long SPLIT_BYTES = 16L << 20;
+    /**
+     * The largest partition the driver reads at once ({@code toLocalIterator} holds one
+     * partition's result at a time), in {@link TrainJob.Shape#bytes} of samples.
+     */
+    static final long CHUNK_BYTES = 16L << 20;
 
     private static final UserDefinedFunction RANK =
             functions.udf((UDF1<Long, Long>) HeldOut::signedRankKey, DataTypes.LongType);
@@ -44,10 +47,12 @@ final class StreamedTokens {
     /**
      * @param usable the rows ({@code sample_id}, {@code token_ids}) of the samples to train on:
      *     each of 2..n_positions ids below V, checked by the caller
-     * @param n how many rows {@code usable} has
+     * @param shape the table's shape: how many rows {@code usable} has and their size
      * @param capacity the shuffle buffer's size in samples
      */
-    static TrainingRun.Data open(Dataset<Row> usable, long n, TrainConfig train, double testFraction, boolean charLevel, int capacity) {
+    static TrainingRun.Data open(Dataset<Row> usable, TrainJob.Shape shape, TrainConfig train, double testFraction, boolean charLevel,
+            int capacity) {
+        long n = shape.usable();
         int count = HeldOut.testCount(Math.toIntExact(n), testFraction, charLevel);
         int evalSamples = GptTrainer.evalSamples(train);
         int trainEvalCount = (int) Math.min(evalSamples, n - count);
@@ -67,10 +72,29 @@ final class StreamedTokens {
         Long lastHeldOut = count > 0 ? heldOut[count - 1] : null;
         Arrays.sort(heldOut);
 
-        Dataset<Row> rows = usable.select("sample_id", "token_ids");
+        Dataset<Row> rows = inChunks(usable.select("sample_id", "token_ids"), shape.bytes());
         ShuffleBuffer buffer = new ShuffleBuffer(() -> new Pass(rows.toLocalIterator(), lastHeldOut), capacity, train.batchSize(), train.seed());
         return new TrainingRun.Data(buffer, inOrder(fetched, trainEvalIds), inOrder(fetched, testEvalIds), heldOut, n - count,
                 "stream (shuffle buffer of " + capacity + " samples)");
+    }
+
+    /**
+     * {@code rows} in partitions of about {@link #CHUNK_BYTES} each, when they hold more ({@code
+     * bytes}): hash-partitioned by {@code sample_id} and sorted by it within each partition, so
+     * that their order depends on the table's contents only. A table written as one large Parquet
+     * row group (a single tokenize task's output) is one partition whatever the split size, and
+     * {@code toLocalIterator} would return it as one task result.
+     */
+    static Dataset<Row> inChunks(Dataset<Row> rows, long bytes) {
+        return inChunks(rows, bytes, CHUNK_BYTES);
+    }
+
+    static Dataset<Row> inChunks(Dataset<Row> rows, long bytes, long chunkBytes) {
+        long chunks = (bytes + chunkBytes - 1) / chunkBytes;
+        if (chunks <= 1) {
+            return rows;
+        }
+        return rows.repartition((int) Math.min(chunks, Integer.MAX_VALUE), functions.col("sample_id")).sortWithinPartitions("sample_id");
     }
 
     private static Map<Long, int[]> fetch(Dataset<Row> usable, long[]... ids) {

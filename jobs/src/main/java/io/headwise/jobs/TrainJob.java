@@ -25,9 +25,10 @@ import picocli.CommandLine.Option;
  * directory (SPEC §2), keeping the checkpoint with the best held-out loss.
  *
  * <p>The model trains on the driver, on all its cores. The samples ({@code sample_id} and {@code
- * token_ids}) are collected into driver memory when they fit into {@link #HEAP_FRACTION} of the
- * heap — names.txt is 32,033 samples, the wiki corpus a few hundred thousand — and streamed from
- * the table through a shuffle buffer otherwise, or with {@code --stream} ({@link StreamedTokens}).
+ * token_ids}) are collected into driver memory when they fit into Spark's user memory ({@link
+ * #sampleMemory}) — names.txt is 32,033 samples, the wiki corpus a few hundred thousand — and
+ * streamed from the table through a shuffle buffer otherwise, or with {@code --stream} ({@link
+ * StreamedTokens}).
  *
  * <p>Samples longer than {@code --block-size} are refused, not windowed: {@code tokenize
  * --block-size N} already cuts documents into windows of at most N tokens.
@@ -37,8 +38,8 @@ public final class TrainJob {
     /** GPT-2's own context; a larger --block-size is refused. */
     static final int MAX_BLOCK_SIZE = 1024;
     static final String END_OF_TEXT = "<|endoftext|>";
-    /** The share of the driver's heap the samples may take (the model and optimiser are native). */
-    static final double HEAP_FRACTION = 0.6;
+    /** Spark's reserved system memory, which its memory manager leaves out of any heap. */
+    static final long SPARK_RESERVED_BYTES = 300L << 20;
     /** A sample's memory besides its ids: the int[] and record headers, the list's reference. */
     static final long SAMPLE_OVERHEAD_BYTES = 64;
     /** Default of {@code --shuffle-buffer}. */
@@ -116,9 +117,10 @@ public final class TrainJob {
                     model.nLayer(), model.nHead(), model.nEmbd(), model.nPositions(), model.parameterCount());
             TrainingRun.Spec spec = new TrainingRun.Spec(options.out, model, train, tokenizerFile, tokenizer.isCharLevel(), testFraction,
                     options.resume, options.overwrite, metadata);
-            long available = (long) (Runtime.getRuntime().maxMemory() * HEAP_FRACTION);
+            long available = sampleMemory(Runtime.getRuntime().maxMemory(),
+                    context.spark().sparkContext().getConf().getDouble("spark.memory.fraction", 0.6));
             TrainingRun.Result result = !options.stream && shape.bytes() <= available
-                    ? TrainingRun.run(spec, collect(usable, shape.usable()), System.err)
+                    ? TrainingRun.run(spec, collect(StreamedTokens.inChunks(usable, shape.bytes()), shape.usable()), System.err)
                     : streamed(context, options, spec, usable, shape, available);
             report(context, options.out, result);
         }
@@ -136,22 +138,20 @@ public final class TrainJob {
                 available / 2 / perSample));
         context.print("stream         %,d samples of %,d tokens (~%,d MB) %s; streaming them from the table through a shuffle buffer of %,d samples",
                 shape.usable(), shape.tokens(), shape.bytes() >> 20,
-                options.stream ? "(--stream)" : String.format("would not fit into %,d MB of driver memory", available >> 20), capacity);
-        // Every pass plans its scan again, so the split size holds for the whole run.
-        String key = "spark.sql.files.maxPartitionBytes";
-        var conf = context.spark().conf();
-        String previous = conf.getOption(key).getOrElse(() -> null);
-        conf.set(key, Long.toString(StreamedTokens.SPLIT_BYTES));
-        try {
-            return TrainingRun.run(spec,
-                    StreamedTokens.open(usable, shape.usable(), spec.train(), spec.testFraction(), spec.charLevel(), capacity), System.err);
-        } finally {
-            if (previous == null) {
-                conf.unset(key);
-            } else {
-                conf.set(key, previous);
-            }
-        }
+                options.stream ? "(--stream)" : String.format("would not fit into the driver's %,d MB of Spark user memory", available >> 20),
+                capacity);
+        return TrainingRun.run(spec,
+                StreamedTokens.open(usable, shape, spec.train(), spec.testFraction(), spec.charLevel(), capacity), System.err);
+    }
+
+    /**
+     * The bytes of driver heap the samples may take: Spark's user memory, what its memory manager
+     * leaves to user data structures, {@code (heap − 300 MiB)·(1 − spark.memory.fraction)}. In
+     * local mode the driver is also the executor, and the rest of the heap is its storage and
+     * execution memory (the shuffle that reads a large table in chunks runs there).
+     */
+    static long sampleMemory(long maxHeap, double memoryFraction) {
+        return (long) (Math.max(0, maxHeap - SPARK_RESERVED_BYTES) * (1 - memoryFraction));
     }
 
     /**
