@@ -22,8 +22,8 @@ import org.apache.spark.sql.types.DataTypes;
 
 /**
  * {@code train}'s samples read from the {@code tokens} table as a stream instead of held in driver
- * memory: every pass over the corpus reads the table again, one partition at a time, into a
- * {@link ShuffleBuffer}.
+ * memory: every pass over the corpus reads the table again, one chunk of about {@link
+ * #CHUNK_BYTES} at a time ({@link #inChunks}), into a {@link ShuffleBuffer}.
  *
  * <p>The held-out split is the in-memory one ({@link HeldOut}: the lowest-ranked samples), found
  * with a sort in Spark; the stream skips every sample ranked at or below the last held-out one.
