@@ -7,9 +7,13 @@ import picocli.CommandLine;
 /**
  * Turns an exception escaping a job into the exit code and one line on stderr: {@link
  * BadInputException} (found anywhere in the cause chain, e.g. wrapped by a Spark task failure) → 2,
- * anything else → 1. The stack trace is printed only with {@code --verbose}.
+ * anything else → 1; a JVM out of heap gets a hint where to give it more. The stack trace is
+ * printed only with {@code --verbose}.
  */
 final class Failures implements CommandLine.IExecutionExceptionHandler {
+
+    static final String OUT_OF_MEMORY_HINT = "; the JVM ran out of heap: give it more"
+            + " (HEADWISE_DRIVER_MEMORY for ./headwise, default 4g; --driver-memory or --executor-memory for spark-submit)";
 
     private final PrintStream err;
 
@@ -26,7 +30,8 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
         if (bad != null) {
             err.println(job + ": " + oneLine(bad.getMessage()));
         } else {
-            err.println(job + ": failed: " + oneLine(rootMessage(ex)) + (verbose ? "" : " (run with --verbose for details)"));
+            err.println(job + ": failed: " + oneLine(rootMessage(ex)) + (outOfMemory(ex) ? OUT_OF_MEMORY_HINT : "")
+                    + (verbose ? "" : " (run with --verbose for details)"));
         }
         if (verbose) {
             ex.printStackTrace(err);
@@ -42,6 +47,16 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
             }
         }
         return null;
+    }
+
+    /** An OutOfMemoryError in the cause chain, or named by it (a remote task's failure is text). */
+    static boolean outOfMemory(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof OutOfMemoryError || (t.getMessage() != null && t.getMessage().contains("java.lang.OutOfMemoryError"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String rootMessage(Throwable ex) {
