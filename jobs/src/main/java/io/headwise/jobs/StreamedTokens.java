@@ -72,7 +72,7 @@ final class StreamedTokens {
         Long lastHeldOut = count > 0 ? heldOut[count - 1] : null;
         Arrays.sort(heldOut);
 
-        Dataset<Row> rows = inChunks(usable.select("sample_id", "token_ids"), shape.bytes());
+        Dataset<Row> rows = inChunks(usable, shape.bytes());
         ShuffleBuffer buffer = new ShuffleBuffer(() -> new Pass(rows.toLocalIterator(), lastHeldOut), capacity, train.batchSize(), train.seed());
         return new TrainingRun.Data(buffer, inOrder(fetched, trainEvalIds), inOrder(fetched, testEvalIds), heldOut, n - count,
                 "stream (shuffle buffer of " + capacity + " samples)");
@@ -107,7 +107,7 @@ final class StreamedTokens {
         Map<Long, int[]> fetched = new HashMap<>();
         if (!wanted.isEmpty()) {
             Column in = functions.col("sample_id").isin(wanted.toArray());
-            for (Row row : usable.where(in).select("sample_id", "token_ids").collectAsList()) {
+            for (Row row : usable.where(in).collectAsList()) {
                 fetched.put(row.getLong(0), ids(row));
             }
         }

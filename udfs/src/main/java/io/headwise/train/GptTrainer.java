@@ -127,8 +127,7 @@ public final class GptTrainer implements AutoCloseable {
         GptConfig model = weights.config();
         checkSamples(train, model, "training");
         checkSamples(test, model, "held-out");
-        return train(BatchSource.uniform(train, config.batchSize(), config.seed()), evalSubset(train, config),
-                test.subList(0, Math.min(test.size(), evalSamples(config))));
+        return train(BatchSource.uniform(train, config.batchSize(), config.seed()), evalSubset(train, config), testEval(test, config));
     }
 
     /**
@@ -249,6 +248,11 @@ public final class GptTrainer implements AutoCloseable {
     /** How many samples of each split an evaluation measures: {@code evalBatches·B}. */
     public static int evalSamples(TrainConfig config) {
         return config.evalBatches() * config.batchSize();
+    }
+
+    /** The first {@link #evalSamples} held-out samples (all if fewer). */
+    static List<int[]> testEval(List<int[]> test, TrainConfig config) {
+        return test.subList(0, Math.min(test.size(), evalSamples(config)));
     }
 
     /** A fixed pseudo-random subset of {@link #evalSamples} training samples (all if fewer). */

@@ -10,8 +10,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -82,7 +83,7 @@ public final class TrainingRun {
             GptTrainer.checkSamples(test, model, "held-out");
             return new Data(BatchSource.uniform(trainSamples, train.batchSize(), train.seed()),
                     GptTrainer.evalSubset(trainSamples, train),
-                    test.subList(0, Math.min(test.size(), GptTrainer.evalSamples(train))),
+                    GptTrainer.testEval(test, train),
                     held.stream().mapToLong(Long::longValue).sorted().toArray(), trainSamples.size(), "memory");
         }
     }
@@ -224,7 +225,7 @@ public final class TrainingRun {
     private static void checkHeldOut(Path dir, long[] heldOut) throws IOException {
         Path file = dir.resolve(HELDOUT_FILE);
         long[] saved = Files.readAllLines(file).stream().filter(l -> !l.isBlank()).mapToLong(Long::parseLong).toArray();
-        if (!java.util.Arrays.equals(saved, heldOut)) {
+        if (!Arrays.equals(saved, heldOut)) {
             throw new BadInputException(
                     "%s: the held-out samples differ from this tokens table's (%d saved, %d now): resume with the tokens table the model was trained on",
                     file, saved.length, heldOut.length);
