@@ -248,9 +248,7 @@ public final class Checkpoint {
                         "%s: activation_function %s is not supported (GPT-2 uses gelu_new)", source, activation);
             }
             int nEmbd = requiredInt(json, "n_embd", source);
-            if (json.has("n_inner") && !json.get("n_inner").isJsonNull() && json.get("n_inner").getAsInt() != 4 * nEmbd) {
-                throw new BadInputException("%s: n_inner must be 4·n_embd (%d)", source, 4 * nEmbd);
-            }
+            int nInner = optInt(json, "n_inner", 4 * nEmbd, source);
             rejectFlag(json, "scale_attn_by_inverse_layer_idx", source);
             rejectFlag(json, "reorder_and_upcast_attn", source);
             if (json.has("scale_attn_weights") && !json.get("scale_attn_weights").getAsBoolean()) {
@@ -265,10 +263,10 @@ public final class Checkpoint {
                     ? json.get("layer_norm_epsilon").getAsDouble()
                     : GptConfig.LAYER_NORM_EPSILON_DEFAULT;
             boolean tied = !json.has("tie_word_embeddings") || json.get("tie_word_embeddings").getAsBoolean();
-            int bos = optInt(json, "bos_token_id", defaultSpecial);
-            int eos = optInt(json, "eos_token_id", defaultSpecial);
+            int bos = optInt(json, "bos_token_id", defaultSpecial, source);
+            int eos = optInt(json, "eos_token_id", defaultSpecial, source);
             try {
-                return new GptConfig(vocab, nPositions, nEmbd, nLayer, nHead, epsilon, tied, bos, eos);
+                return new GptConfig(vocab, nPositions, nEmbd, nLayer, nHead, epsilon, tied, bos, eos, nInner);
             } catch (BadInputException e) {
                 // GptConfig cannot know the file; the user needs it to find the bad value.
                 throw new BadInputException(e, "%s: %s", source, e.getMessage());
@@ -287,7 +285,9 @@ public final class Checkpoint {
             json.addProperty("n_embd", config.nEmbd());
             json.addProperty("n_layer", config.nLayer());
             json.addProperty("n_head", config.nHead());
-            json.add("n_inner", com.google.gson.JsonNull.INSTANCE);
+            if (!config.defaultMlpWidth()) {
+                json.addProperty("n_inner", config.nInner()); // absent, as null, means 4·n_embd
+            }
             json.addProperty("layer_norm_epsilon", config.layerNormEpsilon());
             json.addProperty("activation_function", "gelu_new");
             json.addProperty("resid_pdrop", 0.0);
@@ -315,9 +315,9 @@ public final class Checkpoint {
             }
         }
 
-        private static int optInt(JsonObject json, String key, int fallback) {
+        private static int optInt(JsonObject json, String key, int fallback, String source) {
             JsonElement value = json.get(key);
-            return value == null || value.isJsonNull() ? fallback : value.getAsInt();
+            return value == null || value.isJsonNull() ? fallback : requiredInt(json, key, source);
         }
 
         private static String optString(JsonObject json, String key, String fallback) {

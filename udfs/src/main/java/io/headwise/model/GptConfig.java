@@ -14,6 +14,7 @@ import io.headwise.BadInputException;
  * @param tieWordEmbeddings whether the LM head reuses {@code wte}
  * @param bosTokenId start token id
  * @param eosTokenId end token id
+ * @param nInner F, the width of the MLP hidden layer ({@code n_inner}; GPT-2's default is 4·C)
  */
 public record GptConfig(
         int vocabSize,
@@ -24,7 +25,8 @@ public record GptConfig(
         double layerNormEpsilon,
         boolean tieWordEmbeddings,
         int bosTokenId,
-        int eosTokenId) {
+        int eosTokenId,
+        int nInner) {
 
     public static final double LAYER_NORM_EPSILON_DEFAULT = 1e-5;
 
@@ -34,6 +36,7 @@ public record GptConfig(
         requirePositive("n_embd", nEmbd);
         requirePositive("n_layer", nLayer);
         requirePositive("n_head", nHead);
+        requirePositive("n_inner", nInner);
         if (nEmbd % nHead != 0) {
             throw new BadInputException(
                     "n_embd (%d) is not divisible by n_head (%d)", nEmbd, nHead);
@@ -48,6 +51,13 @@ public record GptConfig(
         }
     }
 
+    /** A config whose MLP is GPT-2's default width, 4·C. */
+    public GptConfig(int vocabSize, int nPositions, int nEmbd, int nLayer, int nHead, double layerNormEpsilon,
+            boolean tieWordEmbeddings, int bosTokenId, int eosTokenId) {
+        this(vocabSize, nPositions, nEmbd, nLayer, nHead, layerNormEpsilon, tieWordEmbeddings, bosTokenId, eosTokenId,
+                4 * nEmbd);
+    }
+
     /** A config with GPT-2 defaults for everything but the sizes; start/end token 0. */
     public static GptConfig of(int vocabSize, int nPositions, int nEmbd, int nLayer, int nHead) {
         return new GptConfig(
@@ -59,15 +69,21 @@ public record GptConfig(
         return nEmbd / nHead;
     }
 
-    /** F = 4·C, the width of the MLP hidden layer (GPT-2's {@code n_inner} default). */
+    /** F, the width of the MLP hidden layer: {@code n_inner}, 4·C unless config.json sets it. */
     public int dMlp() {
-        return 4 * nEmbd;
+        return nInner;
+    }
+
+    /** Whether the MLP has GPT-2's default width 4·C ({@code n_inner} is then left out of config.json). */
+    public boolean defaultMlpWidth() {
+        return nInner == 4 * nEmbd;
     }
 
     /** The number of parameters, counting a tied LM head once. */
     public long parameterCount() {
         long c = nEmbd;
-        long perBlock = 2 * c + (c * 3 * c + 3 * c) + (c * c + c) + 2 * c + (c * 4 * c + 4 * c) + (4 * c * c + c);
+        long f = nInner;
+        long perBlock = 2 * c + (c * 3 * c + 3 * c) + (c * c + c) + 2 * c + (c * f + f) + (f * c + c);
         long lmHead = tieWordEmbeddings ? 0 : (long) vocabSize * c;
         return (long) vocabSize * c + (long) nPositions * c + nLayer * perBlock + 2 * c + lmHead;
     }

@@ -187,7 +187,61 @@ class CheckpointTest {
         assertThat(json.get("bos_token_id").getAsInt()).isEqualTo(1);
         assertThat(json.get("eos_token_id").getAsInt()).isEqualTo(2);
         assertThat(json.getAsJsonArray("architectures").get(0).getAsString()).isEqualTo("GPT2LMHeadModel");
+        assertThat(json.has("n_inner")).as("n_inner of a 4·C MLP (absent means 4·n_embd)").isFalse();
         assertThat(Checkpoint.readConfig(dir)).isEqualTo(config);
+    }
+
+    @Test
+    void anotherMlpWidthIsWrittenAsNInnerAndReadBack() throws IOException {
+        GptConfig config = TestModels.tinyUntied();
+        Path dir = tmp.resolve("narrow");
+        try (NDManager scope = manager.newSubManager()) {
+            Checkpoint.write(dir, GptWeights.random(config, scope, 1), null, null);
+        }
+        JsonObject json = JsonParser.parseString(Files.readString(dir.resolve("config.json"))).getAsJsonObject();
+        assertThat(json.get("n_inner").getAsInt()).isEqualTo(20);
+        assertThat(Checkpoint.readConfig(dir)).isEqualTo(config);
+        assertThat(Checkpoint.readConfig(dir).dMlp()).isEqualTo(20);
+        // wte 276 + wpe 240 + 3 × (norms 48 + attention 624 + MLP 12·20 + 20 + 20·12 + 12) + ln_f 24 + lm_head 276.
+        assertThat(config.parameterCount()).isEqualTo(4_368);
+    }
+
+    @Test
+    void nInnerThatDisagreesWithTheWeights() throws IOException {
+        Path dir = writeTiny(tmp.resolve("m"));
+        setConfig(dir, json -> json.addProperty("n_inner", 20));
+        assertBadInput(dir, dir.resolve("model.safetensors") + ": tensor h.0.mlp.c_fc.weight has shape (12, 48), config.json implies (12, 20)");
+    }
+
+    /** Hugging Face GPT-2 options that change the arithmetic are refused, not ignored. */
+    @Test
+    void configOptionsThatChangeTheArithmeticAreRefused() throws IOException {
+        Map<Consumer<JsonObject>, String> cases = new LinkedHashMap<>();
+        cases.put(json -> json.addProperty("activation_function", "relu"), "activation_function relu is not supported (GPT-2 uses gelu_new)");
+        cases.put(json -> json.addProperty("scale_attn_by_inverse_layer_idx", true), "scale_attn_by_inverse_layer_idx=true is not supported");
+        cases.put(json -> json.addProperty("reorder_and_upcast_attn", true), "reorder_and_upcast_attn=true is not supported");
+        cases.put(json -> json.addProperty("scale_attn_weights", false), "scale_attn_weights=false is not supported");
+        cases.put(json -> json.addProperty("model_type", "gpt_neo"), "model_type is gpt_neo, only gpt2 is supported");
+        cases.put(json -> json.addProperty("n_inner", 0), "n_inner must be >= 1, got 0");
+        cases.put(json -> json.addProperty("n_inner", "wide"), "n_inner must be an integer, got \"wide\"");
+        int i = 0;
+        for (Map.Entry<Consumer<JsonObject>, String> c : cases.entrySet()) {
+            Path dir = writeTiny(tmp.resolve("refused" + i++));
+            setConfig(dir, c.getKey());
+            assertBadInput(dir, dir.resolve("config.json") + ": " + c.getValue());
+        }
+    }
+
+    @Test
+    void gpt2sOtherNamesForTheSameArithmeticLoad() throws IOException {
+        Path dir = writeTiny(tmp.resolve("m"));
+        setConfig(dir, json -> {
+            json.addProperty("activation_function", "gelu_pytorch_tanh");
+            json.addProperty("n_inner", 48);
+            json.addProperty("scale_attn_by_inverse_layer_idx", false);
+            json.addProperty("reorder_and_upcast_attn", false);
+        });
+        assertThat(Checkpoint.readConfig(dir)).isEqualTo(TestModels.tiny());
     }
 
     // ---- what Hugging Face writes and we accept ---------------------------------------------

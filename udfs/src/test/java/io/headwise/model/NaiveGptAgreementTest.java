@@ -297,8 +297,11 @@ class NaiveGptAgreementTest {
                 }
             }
             for (int q = 0; q < t; q++) {
+                // A residual value is a sum of terms as large as the row's largest value: a small
+                // one after cancellation carries their float32 rounding.
+                double rowScale = Arrays.stream(ref.residPost()[l][q]).map(Math::abs).max().orElse(0);
                 for (int i = 0; i < c; i++) {
-                    assertCloseScaled(resid[q * c + i], ref.residPost()[l][q][i], "resid_post[%d][%d][%d]", l, q, i);
+                    assertClose(resid[q * c + i], ref.residPost()[l][q][i], ABS * Math.max(1, rowScale), "resid_post[%d][%d][%d]", l, q, i);
                 }
                 for (int i = 0; i < f; i++) {
                     assertCloseScaled(mlp[q * f + i], ref.mlpPost()[l][q][i], "mlp_post[%d][%d][%d]", l, q, i);

@@ -21,9 +21,9 @@ final class TestModels {
         return GptConfig.of(23, 20, 12, 3, 3);
     }
 
-    /** {@link #tiny()} with a separate lm_head.weight and other start/end ids. */
+    /** {@link #tiny()} with a separate lm_head.weight, other start/end ids and an MLP of 20, not 4·12. */
     static GptConfig tinyUntied() {
-        return new GptConfig(23, 20, 12, 3, 3, 1e-5, false, 1, 2);
+        return new GptConfig(23, 20, 12, 3, 3, 1e-5, false, 1, 2, 20);
     }
 
     /**
