@@ -1,5 +1,6 @@
 package io.headwise.cli;
 
+import io.headwise.jobs.Sessions;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.Arrays;
@@ -35,7 +36,14 @@ public final class Headwise implements Runnable {
     private CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(execute(System.out, System.err, args));
+        int code = execute(System.out, System.err, args);
+        try {
+            Sessions.stopOnExit();
+        } catch (RuntimeException e) {
+            // The job's outcome is decided; a failure to stop Spark must not change its exit code.
+            System.err.println("headwise: stopping Spark failed: " + e);
+        }
+        System.exit(code);
     }
 
     /** Runs the command line {@code args}; returns the exit code. */

@@ -35,4 +35,16 @@ public final class Sessions {
         }
         return builder.getOrCreate();
     }
+
+    /**
+     * Stops the session this JVM started, if any, before the process exits. The shutdown hook
+     * would stop it too, but on a {@code local-cluster} master the in-process workers are shut
+     * down first and relaunch the executors they lose, each launch failing with an error.
+     */
+    public static void stopOnExit() {
+        var shared = SparkSession.getDefaultSession();
+        if (shared.isDefined() && !shared.get().sparkContext().isStopped()) {
+            shared.get().stop();
+        }
+    }
 }
