@@ -19,7 +19,7 @@ class PresetsTest {
         assertThat(config.lr()).isEqualTo(5e-4);
         assertThat(config.minLr()).isEqualTo(2e-4); // from the preset
         assertThat(config.emaDecay()).isEqualTo(0.9995);
-        assertThat(config.steps()).isEqualTo(30000);
+        assertThat(config.steps()).isEqualTo(40000);
         assertThat(config.batchSize()).isEqualTo(64);
         assertThat(config.dropout()).isEqualTo(0.1);
         assertThat(config.warmupSteps()).isEqualTo(500);
