@@ -2,6 +2,7 @@ package io.headwise.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.headwise.jobs.Sessions;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
@@ -78,6 +79,17 @@ class SparkHarnessIT {
     SparkTestSession.stop();
 
     assertThat(first.sparkContext().isStopped()).isTrue();
+    assertThat(SparkTestSession.get().range(3).count()).isEqualTo(3);
+  }
+
+  /** What the CLI's main does before System.exit: stop the session, or nothing without one. */
+  @Test
+  void stopOnExitStopsTheRunningSessionAndNothingElse() {
+    SparkSession running = SparkTestSession.get();
+    Sessions.stopOnExit();
+    assertThat(running.sparkContext().isStopped()).isTrue();
+
+    Sessions.stopOnExit();
     assertThat(SparkTestSession.get().range(3).count()).isEqualTo(3);
   }
 
