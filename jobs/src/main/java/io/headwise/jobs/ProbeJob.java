@@ -68,6 +68,11 @@ public final class ProbeJob {
         if (options.batchSize < 1) {
             throw new BadInputException("--batch-size must be >= 1, got %d", options.batchSize);
         }
+        if (!config.hasToken(config.bosTokenId())) {
+            throw new BadInputException(
+                    "%s: bos_token_id %d is not a token id of this model (vocab_size %d), and probe sequences start with it; set bos_token_id in config.json",
+                    options.model.resolve("config.json"), config.bosTokenId(), config.vocabSize());
+        }
         int[] vocabulary = vocabulary(options.model, config);
         Tables.checkWritable(spark, options.out, Schemas.HEAD_PROBES, options.overwrite);
         context.describe(String.format("probe %s: %d sequences of [bos] + r + r, |r| = %d",

@@ -89,6 +89,11 @@ public final class SampleJob {
                 int[] delimited = tokenizer.encode(text); // .text.
                 ids = Arrays.copyOf(delimited, delimited.length - 1);
             } else if (text.isEmpty()) {
+                if (!config.hasToken(stop)) {
+                    throw new BadInputException(
+                            "the model has no start token: its tokenizer has no %s and eos_token_id %d is not below vocab_size %d; give --prompt",
+                            TrainJob.END_OF_TEXT, stop, config.vocabSize());
+                }
                 ids = new int[] {stop};
             } else {
                 ids = tokenizer.encode(text);

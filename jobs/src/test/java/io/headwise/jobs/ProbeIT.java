@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.headwise.metrics.ProbeSequences;
 import io.headwise.model.Analyzer;
 import io.headwise.model.Checkpoint;
@@ -13,6 +15,8 @@ import io.headwise.spark.Schemas;
 import io.headwise.testing.CliRun;
 import io.headwise.testing.Fixtures;
 import io.headwise.testing.SparkTestSession;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -123,5 +127,28 @@ class ProbeIT {
         CliRun none = CliRun.of("probe", "--model", out.resolve("missing").toString(), "--out", out.toString());
         assertThat(none.exitCode()).isEqualTo(2);
         assertThat(none.err()).contains("missing");
+    }
+
+    /**
+     * Hugging Face writes GPT2Config's bos/eos 50256 into small models that did not set their own:
+     * such a model loads (inspect), and probe, which starts its sequences with bos, says why not.
+     */
+    @Test
+    void aStartTokenOutsideTheVocabularyLoadsButCannotStartProbes(@TempDir Path model, @TempDir Path out) throws IOException {
+        for (String file : List.of("config.json", "model.safetensors", "tokenizer.json")) {
+            Files.copy(Fixtures.gpt2Tiny().resolve(file), model.resolve(file));
+        }
+        Path config = model.resolve("config.json");
+        JsonObject json = JsonParser.parseString(Files.readString(config)).getAsJsonObject();
+        json.addProperty("bos_token_id", 50256);
+        json.addProperty("eos_token_id", 50256);
+        Files.writeString(config, json.toString());
+
+        CliRun inspect = CliRun.withoutSpark("inspect", "--model", model.toString(), "--text", "emma", "--format", "json");
+        assertThat(inspect.exitCode()).as(inspect.err()).isZero();
+        CliRun probe = CliRun.of("probe", "--model", model.toString(), "--out", out.toString());
+        assertThat(probe.exitCode()).isEqualTo(2);
+        assertThat(probe.err().strip()).isEqualTo("headwise probe: " + config
+                + ": bos_token_id 50256 is not a token id of this model (vocab_size 27), and probe sequences start with it; set bos_token_id in config.json");
     }
 }

@@ -44,10 +44,12 @@ public record GptConfig(
         if (!(layerNormEpsilon > 0)) {
             throw new BadInputException("layer_norm_epsilon must be > 0, got %s", layerNormEpsilon);
         }
-        if (bosTokenId < 0 || bosTokenId >= vocabSize || eosTokenId < 0 || eosTokenId >= vocabSize) {
+        // Not checked against vocab_size, as Hugging Face does not: GPT2Config's default 50256 is
+        // written into the config.json of every small model that did not set its own. The jobs that
+        // need the id as a token (probe's start token, sample's) check it (hasToken).
+        if (bosTokenId < 0 || eosTokenId < 0) {
             throw new BadInputException(
-                    "bos_token_id %d / eos_token_id %d must be ids below vocab_size %d",
-                    bosTokenId, eosTokenId, vocabSize);
+                    "bos_token_id %d / eos_token_id %d must not be negative", bosTokenId, eosTokenId);
         }
     }
 
@@ -62,6 +64,11 @@ public record GptConfig(
     public static GptConfig of(int vocabSize, int nPositions, int nEmbd, int nLayer, int nHead) {
         return new GptConfig(
                 vocabSize, nPositions, nEmbd, nLayer, nHead, LAYER_NORM_EPSILON_DEFAULT, true, 0, 0);
+    }
+
+    /** Whether {@code id} is one of this model's token ids (0 ≤ id < V). */
+    public boolean hasToken(int id) {
+        return id >= 0 && id < vocabSize;
     }
 
     /** D = C / H, the width of one head. */

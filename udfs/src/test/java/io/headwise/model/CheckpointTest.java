@@ -232,6 +232,25 @@ class CheckpointTest {
         }
     }
 
+    /** What save_pretrained writes for a small GPT2Config that kept the default special ids. */
+    @Test
+    void specialIdsBeyondTheVocabularyLoadAsHuggingFaceLoadsThem() throws IOException {
+        Path dir = writeTiny(tmp.resolve("m"));
+        setConfig(dir, json -> {
+            json.addProperty("bos_token_id", 50256);
+            json.addProperty("eos_token_id", 50256);
+        });
+        GptConfig config = Checkpoint.readConfig(dir);
+        assertThat(config.bosTokenId()).isEqualTo(50256);
+        assertThat(config.hasToken(config.bosTokenId())).isFalse();
+        assertThat(config.hasToken(22)).isTrue();
+        try (NDManager scope = manager.newSubManager()) {
+            assertThat(Checkpoint.read(dir, scope).config()).isEqualTo(config);
+        }
+        setConfig(dir, json -> json.addProperty("eos_token_id", -1));
+        assertBadInput(dir, dir.resolve("config.json") + ": bos_token_id 50256 / eos_token_id -1 must not be negative");
+    }
+
     @Test
     void gpt2sOtherNamesForTheSameArithmeticLoad() throws IOException {
         Path dir = writeTiny(tmp.resolve("m"));
