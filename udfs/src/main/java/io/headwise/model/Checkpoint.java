@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -243,7 +244,8 @@ public final class Checkpoint {
                 throw new BadInputException("%s: model_type is %s, only gpt2 is supported", source, type);
             }
             String activation = optString(json, "activation_function", "gelu_new");
-            if (!activation.equals("gelu_new") && !activation.equals("gelu_pytorch_tanh")) {
+            // Hugging Face's three names for the same tanh approximation of GELU.
+            if (!List.of("gelu_new", "gelu_pytorch_tanh", "gelu_fast").contains(activation)) {
                 throw new BadInputException(
                         "%s: activation_function %s is not supported (GPT-2 uses gelu_new)", source, activation);
             }

@@ -253,6 +253,9 @@ class CheckpointTest {
 
     @Test
     void gpt2sOtherNamesForTheSameArithmeticLoad() throws IOException {
+        Path fast = writeTiny(tmp.resolve("fast"));
+        setConfig(fast, json -> json.addProperty("activation_function", "gelu_fast"));
+        assertThat(Checkpoint.readConfig(fast)).isEqualTo(TestModels.tiny());
         Path dir = writeTiny(tmp.resolve("m"));
         setConfig(dir, json -> {
             json.addProperty("activation_function", "gelu_pytorch_tanh");
