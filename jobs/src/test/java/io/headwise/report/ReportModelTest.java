@@ -26,7 +26,7 @@ class ReportModelTest {
         ModelSummary u = ModelSummary.of("m", untied, false);
         assertThat(u.totalParameters()).isEqualTo(untied.parameterCount());
         assertThat(u.components().get(5).parameters()).isEqualTo(400);
-        GptConfig narrow = new GptConfig(27, 32, 16, 2, 2, 1e-5, true, 0, 0, 24);
+        GptConfig narrow = tied.withMlpWidth(24);
         ModelSummary n = ModelSummary.of("m", narrow, true);
         assertThat(n.totalParameters()).isEqualTo(narrow.parameterCount());
         // MLP 2·(16·24 + 24 + 24·16 + 16) = 1616, shown with its width.

@@ -251,11 +251,10 @@ public final class Checkpoint {
             }
             int nEmbd = requiredInt(json, "n_embd", source);
             int nInner = optInt(json, "n_inner", 4 * nEmbd, source);
-            rejectFlag(json, "scale_attn_by_inverse_layer_idx", source);
-            rejectFlag(json, "reorder_and_upcast_attn", source);
-            if (json.has("scale_attn_weights") && !json.get("scale_attn_weights").getAsBoolean()) {
-                throw new BadInputException("%s: scale_attn_weights=false is not supported", source);
-            }
+            boolean scaleAttnWeights = optBoolean(json, "scale_attn_weights", true, source);
+            boolean byInverseLayerIdx = optBoolean(json, "scale_attn_by_inverse_layer_idx", false, source);
+            // Only the order and precision of fp16 arithmetic: in float32 the same attention.
+            optBoolean(json, "reorder_and_upcast_attn", false, source);
             int vocab = requiredInt(json, "vocab_size", source);
             int defaultSpecial = vocab > 50256 ? 50256 : 0;
             int nPositions = requiredInt(json, "n_positions", source);
@@ -268,7 +267,8 @@ public final class Checkpoint {
             int bos = optInt(json, "bos_token_id", defaultSpecial, source);
             int eos = optInt(json, "eos_token_id", defaultSpecial, source);
             try {
-                return new GptConfig(vocab, nPositions, nEmbd, nLayer, nHead, epsilon, tied, bos, eos, nInner);
+                return new GptConfig(vocab, nPositions, nEmbd, nLayer, nHead, epsilon, tied, bos, eos, nInner,
+                        scaleAttnWeights, byInverseLayerIdx);
             } catch (BadInputException e) {
                 // GptConfig cannot know the file; the user needs it to find the bad value.
                 throw new BadInputException(e, "%s: %s", source, e.getMessage());
@@ -296,7 +296,8 @@ public final class Checkpoint {
             json.addProperty("embd_pdrop", 0.0);
             json.addProperty("attn_pdrop", 0.0);
             json.addProperty("initializer_range", 0.02);
-            json.addProperty("scale_attn_weights", true);
+            json.addProperty("scale_attn_weights", config.scaleAttnWeights());
+            json.addProperty("scale_attn_by_inverse_layer_idx", config.scaleAttnByInverseLayerIdx());
             json.addProperty("use_cache", true);
             json.addProperty("tie_word_embeddings", config.tieWordEmbeddings());
             json.addProperty("bos_token_id", config.bosTokenId());
@@ -327,10 +328,15 @@ public final class Checkpoint {
             return value == null || value.isJsonNull() ? fallback : value.getAsString();
         }
 
-        private static void rejectFlag(JsonObject json, String key, String source) {
-            if (json.has(key) && json.get(key).getAsBoolean()) {
-                throw new BadInputException("%s: %s=true is not supported", source, key);
+        private static boolean optBoolean(JsonObject json, String key, boolean fallback, String source) {
+            JsonElement value = json.get(key);
+            if (value == null || value.isJsonNull()) {
+                return fallback;
             }
+            if (!value.isJsonPrimitive() || !value.getAsJsonPrimitive().isBoolean()) {
+                throw new BadInputException("%s: %s must be true or false, got %s", source, key, value);
+            }
+            return value.getAsBoolean();
         }
     }
 }

@@ -20,6 +20,9 @@ import java.util.List;
  *   logits = ln_f(x) · lm_headᵀ                                (B, T, V)
  * </pre>
  *
+ * <p>√D is GPT-2's divisor; a config may change it as Hugging Face's does ({@link
+ * GptConfig#attentionDivisor}).
+ *
  * <p>Batches are right-padded: with causal attention nothing at a position depends on a later
  * one, so a sample's numbers do not depend on what else is in its batch. Pass ids of any value
  * below V as padding and ignore the outputs past each sample's length.
@@ -147,7 +150,12 @@ public final class Gpt {
         NDArray k = qkv.get(1).reshape(b, t, h, d).transpose(0, 2, 1, 3);
         NDArray v = qkv.get(2).reshape(b, t, h, d).transpose(0, 2, 1, 3);
         // (B, H, T, D) · (B, H, D, T) → (B, H, T, T)
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div(constant(x, Math.sqrt(d))).add(causalMask);
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));
+        double divisor = config.attentionDivisor(l);
+        if (divisor != 1) {
+            scores = scores.div(constant(x, divisor));
+        }
+        scores = scores.add(causalMask);
         NDArray pattern = scores.softmax(-1);
         patterns.add(pattern);
         NDArray z = drop(pattern, training).matMul(v); // (B, H, T, D)

@@ -15,6 +15,10 @@ import io.headwise.BadInputException;
  * @param bosTokenId start token id
  * @param eosTokenId end token id
  * @param nInner F, the width of the MLP hidden layer ({@code n_inner}; GPT-2's default is 4·C)
+ * @param scaleAttnWeights whether attention scores are divided by √D ({@code scale_attn_weights};
+ *     GPT-2: true)
+ * @param scaleAttnByInverseLayerIdx whether block l's scores are also divided by l + 1 ({@code
+ *     scale_attn_by_inverse_layer_idx}, as in Stanford CRFM's Mistral GPT-2 models; GPT-2: false)
  */
 public record GptConfig(
         int vocabSize,
@@ -26,7 +30,9 @@ public record GptConfig(
         boolean tieWordEmbeddings,
         int bosTokenId,
         int eosTokenId,
-        int nInner) {
+        int nInner,
+        boolean scaleAttnWeights,
+        boolean scaleAttnByInverseLayerIdx) {
 
     public static final double LAYER_NORM_EPSILON_DEFAULT = 1e-5;
 
@@ -53,11 +59,23 @@ public record GptConfig(
         }
     }
 
-    /** A config whose MLP is GPT-2's default width, 4·C. */
+    /** A config with GPT-2's MLP width (4·C) and attention scaling (1/√D). */
     public GptConfig(int vocabSize, int nPositions, int nEmbd, int nLayer, int nHead, double layerNormEpsilon,
             boolean tieWordEmbeddings, int bosTokenId, int eosTokenId) {
         this(vocabSize, nPositions, nEmbd, nLayer, nHead, layerNormEpsilon, tieWordEmbeddings, bosTokenId, eosTokenId,
-                4 * nEmbd);
+                4 * nEmbd, true, false);
+    }
+
+    /** This config with an MLP hidden layer of {@code width} ({@code n_inner}). */
+    public GptConfig withMlpWidth(int width) {
+        return new GptConfig(vocabSize, nPositions, nEmbd, nLayer, nHead, layerNormEpsilon, tieWordEmbeddings,
+                bosTokenId, eosTokenId, width, scaleAttnWeights, scaleAttnByInverseLayerIdx);
+    }
+
+    /** This config with Hugging Face's two attention-scaling options. */
+    public GptConfig withAttentionScaling(boolean byRootHeadWidth, boolean byInverseLayerIdx) {
+        return new GptConfig(vocabSize, nPositions, nEmbd, nLayer, nHead, layerNormEpsilon, tieWordEmbeddings,
+                bosTokenId, eosTokenId, nInner, byRootHeadWidth, byInverseLayerIdx);
     }
 
     /** A config with GPT-2 defaults for everything but the sizes; start/end token 0. */
@@ -69,6 +87,20 @@ public record GptConfig(
     /** Whether {@code id} is one of this model's token ids (0 ≤ id < V). */
     public boolean hasToken(int id) {
         return id >= 0 && id < vocabSize;
+    }
+
+    /**
+     * What block {@code layer}'s attention scores q·k are divided by before the softmax: √D when
+     * {@link #scaleAttnWeights}, times layer + 1 (0-based) when {@link
+     * #scaleAttnByInverseLayerIdx}; 1 when neither (Hugging Face's {@code GPT2Attention}).
+     */
+    public double attentionDivisor(int layer) {
+        return (scaleAttnWeights ? Math.sqrt(dHead()) : 1) * (scaleAttnByInverseLayerIdx ? layer + 1 : 1);
+    }
+
+    /** Whether the attention is scaled as GPT-2's: by 1/√D alone. */
+    public boolean defaultAttentionScaling() {
+        return scaleAttnWeights && !scaleAttnByInverseLayerIdx;
     }
 
     /** D = C / H, the width of one head. */

@@ -213,14 +213,12 @@ class CheckpointTest {
         assertBadInput(dir, dir.resolve("model.safetensors") + ": tensor h.0.mlp.c_fc.weight has shape (12, 48), config.json implies (12, 20)");
     }
 
-    /** Hugging Face GPT-2 options that change the arithmetic are refused, not ignored. */
+    /** Hugging Face GPT-2 options we do not compute are refused, not ignored; so are bad values. */
     @Test
-    void configOptionsThatChangeTheArithmeticAreRefused() throws IOException {
+    void configOptionsWeDoNotComputeAreRefused() throws IOException {
         Map<Consumer<JsonObject>, String> cases = new LinkedHashMap<>();
         cases.put(json -> json.addProperty("activation_function", "relu"), "activation_function relu is not supported (GPT-2 uses gelu_new)");
-        cases.put(json -> json.addProperty("scale_attn_by_inverse_layer_idx", true), "scale_attn_by_inverse_layer_idx=true is not supported");
-        cases.put(json -> json.addProperty("reorder_and_upcast_attn", true), "reorder_and_upcast_attn=true is not supported");
-        cases.put(json -> json.addProperty("scale_attn_weights", false), "scale_attn_weights=false is not supported");
+        cases.put(json -> json.addProperty("scale_attn_weights", "yes"), "scale_attn_weights must be true or false, got \"yes\"");
         cases.put(json -> json.addProperty("model_type", "gpt_neo"), "model_type is gpt_neo, only gpt2 is supported");
         cases.put(json -> json.addProperty("n_inner", 0), "n_inner must be >= 1, got 0");
         cases.put(json -> json.addProperty("n_inner", "wide"), "n_inner must be an integer, got \"wide\"");
@@ -261,9 +259,27 @@ class CheckpointTest {
             json.addProperty("activation_function", "gelu_pytorch_tanh");
             json.addProperty("n_inner", 48);
             json.addProperty("scale_attn_by_inverse_layer_idx", false);
-            json.addProperty("reorder_and_upcast_attn", false);
+            json.addProperty("reorder_and_upcast_attn", true); // fp16 order and precision only
         });
         assertThat(Checkpoint.readConfig(dir)).isEqualTo(TestModels.tiny());
+    }
+
+    /** Stanford CRFM's Mistral GPT-2 models: scores divided by the block's 1-based index too. */
+    @Test
+    void attentionScalingIsWrittenAndReadBack() throws IOException {
+        GptConfig config = TestModels.tinyScaled();
+        Path dir = tmp.resolve("scaled");
+        try (NDManager scope = manager.newSubManager()) {
+            Checkpoint.write(dir, GptWeights.random(config, scope, 1), null, null);
+        }
+        JsonObject json = JsonParser.parseString(Files.readString(dir.resolve("config.json"))).getAsJsonObject();
+        assertThat(json.get("scale_attn_weights").getAsBoolean()).isFalse();
+        assertThat(json.get("scale_attn_by_inverse_layer_idx").getAsBoolean()).isTrue();
+        assertThat(Checkpoint.readConfig(dir)).isEqualTo(config);
+        assertThat(config.attentionDivisor(0)).isEqualTo(1.0);
+        assertThat(config.attentionDivisor(2)).isEqualTo(3.0);
+        assertThat(TestModels.tiny().attentionDivisor(2)).isEqualTo(2.0); // √(12 / 3)
+        assertThat(TestModels.tiny().withAttentionScaling(true, true).attentionDivisor(2)).isEqualTo(6.0);
     }
 
     // ---- what Hugging Face writes and we accept ---------------------------------------------

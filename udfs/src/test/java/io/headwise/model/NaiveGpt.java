@@ -67,7 +67,7 @@ final class NaiveGpt {
             String p = "h." + l + ".";
             double[][] normed = layerNorm(x, p + "ln_1");
             patterns[l] = new double[config.nHead()][][];
-            double[][] attn = attention(normed, p, gates == null ? null : gates[l], patterns[l]);
+            double[][] attn = attention(normed, l, p, gates == null ? null : gates[l], patterns[l]);
             x = add(x, conv1d(attn, p + "attn.c_proj"));
             double[][] hidden = conv1d(layerNorm(x, p + "ln_2"), p + "mlp.c_fc");
             for (double[] row : hidden) {
@@ -98,7 +98,7 @@ final class NaiveGpt {
      * Causal multi-head attention before the output projection: returns the heads' gated {@code
      * A·V} side by side ({@code [T][C]}) and fills {@code patterns [H][T][T]}.
      */
-    private double[][] attention(double[][] x, String p, double[] gates, double[][][] patterns) {
+    private double[][] attention(double[][] x, int l, String p, double[] gates, double[][][] patterns) {
         int t = x.length;
         int c = config.nEmbd();
         int d = config.dHead();
@@ -116,7 +116,11 @@ final class NaiveGpt {
                     for (int i = 0; i < d; i++) {
                         dot += qkv[q][qOff + i] * qkv[k][kOff + i];
                     }
-                    scores[k] = dot / Math.sqrt(d);
+                    // As GPT2Attention: first by √D, then by the block's 1-based index.
+                    scores[k] = config.scaleAttnWeights() ? dot / Math.sqrt(d) : dot;
+                    if (config.scaleAttnByInverseLayerIdx()) {
+                        scores[k] /= l + 1;
+                    }
                 }
                 double lse = logSumExp(scores);
                 for (int k = 0; k <= q; k++) {

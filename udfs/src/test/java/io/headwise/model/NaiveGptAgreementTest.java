@@ -56,7 +56,8 @@ class NaiveGptAgreementTest {
 
     static Stream<Arguments> configs() {
         return Stream.of(
-                Arguments.of("tied", TestModels.tiny()), Arguments.of("untied", TestModels.tinyUntied()));
+                Arguments.of("tied", TestModels.tiny()), Arguments.of("untied", TestModels.tinyUntied()),
+                Arguments.of("scaled", TestModels.tinyScaled()));
     }
 
     static int[][] samples(GptConfig config) {

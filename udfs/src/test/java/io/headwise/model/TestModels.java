@@ -23,7 +23,12 @@ final class TestModels {
 
     /** {@link #tiny()} with a separate lm_head.weight, other start/end ids and an MLP of 20, not 4·12. */
     static GptConfig tinyUntied() {
-        return new GptConfig(23, 20, 12, 3, 3, 1e-5, false, 1, 2, 20);
+        return new GptConfig(23, 20, 12, 3, 3, 1e-5, false, 1, 2).withMlpWidth(20);
+    }
+
+    /** {@link #tiny()} with Hugging Face's other attention scaling: not by √D, by 1/(l + 1). */
+    static GptConfig tinyScaled() {
+        return tiny().withAttentionScaling(false, true);
     }
 
     /**
