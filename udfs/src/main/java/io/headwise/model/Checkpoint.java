@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -243,12 +242,10 @@ public final class Checkpoint {
             if (!type.equals("gpt2")) {
                 throw new BadInputException("%s: model_type is %s, only gpt2 is supported", source, type);
             }
-            String activation = optString(json, "activation_function", "gelu_new");
-            // Hugging Face's three names for the same tanh approximation of GELU.
-            if (!List.of("gelu_new", "gelu_pytorch_tanh", "gelu_fast").contains(activation)) {
-                throw new BadInputException(
-                        "%s: activation_function %s is not supported (GPT-2 uses gelu_new)", source, activation);
-            }
+            String activationName = optString(json, "activation_function", "gelu_new");
+            MlpActivation activation = MlpActivation.fromHuggingFace(activationName).orElseThrow(() -> new BadInputException(
+                    "%s: activation_function %s is not supported (supported: %s)", source, activationName,
+                    String.join(", ", MlpActivation.huggingFaceNames())));
             int nEmbd = requiredInt(json, "n_embd", source);
             int nInner = optInt(json, "n_inner", 4 * nEmbd, source);
             boolean scaleAttnWeights = optBoolean(json, "scale_attn_weights", true, source);
@@ -268,7 +265,7 @@ public final class Checkpoint {
             int eos = optInt(json, "eos_token_id", defaultSpecial, source);
             try {
                 return new GptConfig(vocab, nPositions, nEmbd, nLayer, nHead, epsilon, tied, bos, eos, nInner,
-                        scaleAttnWeights, byInverseLayerIdx);
+                        scaleAttnWeights, byInverseLayerIdx, activation);
             } catch (BadInputException e) {
                 // GptConfig cannot know the file; the user needs it to find the bad value.
                 throw new BadInputException(e, "%s: %s", source, e.getMessage());
@@ -291,7 +288,7 @@ public final class Checkpoint {
                 json.addProperty("n_inner", config.nInner()); // absent, as null, means 4·n_embd
             }
             json.addProperty("layer_norm_epsilon", config.layerNormEpsilon());
-            json.addProperty("activation_function", "gelu_new");
+            json.addProperty("activation_function", config.activation().huggingFaceName());
             json.addProperty("resid_pdrop", 0.0);
             json.addProperty("embd_pdrop", 0.0);
             json.addProperty("attn_pdrop", 0.0);

@@ -20,8 +20,8 @@ import java.util.List;
  *   logits = ln_f(x) · lm_headᵀ                                (B, T, V)
  * </pre>
  *
- * <p>√D is GPT-2's divisor; a config may change it as Hugging Face's does ({@link
- * GptConfig#attentionDivisor}).
+ * <p>√D is GPT-2's divisor and gelu_new its activation; a config may change either as Hugging
+ * Face's does ({@link GptConfig#attentionDivisor}, {@link MlpActivation}).
  *
  * <p>Batches are right-padded: with causal attention nothing at a position depends on a later
  * one, so a sample's numbers do not depend on what else is in its batch. Pass ids of any value
@@ -103,7 +103,7 @@ public final class Gpt {
         for (int l = 0; l < config.nLayer(); l++) {
             NDArray layerGates = gates == null ? null : gates.get(new NDIndex(":, {}, :", l));
             x = x.add(attention(l, layerNorm(x, l, "ln_1"), causalMask, layerGates, patterns, training));
-            NDArray hidden = gelu(linear(layerNorm(x, l, "ln_2"), l, "mlp.c_fc"));
+            NDArray hidden = config.activation().apply(linear(layerNorm(x, l, "ln_2"), l, "mlp.c_fc"));
             mlpPost.add(hidden);
             x = x.add(drop(linear(hidden, l, "mlp.c_proj"), training));
             residPost.add(x);
@@ -179,13 +179,6 @@ public final class Gpt {
                         weights.block(l, name + ".bias"),
                         (float) config.layerNormEpsilon())
                 .singletonOrThrow();
-    }
-
-    /** GPT-2's tanh approximation: {@code 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))}. */
-    static NDArray gelu(NDArray x) {
-        NDArray cube = x.mul(x).mul(x);
-        NDArray inner = cube.mul(constant(x, 0.044715)).add(x).mul(constant(x, Math.sqrt(2.0 / Math.PI))).tanh();
-        return inner.add(constant(x, 1)).mul(x).mul(constant(x, 0.5));
     }
 
     /**

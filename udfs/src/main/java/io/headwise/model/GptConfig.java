@@ -19,6 +19,7 @@ import io.headwise.BadInputException;
  *     GPT-2: true)
  * @param scaleAttnByInverseLayerIdx whether block l's scores are also divided by l + 1 ({@code
  *     scale_attn_by_inverse_layer_idx}, as in Stanford CRFM's Mistral GPT-2 models; GPT-2: false)
+ * @param activation the MLP's activation ({@code activation_function}; GPT-2: gelu_new)
  */
 public record GptConfig(
         int vocabSize,
@@ -32,7 +33,8 @@ public record GptConfig(
         int eosTokenId,
         int nInner,
         boolean scaleAttnWeights,
-        boolean scaleAttnByInverseLayerIdx) {
+        boolean scaleAttnByInverseLayerIdx,
+        MlpActivation activation) {
 
     public static final double LAYER_NORM_EPSILON_DEFAULT = 1e-5;
 
@@ -43,6 +45,7 @@ public record GptConfig(
         requirePositive("n_layer", nLayer);
         requirePositive("n_head", nHead);
         requirePositive("n_inner", nInner);
+        java.util.Objects.requireNonNull(activation, "activation");
         if (nEmbd % nHead != 0) {
             throw new BadInputException(
                     "n_embd (%d) is not divisible by n_head (%d)", nEmbd, nHead);
@@ -63,19 +66,25 @@ public record GptConfig(
     public GptConfig(int vocabSize, int nPositions, int nEmbd, int nLayer, int nHead, double layerNormEpsilon,
             boolean tieWordEmbeddings, int bosTokenId, int eosTokenId) {
         this(vocabSize, nPositions, nEmbd, nLayer, nHead, layerNormEpsilon, tieWordEmbeddings, bosTokenId, eosTokenId,
-                4 * nEmbd, true, false);
+                4 * nEmbd, true, false, MlpActivation.GELU_NEW);
     }
 
     /** This config with an MLP hidden layer of {@code width} ({@code n_inner}). */
     public GptConfig withMlpWidth(int width) {
         return new GptConfig(vocabSize, nPositions, nEmbd, nLayer, nHead, layerNormEpsilon, tieWordEmbeddings,
-                bosTokenId, eosTokenId, width, scaleAttnWeights, scaleAttnByInverseLayerIdx);
+                bosTokenId, eosTokenId, width, scaleAttnWeights, scaleAttnByInverseLayerIdx, activation);
     }
 
     /** This config with Hugging Face's two attention-scaling options. */
     public GptConfig withAttentionScaling(boolean byRootHeadWidth, boolean byInverseLayerIdx) {
         return new GptConfig(vocabSize, nPositions, nEmbd, nLayer, nHead, layerNormEpsilon, tieWordEmbeddings,
-                bosTokenId, eosTokenId, nInner, byRootHeadWidth, byInverseLayerIdx);
+                bosTokenId, eosTokenId, nInner, byRootHeadWidth, byInverseLayerIdx, activation);
+    }
+
+    /** This config with another MLP activation. */
+    public GptConfig withActivation(MlpActivation mlpActivation) {
+        return new GptConfig(vocabSize, nPositions, nEmbd, nLayer, nHead, layerNormEpsilon, tieWordEmbeddings,
+                bosTokenId, eosTokenId, nInner, scaleAttnWeights, scaleAttnByInverseLayerIdx, mlpActivation);
     }
 
     /** A config with GPT-2 defaults for everything but the sizes; start/end token 0. */

@@ -217,7 +217,8 @@ class CheckpointTest {
     @Test
     void configOptionsWeDoNotComputeAreRefused() throws IOException {
         Map<Consumer<JsonObject>, String> cases = new LinkedHashMap<>();
-        cases.put(json -> json.addProperty("activation_function", "relu"), "activation_function relu is not supported (GPT-2 uses gelu_new)");
+        cases.put(json -> json.addProperty("activation_function", "mish"), "activation_function mish is not supported"
+                + " (supported: gelu_new, gelu_pytorch_tanh, gelu_fast, gelu, gelu_python, relu, silu, swish)");
         cases.put(json -> json.addProperty("scale_attn_weights", "yes"), "scale_attn_weights must be true or false, got \"yes\"");
         cases.put(json -> json.addProperty("model_type", "gpt_neo"), "model_type is gpt_neo, only gpt2 is supported");
         cases.put(json -> json.addProperty("n_inner", 0), "n_inner must be >= 1, got 0");
@@ -264,9 +265,9 @@ class CheckpointTest {
         assertThat(Checkpoint.readConfig(dir)).isEqualTo(TestModels.tiny());
     }
 
-    /** Stanford CRFM's Mistral GPT-2 models: scores divided by the block's 1-based index too. */
+    /** Stanford CRFM's Mistral GPT-2 models (scores divided by the block's 1-based index too); Cerebras-GPT's exact GELU. */
     @Test
-    void attentionScalingIsWrittenAndReadBack() throws IOException {
+    void attentionScalingAndActivationAreWrittenAndReadBack() throws IOException {
         GptConfig config = TestModels.tinyScaled();
         Path dir = tmp.resolve("scaled");
         try (NDManager scope = manager.newSubManager()) {
@@ -275,6 +276,7 @@ class CheckpointTest {
         JsonObject json = JsonParser.parseString(Files.readString(dir.resolve("config.json"))).getAsJsonObject();
         assertThat(json.get("scale_attn_weights").getAsBoolean()).isFalse();
         assertThat(json.get("scale_attn_by_inverse_layer_idx").getAsBoolean()).isTrue();
+        assertThat(json.get("activation_function").getAsString()).isEqualTo("gelu");
         assertThat(Checkpoint.readConfig(dir)).isEqualTo(config);
         assertThat(config.attentionDivisor(0)).isEqualTo(1.0);
         assertThat(config.attentionDivisor(2)).isEqualTo(3.0);

@@ -72,7 +72,7 @@ final class NaiveGpt {
             double[][] hidden = conv1d(layerNorm(x, p + "ln_2"), p + "mlp.c_fc");
             for (double[] row : hidden) {
                 for (int i = 0; i < row.length; i++) {
-                    row[i] = geluNew(row[i]);
+                    row[i] = activation(config.activation(), row[i]);
                 }
             }
             mlpPost[l] = hidden;
@@ -92,6 +92,16 @@ final class NaiveGpt {
     /** {@code 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))}. */
     static double geluNew(double x) {
         return 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
+    }
+
+    /** The activations as Hugging Face's ACT2FN defines them, in double precision. */
+    static double activation(MlpActivation activation, double x) {
+        return switch (activation) {
+            case GELU_NEW -> geluNew(x);
+            case GELU -> 0.5 * x * (1 + org.apache.commons.math3.special.Erf.erf(x / Math.sqrt(2)));
+            case RELU -> Math.max(x, 0);
+            case SILU -> x / (1 + Math.exp(-x));
+        };
     }
 
     /**

@@ -26,9 +26,9 @@ final class TestModels {
         return new GptConfig(23, 20, 12, 3, 3, 1e-5, false, 1, 2).withMlpWidth(20);
     }
 
-    /** {@link #tiny()} with Hugging Face's other attention scaling: not by √D, by 1/(l + 1). */
+    /** {@link #tiny()} with Hugging Face's other attention scaling (not by √D, by 1/(l + 1)) and the exact GELU. */
     static GptConfig tinyScaled() {
-        return tiny().withAttentionScaling(false, true);
+        return tiny().withAttentionScaling(false, true).withActivation(MlpActivation.GELU);
     }
 
     /**
