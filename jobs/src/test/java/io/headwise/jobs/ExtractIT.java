@@ -11,6 +11,8 @@ import com.google.gson.JsonParser;
 import io.headwise.model.Analyzer;
 import io.headwise.model.Checkpoint;
 import io.headwise.model.Gpt;
+import io.headwise.model.GptConfig;
+import io.headwise.model.MlpActivation;
 import io.headwise.model.SampleResult;
 import io.headwise.spark.ExtractRecords;
 import io.headwise.spark.ModelCache;
@@ -225,6 +227,44 @@ class ExtractIT {
                         for (int k = 0; k < 8; k++) {
                             assertThat(values.get(k)).isCloseTo(r.mlpTopValues()[l][p][k], within(1e-5f));
                         }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * A model with Hugging Face's other options (an MLP of 24, no √D, scores divided by l + 1, the
+     * exact GELU) read by the tasks from its config.json gives what the analyzer gives in-process.
+     */
+    @Test
+    void aModelWithOtherHuggingFaceOptionsIsComputedAsItsConfigSays() {
+        GptConfig variant = NAMES_CONFIG.withMlpWidth(24).withAttentionScaling(false, true).withActivation(MlpActivation.GELU);
+        Path variantModel = ExtractFixtures.randomModel(tmp.resolve("variant-model"), variant, tokenizer.toTokenizerJson(), 7);
+        Path variantOut = tmp.resolve("variant-out");
+        CliRun variantRun = CliRun.of("extract", "--model", variantModel.toString(), "--tokens", tokens.toString(),
+                "--out", variantOut.toString(), "--patterns", "none");
+        assertThat(variantRun.exitCode()).as(variantRun.err()).isZero();
+        Map<Long, Map<String, Row>> headStats = byKey(table(variantOut, Schemas.HEAD_STATS), "layer", "head");
+        Map<Long, Map<String, Row>> tokenStats = byKey(table(variantOut, Schemas.TOKEN_STATS), "position");
+        Map<Long, Map<String, Row>> activations = byKey(table(variantOut, Schemas.ACTIVATIONS), "layer", "position");
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Analyzer analyzer = new Analyzer(new Gpt(Checkpoint.read(variantModel, manager)), manager, 8, true);
+            for (int i = 0; i < 20; i++) {
+                long id = ExtractFixtures.sampleId(i + 1);
+                SampleResult r = analyzer.analyze(List.of(tokenizer.encode(names.get(i)))).get(0);
+                for (int p = 0; p + 1 < r.length(); p++) {
+                    assertThat(tokenStats.get(id).get(Integer.toString(p)).<Double>getAs("loss")).isCloseTo(r.loss()[p], within(1e-5));
+                    assertThat(tokenStats.get(id).get(Integer.toString(p)).<Double>getAs("grad_norm")).isCloseTo(r.gradNorm()[p], within(1e-5));
+                }
+                for (int l = 0; l < LAYERS; l++) {
+                    for (int h = 0; h < HEADS; h++) {
+                        assertThat(headStats.get(id).get(l + "/" + h).<Double>getAs("head_grad")).isCloseTo(r.headGrad()[l][h], within(1e-5));
+                    }
+                    for (int p = 0; p < r.length(); p++) {
+                        Row row = activations.get(id).get(l + "/" + p);
+                        assertThat(row.<Double>getAs("resid_norm")).isCloseTo(r.residNorm()[l][p], within(1e-5));
+                        assertThat(row.<Float>getList(5).get(0)).isCloseTo(r.mlpTopValues()[l][p][0], within(1e-5f));
                     }
                 }
             }
