@@ -107,11 +107,6 @@ public record GptConfig(
         return (scaleAttnWeights ? Math.sqrt(dHead()) : 1) * (scaleAttnByInverseLayerIdx ? layer + 1 : 1);
     }
 
-    /** Whether the attention is scaled as GPT-2's: by 1/√D alone. */
-    public boolean defaultAttentionScaling() {
-        return scaleAttnWeights && !scaleAttnByInverseLayerIdx;
-    }
-
     /** D = C / H, the width of one head. */
     public int dHead() {
         return nEmbd / nHead;
@@ -130,10 +125,22 @@ public record GptConfig(
     /** The number of parameters, counting a tied LM head once. */
     public long parameterCount() {
         long c = nEmbd;
-        long f = nInner;
-        long perBlock = 2 * c + (c * 3 * c + 3 * c) + (c * c + c) + 2 * c + (c * f + f) + (f * c + c);
+        long perBlock = 2 * (2 * c) + blockAttentionParameters() + blockMlpParameters();
         long lmHead = tieWordEmbeddings ? 0 : (long) vocabSize * c;
         return (long) vocabSize * c + (long) nPositions * c + nLayer * perBlock + 2 * c + lmHead;
+    }
+
+    /** One block's {@code c_attn} and {@code c_proj} weights and biases: C·3C + 3C + C·C + C. */
+    public long blockAttentionParameters() {
+        long c = nEmbd;
+        return (c * 3 * c + 3 * c) + (c * c + c);
+    }
+
+    /** One block's {@code mlp.c_fc} and {@code mlp.c_proj} weights and biases: C·F + F + F·C + C. */
+    public long blockMlpParameters() {
+        long c = nEmbd;
+        long f = nInner;
+        return (c * f + f) + (f * c + c);
     }
 
     private static void requirePositive(String key, int value) {

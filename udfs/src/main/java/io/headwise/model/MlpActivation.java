@@ -51,7 +51,7 @@ public enum MlpActivation {
             }
             case GELU -> x.div(Gpt.constant(x, Math.sqrt(2))).erf().add(Gpt.constant(x, 1)).mul(x).mul(Gpt.constant(x, 0.5));
             case RELU -> x.maximum(Gpt.constant(x, 0));
-            case SILU -> x.mul(x.neg().exp().add(Gpt.constant(x, 1)).pow(Gpt.constant(x, -1)));
+            case SILU -> x.div(x.neg().exp().add(Gpt.constant(x, 1)));
         };
     }
 }
