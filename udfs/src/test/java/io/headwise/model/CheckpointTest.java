@@ -171,10 +171,7 @@ class CheckpointTest {
     void configJsonHasHuggingFacesKeys() throws IOException {
         GptConfig config = new GptConfig(23, 20, 12, 3, 3, 1e-6, false, 1, 2);
         Path dir = tmp.resolve("config");
-        try (NDManager scope = manager.newSubManager()) {
-            Checkpoint.write(dir, GptWeights.random(config, scope, 1), null, null);
-        }
-        JsonObject json = JsonParser.parseString(Files.readString(dir.resolve("config.json"))).getAsJsonObject();
+        JsonObject json = writeConfig(dir, config);
         assertThat(json.get("model_type").getAsString()).isEqualTo("gpt2");
         assertThat(json.get("vocab_size").getAsInt()).isEqualTo(23);
         assertThat(json.get("n_positions").getAsInt()).isEqualTo(20);
@@ -195,10 +192,7 @@ class CheckpointTest {
     void anotherMlpWidthIsWrittenAsNInnerAndReadBack() throws IOException {
         GptConfig config = TestModels.tinyUntied();
         Path dir = tmp.resolve("narrow");
-        try (NDManager scope = manager.newSubManager()) {
-            Checkpoint.write(dir, GptWeights.random(config, scope, 1), null, null);
-        }
-        JsonObject json = JsonParser.parseString(Files.readString(dir.resolve("config.json"))).getAsJsonObject();
+        JsonObject json = writeConfig(dir, config);
         assertThat(json.get("n_inner").getAsInt()).isEqualTo(20);
         assertThat(Checkpoint.readConfig(dir)).isEqualTo(config);
         assertThat(Checkpoint.readConfig(dir).dMlp()).isEqualTo(20);
@@ -270,10 +264,7 @@ class CheckpointTest {
     void attentionScalingAndActivationAreWrittenAndReadBack() throws IOException {
         GptConfig config = TestModels.tinyScaled();
         Path dir = tmp.resolve("scaled");
-        try (NDManager scope = manager.newSubManager()) {
-            Checkpoint.write(dir, GptWeights.random(config, scope, 1), null, null);
-        }
-        JsonObject json = JsonParser.parseString(Files.readString(dir.resolve("config.json"))).getAsJsonObject();
+        JsonObject json = writeConfig(dir, config);
         assertThat(json.get("scale_attn_weights").getAsBoolean()).isFalse();
         assertThat(json.get("scale_attn_by_inverse_layer_idx").getAsBoolean()).isTrue();
         assertThat(json.get("activation_function").getAsString()).isEqualTo("gelu");
@@ -491,6 +482,14 @@ class CheckpointTest {
             edit.accept(tensors);
             Files.write(file, SafetensorsFile.encode(tensors));
         }
+    }
+
+    /** Writes a random model with {@code config} into {@code dir} and returns its parsed config.json. */
+    private static JsonObject writeConfig(Path dir, GptConfig config) throws IOException {
+        try (NDManager scope = manager.newSubManager()) {
+            Checkpoint.write(dir, GptWeights.random(config, scope, 1), null, null);
+        }
+        return JsonParser.parseString(Files.readString(dir.resolve("config.json"))).getAsJsonObject();
     }
 
     private static void setConfig(Path dir, Consumer<JsonObject> edit) throws IOException {
