@@ -1,0 +1,92 @@
+package io.headwise.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's Tables section lists every table {@link Schemas} defines, with its columns in
+ * order, their Spark SQL types and which may be null, so the users' reference cannot drift from
+ * what the jobs write.
+ */
+class ReadmeTablesTest {
+
+    /** {@code `name` type}, optionally followed by {@code (nullable)}, up to the next column or the end. */
+    private static final Pattern COLUMN = Pattern.compile("`([a-z0-9_]+)` (.+?)(?=, `|$)");
+    private static final String NULLABLE = " (nullable)";
+
+    @Test
+    void everyTableIsDocumentedWithItsColumns() throws IOException {
+        Map<String, List<String>> documented = documentedTables(tablesSection());
+        Map<String, List<String>> written = new LinkedHashMap<>();
+        Schemas.ALL.forEach((table, schema) -> written.put(table, columns(schema)));
+        assertThat(documented.keySet()).containsExactlyInAnyOrderElementsOf(written.keySet());
+        written.forEach((table, columns) -> assertThat(documented.get(table)).as(table).containsExactlyElementsOf(columns));
+    }
+
+    @Test
+    void columnsAreReadWithTheirTypesAndNullability() {
+        assertThat(documentedTables("| `t` | job | row | `a` bigint, `b` array<struct<x:string,y:double>> (nullable), `c` map<string,bigint> |"))
+                .containsExactly(Map.entry("t", List.of("a bigint", "b array<struct<x:string,y:double>> nullable", "c map<string,bigint>")));
+    }
+
+    /** Table → its columns as {@code "name type"}, {@code " nullable"} appended where it may be null. */
+    private static Map<String, List<String>> documentedTables(String section) {
+        Map<String, List<String>> tables = new LinkedHashMap<>();
+        for (String line : section.split("\n")) {
+            if (!line.startsWith("| `")) {
+                continue;
+            }
+            String[] cells = line.split("\\|");
+            String table = cells[1].trim().replace("`", "");
+            List<String> columns = new ArrayList<>();
+            Matcher m = COLUMN.matcher(cells[4].trim());
+            while (m.find()) {
+                String type = m.group(2);
+                boolean nullable = type.endsWith(NULLABLE);
+                columns.add(m.group(1) + " " + (nullable ? type.substring(0, type.length() - NULLABLE.length()) + " nullable" : type));
+            }
+            tables.put(table, columns);
+        }
+        return tables;
+    }
+
+    private static List<String> columns(StructType schema) {
+        List<String> columns = new ArrayList<>();
+        for (StructField f : schema.fields()) {
+            columns.add(f.name() + " " + f.dataType().simpleString() + (f.nullable() ? " nullable" : ""));
+        }
+        return columns;
+    }
+
+    /** The README's "## Tables" section, up to the next section. */
+    private static String tablesSection() throws IOException {
+        String readme = Files.readString(readme(), StandardCharsets.UTF_8);
+        int start = readme.indexOf("\n## Tables\n");
+        assertThat(start).as("README.md has a \"## Tables\" section").isNotNegative();
+        int end = readme.indexOf("\n## ", start + 1);
+        return readme.substring(start, end < 0 ? readme.length() : end);
+    }
+
+    /** The repository's README.md: Maven runs the tests in the module's directory, below it. */
+    private static Path readme() {
+        for (Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("README.md")) && Files.isDirectory(dir.resolve("udfs"))) {
+                return dir.resolve("README.md");
+            }
+        }
+        throw new IllegalStateException("no README.md above " + System.getProperty("user.dir"));
+    }
+}
