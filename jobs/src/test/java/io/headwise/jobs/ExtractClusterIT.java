@@ -20,9 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * {@code extract} on {@code local-cluster[2,1,1024]} — two executor JVMs that must fetch the model
- * through Spark's file distribution and load it into their own {@link io.headwise.spark.ModelCache}
- * — writes the same tables, row for row, as on the shared {@code local[2]} session.
+ * {@code extract} on {@code local-cluster[2,1,1024]} — two executor JVMs that must each copy the
+ * model through the Hadoop file system API ({@link io.headwise.spark.ShippedModel}) and load it into
+ * their own {@link io.headwise.spark.ModelCache} — writes the same tables, row for row, as on the
+ * shared {@code local[2]} session.
  */
 class ExtractClusterIT {
 

@@ -90,13 +90,7 @@ public final class Schemas {
             field("mlp_top_ids", createArrayType(IntegerType, false), false),
             field("mlp_top_values", createArrayType(FloatType, false), false));
 
-    /**
-     * {@code head_token_mass} (written by {@code extract}, read by {@code summarize} for {@code
-     * top_tokens}): one row per layer × head × key token id, {@code mass} = Σ over samples, queries
-     * {@code q = 1..T-1} and keys {@code k ≤ q} holding that token of {@code A[q][k]}. A head's
-     * {@code top_tokens} weight is a row's mass divided by the sum of its head's masses. Tokens
-     * with zero mass get no row; {@code token} is the key's piece from the {@code tokens} table.
-     */
+    /** {@code head_probes} (written by {@code probe}): one row per layer × head, SPEC §4's probe scores. */
     public static final StructType HEAD_PROBES_SCHEMA = struct(
             field("layer", IntegerType, false),
             field("head", IntegerType, false),
@@ -134,9 +128,11 @@ public final class Schemas {
             field("js", DoubleType, false));
 
     /**
-     * Per head and key token, the attention mass the head gives that token over the corpus: Σ over
-     * samples, queries {@code q = 1..T-1} and keys {@code k} holding the token of {@code A[q][k]}
-     * (written by {@code extract}; {@code summarize} turns it into {@code top_tokens}).
+     * {@code head_token_mass} (written by {@code extract}, read by {@code summarize} for {@code
+     * top_tokens}): one row per layer × head × key token id, {@code mass} = Σ over samples, queries
+     * {@code q = 1..T-1} and keys {@code k ≤ q} holding that token of {@code A[q][k]}. A head's
+     * {@code top_tokens} weight is a row's mass divided by the sum of its head's masses. Tokens
+     * with zero mass get no row; {@code token} is the key's piece from the {@code tokens} table.
      */
     public static final StructType HEAD_TOKEN_MASS_SCHEMA = struct(
             field("layer", IntegerType, false),
