@@ -8,8 +8,11 @@ import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "The whole pipeline on names.txt: tokenize, train, extract, probe, summarize, report; reuses what is done.")
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description =
+                "The whole pipeline on names.txt: tokenize, train, extract, probe, summarize, report; reuses what is done.")
 final class DemoCommand extends JobCommand {
 
     @Mixin
@@ -17,7 +20,8 @@ final class DemoCommand extends JobCommand {
 
     @Override
     void run(JobContext context) {
-        PrintStream err = new PrintStream(new WriterOutputStream(spec.commandLine().getErr()), true, StandardCharsets.UTF_8);
+        PrintStream err =
+                new PrintStream(new WriterOutputStream(spec.commandLine().getErr()), true, StandardCharsets.UTF_8);
         DemoJob.run(context, options, new DemoJob.Jobs() {
             @Override
             public int run(List<String> args) {

@@ -5,8 +5,11 @@ import io.headwise.jobs.JobContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "extract", mixinStandardHelpOptions = true,
-        description = "Per-sample attention, gradients and activations of a tokens table → head_stats, token_stats, activations, attention, head_token_mass, rejects.")
+@Command(
+        name = "extract",
+        mixinStandardHelpOptions = true,
+        description =
+                "Per-sample attention, gradients and activations of a tokens table → head_stats, token_stats, activations, attention, head_token_mass, rejects.")
 final class ExtractCommand extends JobCommand {
 
     @Mixin

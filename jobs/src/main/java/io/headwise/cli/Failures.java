@@ -52,7 +52,8 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
     /** An OutOfMemoryError in the cause chain, or named by it (a remote task's failure is text). */
     static boolean outOfMemory(Throwable ex) {
         for (Throwable t = ex; t != null; t = t.getCause()) {
-            if (t instanceof OutOfMemoryError || (t.getMessage() != null && t.getMessage().contains("java.lang.OutOfMemoryError"))) {
+            if (t instanceof OutOfMemoryError
+                    || (t.getMessage() != null && t.getMessage().contains("java.lang.OutOfMemoryError"))) {
                 return true;
             }
         }

@@ -14,7 +14,10 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Headwise.Version.class,
         description = "Attention, gradient and activation analysis of GPT-2 models as Spark batch jobs.",
-        footer = {"", "Run `./headwise JOB --help` for the options of a job. Exit codes: 0 ok, 2 bad usage or input, 1 other errors."},
+        footer = {
+            "",
+            "Run `./headwise JOB --help` for the options of a job. Exit codes: 0 ok, 2 bad usage or input, 1 other errors."
+        },
         commandListHeading = "%nJobs:%n")
 public final class Headwise implements Runnable {
 
@@ -75,9 +78,13 @@ public final class Headwise implements Runnable {
         String name = cmd.getCommandName();
         String where = name.equals("headwise") ? "headwise" : "headwise " + name;
         String message = ex.getMessage();
-        if (ex instanceof CommandLine.UnmatchedArgumentException && name.equals("headwise")
+        if (ex instanceof CommandLine.UnmatchedArgumentException
+                && name.equals("headwise")
                 && !ex.getCommandLine().getParseResult().hasSubcommand()) {
-            message = "unknown job '" + ((CommandLine.UnmatchedArgumentException) ex).getUnmatched().get(0) + "'";
+            message = "unknown job '"
+                    + ((CommandLine.UnmatchedArgumentException) ex)
+                            .getUnmatched()
+                            .get(0) + "'";
         }
         cmd.getErr().printf("%s: %s (see ./%s --help)%n", where, message, where);
         if (Arrays.asList(args).contains("--verbose")) {

@@ -5,7 +5,9 @@ import io.headwise.jobs.JobContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "inspect", mixinStandardHelpOptions = true,
+@Command(
+        name = "inspect",
+        mixinStandardHelpOptions = true,
         description = "One text through one model, no corpus needed: tokens, next token, per-head statistics.")
 final class InspectCommand extends JobCommand {
 

@@ -19,7 +19,9 @@ abstract class JobCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--master", paramLabel = "URL",
+    @Option(
+            names = "--master",
+            paramLabel = "URL",
             description = "Spark master (default: $HEADWISE_MASTER, else local[*]).")
     String master;
 
@@ -36,7 +38,8 @@ abstract class JobCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() throws Exception {
-        PrintStream out = new PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true, "UTF-8");
+        PrintStream out =
+                new PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true, "UTF-8");
         List<String> args = spec.commandLine().getParseResult().originalArgs();
         SparkSession spark = needsSpark() ? Sessions.getOrCreate(master, "headwise " + spec.name()) : null;
         run(new JobContext(spark, out, spec.name(), args, Instant.now()));

@@ -5,7 +5,9 @@ import io.headwise.jobs.ProbeJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "probe", mixinStandardHelpOptions = true,
+@Command(
+        name = "probe",
+        mixinStandardHelpOptions = true,
         description = "Synthetic probes (repeated random tokens) through a model -> head_probes.")
 final class ProbeCommand extends JobCommand {
 

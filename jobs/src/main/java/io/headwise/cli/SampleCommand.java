@@ -5,7 +5,9 @@ import io.headwise.jobs.SampleJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "sample", mixinStandardHelpOptions = true,
+@Command(
+        name = "sample",
+        mixinStandardHelpOptions = true,
         description = "Generates text from a model: names, one per line, for a char-level model.")
 final class SampleCommand extends JobCommand {
 

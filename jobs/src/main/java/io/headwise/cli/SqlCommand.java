@@ -5,7 +5,9 @@ import io.headwise.jobs.SqlJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "sql", mixinStandardHelpOptions = true,
+@Command(
+        name = "sql",
+        mixinStandardHelpOptions = true,
         description = "Spark SQL over every table under a run directory, with top_attended and pattern_entropy.")
 final class SqlCommand extends JobCommand {
 

@@ -5,7 +5,9 @@ import io.headwise.jobs.SummarizeJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "summarize", mixinStandardHelpOptions = true,
+@Command(
+        name = "summarize",
+        mixinStandardHelpOptions = true,
         description = "Per-head corpus summaries -> head_summary and head_distances.")
 final class SummarizeCommand extends JobCommand {
 

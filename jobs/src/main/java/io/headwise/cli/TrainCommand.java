@@ -5,8 +5,11 @@ import io.headwise.jobs.TrainJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Trains a GPT-2 model on a tokens table into a model directory (best held-out checkpoint, curve.csv).")
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        description =
+                "Trains a GPT-2 model on a tokens table into a model directory (best held-out checkpoint, curve.csv).")
 final class TrainCommand extends JobCommand {
 
     @Mixin

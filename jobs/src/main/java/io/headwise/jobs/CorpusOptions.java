@@ -22,27 +22,45 @@ public final class CorpusOptions {
     /** Spark's split size for file sources, which {@code --split-size} sets for the XML reader. */
     private static final String MAX_PARTITION_BYTES = "spark.sql.files.maxPartitionBytes";
 
-    @Option(names = "--input", required = true, paramLabel = "PATH",
+    @Option(
+            names = "--input",
+            required = true,
+            paramLabel = "PATH",
             description = "Input file, directory or glob, any Hadoop URI; .bz2/.gz are decompressed.")
     public String input;
 
-    @Option(names = "--format", required = true, paramLabel = "lines|wiki|text",
-            description = "lines: one sample per non-empty line; wiki: MediaWiki XML dumps; text: one document per file.")
+    @Option(
+            names = "--format",
+            required = true,
+            paramLabel = "lines|wiki|text",
+            description =
+                    "lines: one sample per non-empty line; wiki: MediaWiki XML dumps; text: one document per file.")
     public String format;
 
-    @Option(names = "--namespaces", split = ",", paramLabel = "NS[,NS...]", defaultValue = "0",
+    @Option(
+            names = "--namespaces",
+            split = ",",
+            paramLabel = "NS[,NS...]",
+            defaultValue = "0",
             description = "wiki: namespace numbers of the pages to use (default: ${DEFAULT-VALUE}, articles).")
     public List<Long> namespaces;
 
     @Option(names = "--paragraphs", description = "text: one document per blank-line separated paragraph.")
     public boolean paragraphs;
 
-    @Option(names = "--split-size", paramLabel = "BYTES", defaultValue = "0",
+    @Option(
+            names = "--split-size",
+            paramLabel = "BYTES",
+            defaultValue = "0",
             description = "Largest input split in bytes (more, smaller tasks); 0 for Spark's and Hadoop's defaults.")
     public long splitSize;
 
-    @Option(names = "--max-reject-fraction", paramLabel = "F", defaultValue = "" + MAX_REJECT_FRACTION_DEFAULT,
-            description = "Fail when more than this fraction of the input records is rejected (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--max-reject-fraction",
+            paramLabel = "F",
+            defaultValue = "" + MAX_REJECT_FRACTION_DEFAULT,
+            description =
+                    "Fail when more than this fraction of the input records is rejected (default: ${DEFAULT-VALUE}).")
     public double maxRejectFraction;
 
     @Option(names = "--overwrite", description = "Replace existing output.")
@@ -76,8 +94,8 @@ public final class CorpusOptions {
             return InputFiles.resolve(spark, input);
         }
         if (!InputFiles.matches(spark, relocated)) {
-            throw new BadInputException("--input %s: no such file or directory, here or in the datasets directory (%s)",
-                    input, relocated);
+            throw new BadInputException(
+                    "--input %s: no such file or directory, here or in the datasets directory (%s)", input, relocated);
         }
         LOG.info("--input {}: not in the working directory, reading {}", input, relocated);
         return InputFiles.resolve(spark, relocated);

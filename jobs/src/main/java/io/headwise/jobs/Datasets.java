@@ -22,7 +22,10 @@ public final class Datasets {
         if (env != null && !env.isBlank()) {
             return Path.of(env).toAbsolutePath();
         }
-        return Path.of(System.getProperty("headwise.home", ".")).resolve(DIR_DEFAULT).toAbsolutePath().normalize();
+        return Path.of(System.getProperty("headwise.home", "."))
+                .resolve(DIR_DEFAULT)
+                .toAbsolutePath()
+                .normalize();
     }
 
     /**

@@ -37,11 +37,18 @@ public final class DemoJob {
 
     /** Options of {@code demo}. */
     public static final class Options {
-        @Option(names = "--out", defaultValue = OUT_DEFAULT, paramLabel = "DIR", description = "Run directory (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--out",
+                defaultValue = OUT_DEFAULT,
+                paramLabel = "DIR",
+                description = "Run directory (default: ${DEFAULT-VALUE}).")
         public String out;
 
-        @Option(names = "--names", paramLabel = "FILE",
-                description = "The names, one per line (default: names.txt under $HEADWISE_DATASETS_DIR, else datasets/).")
+        @Option(
+                names = "--names",
+                paramLabel = "FILE",
+                description =
+                        "The names, one per line (default: names.txt under $HEADWISE_DATASETS_DIR, else datasets/).")
         public Path names;
     }
 
@@ -90,7 +97,8 @@ public final class DemoJob {
             context.print("== ./headwise %s", String.join(" ", args));
             int code = jobs.run(args);
             if (code != 0) {
-                String message = String.format("demo: step `%s` failed with exit code %d (its message is above)", step.job(), code);
+                String message = String.format(
+                        "demo: step `%s` failed with exit code %d (its message is above)", step.job(), code);
                 throw code == 2 ? new BadInputException("%s", message) : new IllegalStateException(message);
             }
             rerun = true;
@@ -120,20 +128,49 @@ public final class DemoJob {
     static List<Step> steps(String dir, String names, Jobs jobs) {
         String model = model(dir);
         List<Step> steps = new ArrayList<>(List.of(
-                new Step("tokenize", List.of("tokenize", "--input", names, "--format", "lines", "--tokenizer", "char", "--out", dir),
-                        tables(dir, Schemas.TOKENS), true, true),
-                new Step("train", List.of("train", "--tokens", dir, "--out", model, "--preset", PRESET),
-                        List.of(Tables.path(model, "model.safetensors")), false, false),
-                new Step("extract", List.of("extract", "--model", model, "--tokens", dir, "--out", dir, "--patterns", "all"),
-                        tables(dir, Schemas.HEAD_STATS, Schemas.TOKEN_STATS, Schemas.ACTIVATIONS, Schemas.ATTENTION, Schemas.HEAD_TOKEN_MASS),
-                        true, true),
-                new Step("probe", List.of("probe", "--model", model, "--out", dir, "--seed", Long.toString(PROBE_SEED)),
-                        tables(dir, Schemas.HEAD_PROBES), true, true),
-                new Step("summarize", List.of("summarize", "--tables", dir),
-                        tables(dir, Schemas.HEAD_SUMMARY, Schemas.HEAD_DISTANCES), true, true)));
+                new Step(
+                        "tokenize",
+                        List.of("tokenize", "--input", names, "--format", "lines", "--tokenizer", "char", "--out", dir),
+                        tables(dir, Schemas.TOKENS),
+                        true,
+                        true),
+                new Step(
+                        "train",
+                        List.of("train", "--tokens", dir, "--out", model, "--preset", PRESET),
+                        List.of(Tables.path(model, "model.safetensors")),
+                        false,
+                        false),
+                new Step(
+                        "extract",
+                        List.of("extract", "--model", model, "--tokens", dir, "--out", dir, "--patterns", "all"),
+                        tables(
+                                dir,
+                                Schemas.HEAD_STATS,
+                                Schemas.TOKEN_STATS,
+                                Schemas.ACTIVATIONS,
+                                Schemas.ATTENTION,
+                                Schemas.HEAD_TOKEN_MASS),
+                        true,
+                        true),
+                new Step(
+                        "probe",
+                        List.of("probe", "--model", model, "--out", dir, "--seed", Long.toString(PROBE_SEED)),
+                        tables(dir, Schemas.HEAD_PROBES),
+                        true,
+                        true),
+                new Step(
+                        "summarize",
+                        List.of("summarize", "--tables", dir),
+                        tables(dir, Schemas.HEAD_SUMMARY, Schemas.HEAD_DISTANCES),
+                        true,
+                        true)));
         if (jobs.exists("report")) {
-            steps.add(new Step("report", List.of("report", "--tables", dir, "--model", model, "--out", report(dir)),
-                    List.of(report(dir)), false, false));
+            steps.add(new Step(
+                    "report",
+                    List.of("report", "--tables", dir, "--model", model, "--out", report(dir)),
+                    List.of(report(dir)),
+                    false,
+                    false));
         }
         return steps;
     }

@@ -31,7 +31,9 @@ final class DemoSummary {
         }
         context.print("");
         context.print("Where everything is:");
-        context.print("  tables         %s/{tokens,head_stats,token_stats,activations,attention,head_token_mass,head_probes,head_summary,head_distances,run_manifest}", dir);
+        context.print(
+                "  tables         %s/{tokens,head_stats,token_stats,activations,attention,head_token_mass,head_probes,head_summary,head_distances,run_manifest}",
+                dir);
         context.print("  model          %s (config.json, model.safetensors, tokenizer.json)", model);
         if (report != null) {
             context.print("  report         %s", report);
@@ -40,15 +42,22 @@ final class DemoSummary {
         context.print("");
         context.print("Try:");
         context.print("  ./headwise sql --tables %s --file conf/queries/top_previous_token_heads.sql", dir);
-        context.print("  ./headwise sql --tables %s \"SELECT layer, head, induction, prev_token, first_token, cluster FROM head_summary ORDER BY induction DESC LIMIT 5\"", dir);
-        context.print("  ./headwise sql --tables %s \"SELECT t.tokens, top_attended(a.pattern, 3, 2) AS top_keys, pattern_entropy(a.pattern, 3) AS entropy"
-                + " FROM attention a JOIN tokens t USING (sample_id) WHERE a.layer = 0 AND a.head = 0 AND size(a.pattern) > 3 LIMIT 5\"", dir);
+        context.print(
+                "  ./headwise sql --tables %s \"SELECT layer, head, induction, prev_token, first_token, cluster FROM head_summary ORDER BY induction DESC LIMIT 5\"",
+                dir);
+        context.print(
+                "  ./headwise sql --tables %s \"SELECT t.tokens, top_attended(a.pattern, 3, 2) AS top_keys, pattern_entropy(a.pattern, 3) AS entropy"
+                        + " FROM attention a JOIN tokens t USING (sample_id) WHERE a.layer = 0 AND a.head = 0 AND size(a.pattern) > 3 LIMIT 5\"",
+                dir);
     }
 
     private static void printTop(JobContext context, Dataset<Row> summary, String stat, Column order, String which) {
         StringBuilder line = new StringBuilder();
-        for (Row row : summary.where(col(stat).isNotNull()).orderBy(order, col("layer"), col("head")).limit(TOP)
-                .select("layer", "head", stat).collectAsList()) {
+        for (Row row : summary.where(col(stat).isNotNull())
+                .orderBy(order, col("layer"), col("head"))
+                .limit(TOP)
+                .select("layer", "head", stat)
+                .collectAsList()) {
             line.append(String.format("  L%dH%d %.3f", row.getInt(0), row.getInt(1), row.getDouble(2)));
         }
         context.print("  %-12s%s%s", stat, line.length() == 0 ? "  (no values)" : line, "   (" + which + ")");

@@ -16,8 +16,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
@@ -64,35 +64,69 @@ public final class ExtractJob {
      * busy anyway. The widest table goes first, alone, and the others are written together.
      */
     static final List<String> WRITE_ORDER = List.of(
-            Schemas.ACTIVATIONS, Schemas.ATTENTION, Schemas.HEAD_STATS, Schemas.TOKEN_STATS, Schemas.HEAD_TOKEN_MASS, Schemas.REJECTS);
+            Schemas.ACTIVATIONS,
+            Schemas.ATTENTION,
+            Schemas.HEAD_STATS,
+            Schemas.TOKEN_STATS,
+            Schemas.HEAD_TOKEN_MASS,
+            Schemas.REJECTS);
 
     private static final Logger LOG = LoggerFactory.getLogger(ExtractJob.class);
 
     /** Options of {@code extract}. */
     public static final class Options {
-        @Option(names = "--model", required = true, paramLabel = "MODEL_DIR", description = "Model directory (any Hadoop URI).")
+        @Option(
+                names = "--model",
+                required = true,
+                paramLabel = "MODEL_DIR",
+                description = "Model directory (any Hadoop URI).")
         public String model;
 
-        @Option(names = "--tokens", required = true, paramLabel = "DIR", description = "Run directory holding the tokens table (or the table itself).")
+        @Option(
+                names = "--tokens",
+                required = true,
+                paramLabel = "DIR",
+                description = "Run directory holding the tokens table (or the table itself).")
         public String tokens;
 
-        @Option(names = "--out", required = true, paramLabel = "DIR", description = "Run directory to write the tables into.")
+        @Option(
+                names = "--out",
+                required = true,
+                paramLabel = "DIR",
+                description = "Run directory to write the tables into.")
         public String out;
 
-        @Option(names = "--patterns", paramLabel = "none|all|FRACTION|ids:1,2,3",
-                description = "Samples whose attention patterns are written (default: all for a char-level corpus of at most 50,000 samples, else 0.02).")
+        @Option(
+                names = "--patterns",
+                paramLabel = "none|all|FRACTION|ids:1,2,3",
+                description =
+                        "Samples whose attention patterns are written (default: all for a char-level corpus of at most 50,000 samples, else 0.02).")
         public String patterns;
 
-        @Option(names = "--mlp-top-k", defaultValue = "8", paramLabel = "K", description = "MLP neurons kept per position (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--mlp-top-k",
+                defaultValue = "8",
+                paramLabel = "K",
+                description = "MLP neurons kept per position (default: ${DEFAULT-VALUE}).")
         public int mlpTopK;
 
-        @Option(names = "--batch-size", defaultValue = "" + BATCH_SIZE_DEFAULT, paramLabel = "N", description = "Samples per model pass (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--batch-size",
+                defaultValue = "" + BATCH_SIZE_DEFAULT,
+                paramLabel = "N",
+                description = "Samples per model pass (default: ${DEFAULT-VALUE}).")
         public int batchSize;
 
-        @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|cpu|gpu", description = "auto: the task's GPU when Spark assigned one, else the CPU (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--device",
+                defaultValue = "auto",
+                paramLabel = "auto|cpu|gpu",
+                description = "auto: the task's GPU when Spark assigned one, else the CPU (default: ${DEFAULT-VALUE}).")
         public String device;
 
-        @Option(names = "--no-gradients", description = "Skip the backward pass: head_grad, grad_norm and grad_x_input are null.")
+        @Option(
+                names = "--no-gradients",
+                description = "Skip the backward pass: head_grad, grad_norm and grad_x_input are null.")
         public boolean noGradients;
 
         @Option(names = "--overwrite", description = "Replace existing output tables.")
@@ -108,7 +142,9 @@ public final class ExtractJob {
         context.describe("extract: check the model and the tokens");
         ModelStaging.Staged model = ModelStaging.stage(spark, options.model);
         if (options.mlpTopK > model.config().dMlp()) {
-            throw new BadInputException("--mlp-top-k %d exceeds the model's MLP width %d", options.mlpTopK, model.config().dMlp());
+            throw new BadInputException(
+                    "--mlp-top-k %d exceeds the model's MLP width %d",
+                    options.mlpTopK, model.config().dMlp());
         }
         String tokensDir = Tables.tokensRunDir(spark, options.tokens);
         Dataset<Row> tokens = Tables.read(spark, tokensDir, Schemas.TOKENS, "tokenize");
@@ -118,17 +154,25 @@ public final class ExtractJob {
         }
         // From the Parquet footers, as a count job would, without a cold JVM's first Spark job.
         long samples = Tables.committedRows(spark, Tables.path(tokensDir, Schemas.TOKENS));
-        PatternSelection patterns = options.patterns != null ? PatternSelection.parse(options.patterns)
-                : model.charLevel() && samples <= ALL_PATTERNS_MAX_SAMPLES ? PatternSelection.all()
-                : PatternSelection.fraction(PATTERNS_FRACTION_DEFAULT);
-        ExtractSettings settings = new ExtractSettings(options.batchSize, options.batchSize * WINDOW_BATCHES,
-                options.mlpTopK, !options.noGradients, patterns, options.device);
+        PatternSelection patterns = options.patterns != null
+                ? PatternSelection.parse(options.patterns)
+                : model.charLevel() && samples <= ALL_PATTERNS_MAX_SAMPLES
+                        ? PatternSelection.all()
+                        : PatternSelection.fraction(PATTERNS_FRACTION_DEFAULT);
+        ExtractSettings settings = new ExtractSettings(
+                options.batchSize,
+                options.batchSize * WINDOW_BATCHES,
+                options.mlpTopK,
+                !options.noGradients,
+                patterns,
+                options.device);
 
         LOG.info("extract: model and tokens checked in {} s", seconds(started));
         context.describe("extract: " + samples + " samples through " + options.model);
         ShippedModel shipped = ModelStaging.ship(spark, model);
         LongAccumulator analysed = spark.sparkContext().longAccumulator("extract: samples through the model");
-        JavaRDD<byte[]> records = spread(spark, tokens).javaRDD()
+        JavaRDD<byte[]> records = spread(spark, tokens)
+                .javaRDD()
                 .mapPartitions(new ExtractPartition(shipped, settings, analysed))
                 .persist(StorageLevel.MEMORY_AND_DISK());
         Map<String, Long> counts = new LinkedHashMap<>();
@@ -174,7 +218,8 @@ public final class ExtractJob {
                 .detail("mlp_top_k", Integer.toString(options.mlpTopK))
                 .detail("batch_size", Integer.toString(options.batchSize))
                 .detail("samples_analysed", Long.toString(analysed.value()));
-        context.print("extract: %,d samples (%,d through the model, %,d rejected), patterns %s, gradients %s",
+        context.print(
+                "extract: %,d samples (%,d through the model, %,d rejected), patterns %s, gradients %s",
                 samples, analysed.value(), counts.get(Schemas.REJECTS), patterns, options.noGradients ? "off" : "on");
         for (String table : ExtractRecords.TABLES) {
             manifest.rows(table, Tables.path(options.out, table), counts.get(table));
@@ -186,7 +231,11 @@ public final class ExtractJob {
     private static long write(SparkSession spark, JavaRDD<byte[]> records, String table, String out, String dir) {
         long started = System.nanoTime();
         long rows = Tables.write(table(spark, records, table, out), dir, table);
-        LOG.info("extract: {} ({} rows) written in {} s{}", table, rows, seconds(started),
+        LOG.info(
+                "extract: {} ({} rows) written in {} s{}",
+                table,
+                rows,
+                seconds(started),
                 table.equals(WRITE_ORDER.get(0)) ? ", the model pass included" : "");
         return rows;
     }
@@ -197,17 +246,21 @@ public final class ExtractJob {
 
     /** One table of the records; {@code rejects} keeps the rows other jobs put there. */
     private static Dataset<Row> table(SparkSession spark, JavaRDD<byte[]> records, String table, String out) {
-        Dataset<Row> rows = SparkRows.dataFrame(spark, records.flatMap(ExtractRecords.rowsOf(table)), Schemas.ALL.get(table));
+        Dataset<Row> rows =
+                SparkRows.dataFrame(spark, records.flatMap(ExtractRecords.rowsOf(table)), Schemas.ALL.get(table));
         if (table.equals(Schemas.HEAD_TOKEN_MASS)) {
             return rows.groupBy("layer", "head", "token_id")
-                    .agg(functions.min("token").as("token"), functions.sum("mass").as("mass"))
+                    .agg(
+                            functions.min("token").as("token"),
+                            functions.sum("mass").as("mass"))
                     .select("layer", "head", "token_id", "token", "mass");
         }
         if (table.equals(Schemas.REJECTS)) {
             Dataset<Row> earlier = Tables.readIfPresent(spark, out, Schemas.REJECTS);
             if (earlier != null) {
                 // An earlier extract's rejects are replaced; tokenize's (and others') stay.
-                rows = earlier.where(functions.not(functions.col("reason").startsWith("extract:"))).unionByName(rows);
+                rows = earlier.where(functions.not(functions.col("reason").startsWith("extract:")))
+                        .unionByName(rows);
             }
         }
         return rows;

@@ -52,10 +52,12 @@ final class HeadDistances {
             for (int i = 0; i < clusters.length; i++) {
                 rows.add(RowFactory.create(i / nHead, i % nHead, clusters[i]));
             }
-            return spark.createDataFrame(rows, DataTypes.createStructType(List.of(
-                    DataTypes.createStructField("layer", DataTypes.IntegerType, false),
-                    DataTypes.createStructField("head", DataTypes.IntegerType, false),
-                    DataTypes.createStructField("cluster", DataTypes.IntegerType, false))));
+            return spark.createDataFrame(
+                    rows,
+                    DataTypes.createStructType(List.of(
+                            DataTypes.createStructField("layer", DataTypes.IntegerType, false),
+                            DataTypes.createStructField("head", DataTypes.IntegerType, false),
+                            DataTypes.createStructField("cluster", DataTypes.IntegerType, false))));
         }
 
         int clusterCount() {
@@ -73,8 +75,10 @@ final class HeadDistances {
         int h = nLayer * nHead;
         List<Row> sums = attention
                 .groupBy("sample_id")
-                .agg(collect_list(struct(col("layer"), col("head"), col("pattern"))).as(HeadDistancePartition.HEADS))
-                .mapPartitions(new HeadDistancePartition(nLayer, nHead), Encoders.row(HeadDistancePartition.SUMS_SCHEMA))
+                .agg(collect_list(struct(col("layer"), col("head"), col("pattern")))
+                        .as(HeadDistancePartition.HEADS))
+                .mapPartitions(
+                        new HeadDistancePartition(nLayer, nHead), Encoders.row(HeadDistancePartition.SUMS_SCHEMA))
                 .groupBy("index_a", "index_b")
                 .agg(sum("n_rows").as("n_rows"), sum("divergence_sum").as("divergence_sum"))
                 .collectAsList();

@@ -26,7 +26,8 @@ import org.apache.spark.sql.types.StructField;
 final class HeadSummaries {
 
     /** The per-sample statistics averaged weighted by {@code n_queries}. */
-    static final List<String> WEIGHTED = List.of("entropy", "distance", "prev_token", "first_token", "self", "max_weight");
+    static final List<String> WEIGHTED =
+            List.of("entropy", "distance", "prev_token", "first_token", "self", "max_weight");
 
     /** How many tokens {@code top_tokens} keeps per head. */
     static final int TOP_TOKENS = 10;
@@ -42,11 +43,12 @@ final class HeadSummaries {
         List<Column> aggregates = new ArrayList<>();
         aggregates.add(sum(col("n_queries")).as("n_queries"));
         for (String stat : WEIGHTED) {
-            aggregates.add(sum(col("n_queries").multiply(col(stat))).divide(sum(col("n_queries"))).as(stat));
+            aggregates.add(sum(col("n_queries").multiply(col(stat)))
+                    .divide(sum(col("n_queries")))
+                    .as(stat));
         }
         aggregates.add(avg(abs(col("head_grad"))).as("importance"));
-        return headStats.groupBy("layer", "head")
-                .agg(count(lit(1)).as("n_samples"), aggregates.toArray(new Column[0]));
+        return headStats.groupBy("layer", "head").agg(count(lit(1)).as("n_samples"), aggregates.toArray(new Column[0]));
     }
 
     /**
@@ -63,7 +65,8 @@ final class HeadSummaries {
                 .groupBy("layer", "head")
                 // collect_list has no order after a shuffle: sort the structs by their rank field.
                 .agg(expr("transform(array_sort(collect_list(struct(rank, token, weight))),"
-                        + " t -> named_struct('token', t.token, 'weight', t.weight))").as("top_tokens"));
+                                + " t -> named_struct('token', t.token, 'weight', t.weight))")
+                        .as("top_tokens"));
     }
 
     /**
@@ -76,11 +79,14 @@ final class HeadSummaries {
                 ? summary.withColumn("induction", lit(null)).withColumn("duplicate", lit(null))
                 : summary.join(probes.select("layer", "head", "induction", "duplicate"), keys(), "left");
         summary = topTokens == null
-                ? summary.withColumn("top_tokens", lit(null).cast(Schemas.HEAD_SUMMARY_SCHEMA.apply("top_tokens").dataType()))
+                ? summary.withColumn(
+                        "top_tokens",
+                        lit(null)
+                                .cast(Schemas.HEAD_SUMMARY_SCHEMA
+                                        .apply("top_tokens")
+                                        .dataType()))
                 : summary.join(topTokens, keys(), "left");
-        summary = clusters == null
-                ? summary.withColumn("cluster", lit(null))
-                : summary.join(clusters, keys(), "left");
+        summary = clusters == null ? summary.withColumn("cluster", lit(null)) : summary.join(clusters, keys(), "left");
         List<Column> columns = new ArrayList<>();
         for (StructField field : Schemas.HEAD_SUMMARY_SCHEMA.fields()) {
             // Atomic columns get the schema's type; top_tokens already has it (up to nullability,
@@ -92,6 +98,7 @@ final class HeadSummaries {
     }
 
     private static scala.collection.immutable.Seq<String> keys() {
-        return scala.jdk.javaapi.CollectionConverters.asScala(List.of("layer", "head")).toList();
+        return scala.jdk.javaapi.CollectionConverters.asScala(List.of("layer", "head"))
+                .toList();
     }
 }

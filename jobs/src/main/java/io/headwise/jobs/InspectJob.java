@@ -36,16 +36,31 @@ public final class InspectJob {
 
     /** Options of {@code inspect}. */
     public static final class Options {
-        @Option(names = "--model", required = true, paramLabel = "MODEL_DIR", description = "Model directory (config.json, model.safetensors, tokenizer.json).")
+        @Option(
+                names = "--model",
+                required = true,
+                paramLabel = "MODEL_DIR",
+                description = "Model directory (config.json, model.safetensors, tokenizer.json).")
         public Path model;
 
-        @Option(names = "--text", required = true, paramLabel = "TEXT", description = "The text; for a char-level model a name, with or without its `.` delimiters.")
+        @Option(
+                names = "--text",
+                required = true,
+                paramLabel = "TEXT",
+                description = "The text; for a char-level model a name, with or without its `.` delimiters.")
         public String text;
 
-        @Option(names = "--format", defaultValue = "table", paramLabel = "table|json", description = "Output format (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--format",
+                defaultValue = "table",
+                paramLabel = "table|json",
+                description = "Output format (default: ${DEFAULT-VALUE}).")
         public String format;
 
-        @Option(names = "--out", paramLabel = "FILE.html", description = "Also write the text's part of the HTML report (see `report`) to this file.")
+        @Option(
+                names = "--out",
+                paramLabel = "FILE.html",
+                description = "Also write the text's part of the HTML report (see `report`) to this file.")
         public Path out;
     }
 
@@ -69,22 +84,32 @@ public final class InspectJob {
 
     private static void writeReport(
             JobContext context, Options options, TextTokenizer tokenizer, GptConfig config, SampleResult result) {
-        ReportData data = new ReportData("Headwise inspect: " + options.text,
+        ReportData data = new ReportData(
+                "Headwise inspect: " + options.text,
                 ModelSummary.of(options.model.toString(), config, tokenizer.isCharLevel()),
-                List.of(ReportModel.view(tokenizer, options.text, result)), null, null, null);
+                List.of(ReportModel.view(tokenizer, options.text, result)),
+                null,
+                null,
+                null);
         long bytes = HtmlReport.write(data, options.out);
-        context.print("report written: %s (%,d bytes)", options.out.toAbsolutePath().normalize(), bytes);
+        context.print(
+                "report written: %s (%,d bytes)", options.out.toAbsolutePath().normalize(), bytes);
     }
 
     private static void inspect(
             JobContext context, Options options, NDManager manager, GptWeights weights, TextTokenizer tokenizer) {
         GptConfig config = weights.config();
         int[] ids = encode(tokenizer, options.text, config);
-        SampleResult result = new Analyzer(new Gpt(weights), manager, 0, true).analyze(List.of(ids)).get(0);
+        SampleResult result = new Analyzer(new Gpt(weights), manager, 0, true)
+                .analyze(List.of(ids))
+                .get(0);
         String[] pieces = tokenizer.pieces(ids);
         String next = tokenizer.pieces(new int[] {result.nextTokenId()})[0];
         if (options.format.equals("json")) {
-            context.print(new GsonBuilder().disableHtmlEscaping().serializeNulls().create()
+            context.print(new GsonBuilder()
+                    .disableHtmlEscaping()
+                    .serializeNulls()
+                    .create()
                     .toJson(json(result, pieces, next, options.model, config)));
         } else {
             printTable(context, result, pieces, next, options.model, config);
@@ -196,7 +221,8 @@ public final class InspectJob {
 
     private static void printTable(
             JobContext context, SampleResult r, String[] pieces, String next, Path model, GptConfig config) {
-        context.print("model   %s  (%d layers x %d heads, d_model %d, vocab %d, %,d parameters)",
+        context.print(
+                "model   %s  (%d layers x %d heads, d_model %d, vocab %d, %,d parameters)",
                 model, config.nLayer(), config.nHead(), config.nEmbd(), config.vocabSize(), config.parameterCount());
         StringBuilder tokens = new StringBuilder();
         for (int i = 0; i < pieces.length; i++) {
@@ -212,24 +238,48 @@ public final class InspectJob {
             return;
         }
         context.print("");
-        context.print("%5s %4s %8s %8s %10s %11s %7s %10s %10s  %s",
-                "layer", "head", "entropy", "distance", "prev_token", "first_token", "self", "max_weight", "head_grad", "top attended (token@position)");
+        context.print(
+                "%5s %4s %8s %8s %10s %11s %7s %10s %10s  %s",
+                "layer",
+                "head",
+                "entropy",
+                "distance",
+                "prev_token",
+                "first_token",
+                "self",
+                "max_weight",
+                "head_grad",
+                "top attended (token@position)");
         for (int l = 0; l < config.nLayer(); l++) {
             for (int h = 0; h < config.nHead(); h++) {
                 HeadStats s = HeadMetrics.headStats(r.patterns()[l][h]).orElseThrow();
                 StringBuilder top = new StringBuilder();
                 for (int key : topAttended(r.patterns()[l][h], TOP_ATTENDED)) {
-                    top.append(top.length() == 0 ? "" : " ").append(printable(pieces[key])).append('@').append(key);
+                    top.append(top.length() == 0 ? "" : " ")
+                            .append(printable(pieces[key]))
+                            .append('@')
+                            .append(key);
                 }
-                context.print("%5d %4d %8.4f %8.4f %10.4f %11.4f %7.4f %10.4f %10.5f  %s",
-                        l, h, s.entropy(), s.distance(), s.prevToken(), s.firstToken(), s.self(), s.maxWeight(), r.headGrad()[l][h], top);
+                context.print(
+                        "%5d %4d %8.4f %8.4f %10.4f %11.4f %7.4f %10.4f %10.5f  %s",
+                        l,
+                        h,
+                        s.entropy(),
+                        s.distance(),
+                        s.prevToken(),
+                        s.firstToken(),
+                        s.self(),
+                        s.maxWeight(),
+                        r.headGrad()[l][h],
+                        top);
             }
         }
     }
 
     /** A piece as the user should see it in a terminal: quoted when it has blanks or controls. */
     static String printable(String piece) {
-        boolean plain = !piece.isEmpty() && piece.chars().noneMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c));
+        boolean plain = !piece.isEmpty()
+                && piece.chars().noneMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c));
         if (plain) {
             return piece;
         }

@@ -33,10 +33,10 @@ final class ModelCheck {
             return;
         }
         // One row per job (its latest run): a handful of rows.
-        List<Row> latest = manifest
-                .where(col("job").isin(jobs.toArray()))
+        List<Row> latest = manifest.where(col("job").isin(jobs.toArray()))
                 .groupBy("job")
-                .agg(max_by(struct(col("model_dir"), col("model_config")), col("ended_at")).as("model"))
+                .agg(max_by(struct(col("model_dir"), col("model_config")), col("ended_at"))
+                        .as("model"))
                 .orderBy("job")
                 .collectAsList();
         for (int i = 1; i < latest.size(); i++) {
@@ -44,7 +44,8 @@ final class ModelCheck {
             Row other = latest.get(i);
             Row a = first.getStruct(1);
             Row b = other.getStruct(1);
-            if (!Objects.equals(normalize(a.getString(0)), normalize(b.getString(0))) || !sameConfig(a.getString(1), b.getString(1))) {
+            if (!Objects.equals(normalize(a.getString(0)), normalize(b.getString(0)))
+                    || !sameConfig(a.getString(1), b.getString(1))) {
                 throw new BadInputException(
                         "%s: tables from two different models: `%s` ran %s, `%s` ran %s; rerun one of them on the other's model",
                         runDir, first.getString(0), describe(a), other.getString(0), describe(b));

@@ -40,8 +40,14 @@ final class ModelStaging {
      * @param tokenizerSha256 sha256 of tokenizer.json
      * @param charLevel whether the tokenizer is char-level
      */
-    record Staged(String location, java.nio.file.Path localDir, String fingerprint, String configJson, GptConfig config,
-            String tokenizerSha256, boolean charLevel) {}
+    record Staged(
+            String location,
+            java.nio.file.Path localDir,
+            String fingerprint,
+            String configJson,
+            GptConfig config,
+            String tokenizerSha256,
+            boolean charLevel) {}
 
     private ModelStaging() {}
 
@@ -70,9 +76,14 @@ final class ModelStaging {
                 throw new BadInputException(e, "%s: %s", location, e.getMessage());
             }
             String fingerprint = sha256(local.resolve(Checkpoint.CONFIG_FILE), local.resolve(Checkpoint.WEIGHTS_FILE));
-            return new Staged(location, local, fingerprint,
-                    Files.readString(local.resolve(Checkpoint.CONFIG_FILE), StandardCharsets.UTF_8), config,
-                    sha256(local.resolve(Checkpoint.TOKENIZER_FILE)), charLevel);
+            return new Staged(
+                    location,
+                    local,
+                    fingerprint,
+                    Files.readString(local.resolve(Checkpoint.CONFIG_FILE), StandardCharsets.UTF_8),
+                    config,
+                    sha256(local.resolve(Checkpoint.TOKENIZER_FILE)),
+                    charLevel);
         } catch (BadInputException e) {
             // Name the user's directory, not our local copy of it.
             throw new BadInputException(e, "%s", e.getMessage().replace(local.toString(), location));
@@ -89,7 +100,9 @@ final class ModelStaging {
     static ShippedModel ship(SparkSession spark, Staged staged) {
         Path dir = new Path(staged.location());
         try {
-            String qualified = dir.getFileSystem(Tables.hadoopConf(spark)).makeQualified(dir).toString();
+            String qualified = dir.getFileSystem(Tables.hadoopConf(spark))
+                    .makeQualified(dir)
+                    .toString();
             return new ShippedModel(qualified, staged.fingerprint());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -28,7 +28,8 @@ public final class Presets {
         Path dir = dir();
         Path file = dir == null ? null : dir.resolve(name + ".properties");
         if (file == null || !Files.isRegularFile(file)) {
-            throw new BadInputException("--preset %s: no %s (presets live in conf/presets/)",
+            throw new BadInputException(
+                    "--preset %s: no %s (presets live in conf/presets/)",
                     name, file == null ? "conf/presets directory found" : file);
         }
         try (Reader reader = Files.newBufferedReader(file)) {
@@ -106,7 +107,8 @@ public final class Presets {
             return switch (value.strip()) {
                 case "true" -> true;
                 case "false" -> false;
-                default -> throw new BadInputException("preset %s: %s=%s is not true or false", presetName, option, value);
+                default ->
+                    throw new BadInputException("preset %s: %s=%s is not true or false", presetName, option, value);
             };
         }
     }

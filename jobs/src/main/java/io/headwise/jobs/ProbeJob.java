@@ -9,8 +9,8 @@ import io.headwise.metrics.ProbeSequences;
 import io.headwise.model.Checkpoint;
 import io.headwise.model.GptConfig;
 import io.headwise.spark.ProbePartition;
-import io.headwise.spark.ShippedModel;
 import io.headwise.spark.Schemas;
+import io.headwise.spark.ShippedModel;
 import io.headwise.tokenize.TextTokenizer;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,20 +39,38 @@ public final class ProbeJob {
         @Option(names = "--model", required = true, paramLabel = "MODEL_DIR", description = "Model directory.")
         public Path model;
 
-        @Option(names = "--out", required = true, paramLabel = "DIR", description = "Run directory to write head_probes into.")
+        @Option(
+                names = "--out",
+                required = true,
+                paramLabel = "DIR",
+                description = "Run directory to write head_probes into.")
         public String out;
 
-        @Option(names = "--n-sequences", defaultValue = "100", paramLabel = "N", description = "Probe sequences (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--n-sequences",
+                defaultValue = "100",
+                paramLabel = "N",
+                description = "Probe sequences (default: ${DEFAULT-VALUE}).")
         public int nSequences;
 
-        @Option(names = "--half-length", paramLabel = "N",
+        @Option(
+                names = "--half-length",
+                paramLabel = "N",
                 description = "Tokens in the repeated half r (default: min(20, (n_positions - 1) / 2)).")
         public Integer halfLength;
 
-        @Option(names = "--seed", defaultValue = "0", paramLabel = "SEED", description = "Seed of the random tokens (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--seed",
+                defaultValue = "0",
+                paramLabel = "SEED",
+                description = "Seed of the random tokens (default: ${DEFAULT-VALUE}).")
         public long seed;
 
-        @Option(names = "--batch-size", defaultValue = "" + BATCH_SIZE_DEFAULT, paramLabel = "N", description = "Sequences per model pass (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--batch-size",
+                defaultValue = "" + BATCH_SIZE_DEFAULT,
+                paramLabel = "N",
+                description = "Sequences per model pass (default: ${DEFAULT-VALUE}).")
         public int batchSize;
 
         @Option(names = "--overwrite", description = "Replace an existing head_probes table.")
@@ -75,8 +93,8 @@ public final class ProbeJob {
         }
         int[] vocabulary = vocabulary(options.model, config);
         Tables.checkWritable(spark, options.out, Schemas.HEAD_PROBES, options.overwrite);
-        context.describe(String.format("probe %s: %d sequences of [bos] + r + r, |r| = %d",
-                options.model, options.nSequences, halfLength));
+        context.describe(String.format(
+                "probe %s: %d sequences of [bos] + r + r, |r| = %d", options.model, options.nSequences, halfLength));
 
         Dataset<Row> probes = probe(spark, options, config, halfLength, vocabulary);
         long rows = Tables.write(probes, options.out, Schemas.HEAD_PROBES);
@@ -127,18 +145,27 @@ public final class ProbeJob {
         }
     }
 
-    private static Dataset<Row> probe(SparkSession spark, Options options, GptConfig config, int halfLength, int[] vocabulary) {
-        int partitions = Math.max(1, Math.min(options.nSequences, spark.sparkContext().defaultParallelism()));
+    private static Dataset<Row> probe(
+            SparkSession spark, Options options, GptConfig config, int halfLength, int[] vocabulary) {
+        int partitions =
+                Math.max(1, Math.min(options.nSequences, spark.sparkContext().defaultParallelism()));
         // Checked whole on the driver, then loaded once per executor JVM (ModelCache), as extract does.
         ShippedModel model = ModelStaging.ship(spark, ModelStaging.stage(spark, options.model.toString()));
-        ProbePartition partition = new ProbePartition(model, options.seed, halfLength, config.bosTokenId(), vocabulary, options.batchSize);
+        ProbePartition partition =
+                new ProbePartition(model, options.seed, halfLength, config.bosTokenId(), vocabulary, options.batchSize);
         Column queries = col("n_sequences").multiply(lit((double) halfLength));
-        return spark.range(0, options.nSequences, 1, partitions).toDF()
+        return spark.range(0, options.nSequences, 1, partitions)
+                .toDF()
                 .mapPartitions(partition, Encoders.row(ProbePartition.SUMS_SCHEMA))
                 .groupBy("layer", "head")
-                .agg(sum("n_sequences").as("n_sequences"), sum("induction_sum").as("induction_sum"),
-                        sum("duplicate_sum").as("duplicate_sum"), sum("prev_token_sum").as("prev_token_sum"))
-                .select(col("layer"), col("head"),
+                .agg(
+                        sum("n_sequences").as("n_sequences"),
+                        sum("induction_sum").as("induction_sum"),
+                        sum("duplicate_sum").as("duplicate_sum"),
+                        sum("prev_token_sum").as("prev_token_sum"))
+                .select(
+                        col("layer"),
+                        col("head"),
                         col("induction_sum").divide(queries).as("induction"),
                         col("duplicate_sum").divide(queries).as("duplicate"),
                         col("prev_token_sum").divide(queries).as("prev_token"),
@@ -153,8 +180,11 @@ public final class ProbeJob {
         context.print("heads that stand out on [bos] + r + r (|r| = %d):", halfLength);
         for (String score : List.of("induction", "duplicate", "prev_token")) {
             StringBuilder line = new StringBuilder();
-            for (Row row : probes.orderBy(col(score).desc(), col("layer"), col("head")).limit(3).collectAsList()) {
-                line.append(String.format("  L%dH%d %.3f", row.getInt(0), row.getInt(1), row.getDouble(row.fieldIndex(score))));
+            for (Row row : probes.orderBy(col(score).desc(), col("layer"), col("head"))
+                    .limit(3)
+                    .collectAsList()) {
+                line.append(String.format(
+                        "  L%dH%d %.3f", row.getInt(0), row.getInt(1), row.getDouble(row.fieldIndex(score))));
             }
             context.print("  %-10s%s", score, line);
         }

@@ -30,17 +30,34 @@ public final class ReportJob {
 
     /** Options of {@code report}. */
     public static final class Options {
-        @Option(names = "--tables", required = true, paramLabel = "DIR", description = "Run directory with head_summary, head_probes, head_distances (missing ones are shown as not computed).")
+        @Option(
+                names = "--tables",
+                required = true,
+                paramLabel = "DIR",
+                description =
+                        "Run directory with head_summary, head_probes, head_distances (missing ones are shown as not computed).")
         public String tables;
 
-        @Option(names = "--model", required = true, paramLabel = "MODEL_DIR", description = "Model directory (config.json, model.safetensors, tokenizer.json; curve.csv if trained by headwise).")
+        @Option(
+                names = "--model",
+                required = true,
+                paramLabel = "MODEL_DIR",
+                description =
+                        "Model directory (config.json, model.safetensors, tokenizer.json; curve.csv if trained by headwise).")
         public Path model;
 
-        @Option(names = "--out", required = true, paramLabel = "report.html", description = "The HTML file to write (replaced if it exists).")
+        @Option(
+                names = "--out",
+                required = true,
+                paramLabel = "report.html",
+                description = "The HTML file to write (replaced if it exists).")
         public Path out;
 
-        @Option(names = "--text", paramLabel = "TEXT", description = "A text to show through the model; repeatable (default: "
-                + ReportModel.NAMES_TEXT_DEFAULT + " for names models).")
+        @Option(
+                names = "--text",
+                paramLabel = "TEXT",
+                description = "A text to show through the model; repeatable (default: " + ReportModel.NAMES_TEXT_DEFAULT
+                        + " for names models).")
         public List<String> texts = new ArrayList<>();
     }
 
@@ -57,24 +74,49 @@ public final class ReportJob {
         ReportModel model = ReportModel.load(options.model, options.texts);
         CorpusView corpus = corpus(context.spark(), options.tables);
         TrainingCurve curve = TrainingCurve.read(options.model).orElse(null);
-        ReportData data = new ReportData("Headwise report: " + options.model.toAbsolutePath().normalize().getFileName(),
-                model.summary(), model.texts(), corpus, model.embedding(), curve);
+        ReportData data = new ReportData(
+                "Headwise report: " + options.model.toAbsolutePath().normalize().getFileName(),
+                model.summary(),
+                model.texts(),
+                corpus,
+                model.embedding(),
+                curve);
         long bytes = HtmlReport.write(data, options.out);
-        context.print("texts          %,12d  %s", model.texts().size(), String.join(" | ", model.texts().stream().map(t -> t.text()).toList()));
-        context.print("head_summary   %,12d rows  %s", corpus.summary() == null ? 0 : corpus.summary().size(), corpus.summary() == null ? "not computed" : "read");
-        context.print("head_probes    %,12d rows  %s", corpus.probes() == null ? 0 : corpus.probes().size(), corpus.probes() == null ? "not computed" : "read");
-        context.print("head_distances %,12d heads %s", corpus.headMap() == null ? 0 : corpus.headMap().heads().length, corpus.headMap() == null ? "not computed" : "placed by MDS");
-        context.print("curve.csv      %,12d rows  %s", curve == null ? 0 : curve.points().size(), curve == null ? "none in the model directory" : "read");
-        context.print("report written: %s (%,d bytes)", options.out.toAbsolutePath().normalize(), bytes);
+        context.print(
+                "texts          %,12d  %s",
+                model.texts().size(),
+                String.join(" | ", model.texts().stream().map(t -> t.text()).toList()));
+        context.print(
+                "head_summary   %,12d rows  %s",
+                corpus.summary() == null ? 0 : corpus.summary().size(),
+                corpus.summary() == null ? "not computed" : "read");
+        context.print(
+                "head_probes    %,12d rows  %s",
+                corpus.probes() == null ? 0 : corpus.probes().size(),
+                corpus.probes() == null ? "not computed" : "read");
+        context.print(
+                "head_distances %,12d heads %s",
+                corpus.headMap() == null ? 0 : corpus.headMap().heads().length,
+                corpus.headMap() == null ? "not computed" : "placed by MDS");
+        context.print(
+                "curve.csv      %,12d rows  %s",
+                curve == null ? 0 : curve.points().size(), curve == null ? "none in the model directory" : "read");
+        context.print(
+                "report written: %s (%,d bytes)", options.out.toAbsolutePath().normalize(), bytes);
     }
 
     /** The corpus part from whichever of the three tables are complete under {@code runDir}. */
     static CorpusView corpus(SparkSession spark, String runDir) {
         List<Row> summaryRows = collect(Tables.readIfPresent(spark, runDir, Schemas.HEAD_SUMMARY), "layer", "head");
         List<Row> probeRows = collect(Tables.readIfPresent(spark, runDir, Schemas.HEAD_PROBES), "layer", "head");
-        List<Row> distanceRows = collect(Tables.readIfPresent(spark, runDir, Schemas.HEAD_DISTANCES), "layer_a", "head_a");
-        List<CorpusView.HeadSummary> summary = summaryRows == null ? null : summaryRows.stream().map(ReportJob::headSummary).toList();
-        List<CorpusView.Probe> probes = probeRows == null ? null : probeRows.stream().map(ReportJob::probe).toList();
+        List<Row> distanceRows =
+                collect(Tables.readIfPresent(spark, runDir, Schemas.HEAD_DISTANCES), "layer_a", "head_a");
+        List<CorpusView.HeadSummary> summary = summaryRows == null
+                ? null
+                : summaryRows.stream().map(ReportJob::headSummary).toList();
+        List<CorpusView.Probe> probes = probeRows == null
+                ? null
+                : probeRows.stream().map(ReportJob::probe).toList();
         CorpusView.HeadMap map = distanceRows == null || distanceRows.isEmpty() ? null : headMap(distanceRows, summary);
         return new CorpusView(runDir, summary, probes, map);
     }
@@ -97,15 +139,23 @@ public final class ReportJob {
                 top.add(new CorpusView.TopToken(t.isNullAt(0) ? null : t.getString(0), t.getDouble(1)));
             }
         }
-        return new CorpusView.HeadSummary(row.getInt(row.fieldIndex("layer")), row.getInt(row.fieldIndex("head")),
-                row.getLong(row.fieldIndex("n_samples")), statistics,
-                row.isNullAt(clusterIndex) ? null : row.getInt(clusterIndex), top);
+        return new CorpusView.HeadSummary(
+                row.getInt(row.fieldIndex("layer")),
+                row.getInt(row.fieldIndex("head")),
+                row.getLong(row.fieldIndex("n_samples")),
+                statistics,
+                row.isNullAt(clusterIndex) ? null : row.getInt(clusterIndex),
+                top);
     }
 
     private static CorpusView.Probe probe(Row row) {
-        return new CorpusView.Probe(row.getInt(row.fieldIndex("layer")), row.getInt(row.fieldIndex("head")),
-                row.getDouble(row.fieldIndex("induction")), row.getDouble(row.fieldIndex("duplicate")),
-                row.getDouble(row.fieldIndex("prev_token")), row.getInt(row.fieldIndex("n_sequences")),
+        return new CorpusView.Probe(
+                row.getInt(row.fieldIndex("layer")),
+                row.getInt(row.fieldIndex("head")),
+                row.getDouble(row.fieldIndex("induction")),
+                row.getDouble(row.fieldIndex("duplicate")),
+                row.getDouble(row.fieldIndex("prev_token")),
+                row.getInt(row.fieldIndex("n_sequences")),
                 row.getInt(row.fieldIndex("half_length")));
     }
 
@@ -148,7 +198,9 @@ public final class ReportJob {
     private static int[] clusters(int[][] heads, double[][] matrix, List<CorpusView.HeadSummary> summary) {
         Map<Long, Integer> known = new HashMap<>();
         if (summary != null) {
-            summary.stream().filter(s -> s.cluster() != null).forEach(s -> known.put(key(s.layer(), s.head()), s.cluster()));
+            summary.stream()
+                    .filter(s -> s.cluster() != null)
+                    .forEach(s -> known.put(key(s.layer(), s.head()), s.cluster()));
         }
         int[] clusters = new int[heads.length];
         boolean complete = true;

@@ -27,6 +27,7 @@ record ReportModel(ModelSummary summary, List<TextView> texts, EmbeddingView emb
 
     /** The text a report shows when none is given: a name for names models, else a sentence. */
     static final String NAMES_TEXT_DEFAULT = ".muhamadibrahim.";
+
     static final String PROSE_TEXT_DEFAULT = "The quick brown fox jumps over the lazy dog.";
 
     /**
@@ -58,7 +59,9 @@ record ReportModel(ModelSummary summary, List<TextView> texts, EmbeddingView emb
             views.add(view(tokenizer, text, result));
         }
         return new ReportModel(
-                ModelSummary.of(modelDir.toString(), config, tokenizer.isCharLevel()), views, embedding(weights, tokenizer));
+                ModelSummary.of(modelDir.toString(), config, tokenizer.isCharLevel()),
+                views,
+                embedding(weights, tokenizer));
     }
 
     /** The report's view of one analysed text. */

@@ -23,7 +23,11 @@ final class ResultPrinter {
     static final int MAX_ROWS_DEFAULT = 1000;
     static final String NULL = "NULL";
 
-    enum Format { TABLE, CSV, JSON }
+    enum Format {
+        TABLE,
+        CSV,
+        JSON
+    }
 
     private final JobContext context;
     private final Format format;
@@ -97,9 +101,10 @@ final class ResultPrinter {
             }
             context.print(String.join("  ", cells).stripTrailing());
         }
-        context.print(more
-                ? String.format("(first %d rows; add LIMIT, --max-rows N, or --format csv for all)", maxRows)
-                : String.format("(%d row%s)", rows.size(), rows.size() == 1 ? "" : "s"));
+        context.print(
+                more
+                        ? String.format("(first %d rows; add LIMIT, --max-rows N, or --format csv for all)", maxRows)
+                        : String.format("(%d row%s)", rows.size(), rows.size() == 1 ? "" : "s"));
     }
 
     /** Every column cast to STRING by Spark, names kept. */

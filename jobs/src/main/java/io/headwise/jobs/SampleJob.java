@@ -26,19 +26,34 @@ public final class SampleJob {
 
     /** Options of {@code sample}. */
     public static final class Options {
-        @Option(names = "--model", required = true, paramLabel = "MODEL_DIR", description = "Model directory (config.json, model.safetensors, tokenizer.json).")
+        @Option(
+                names = "--model",
+                required = true,
+                paramLabel = "MODEL_DIR",
+                description = "Model directory (config.json, model.safetensors, tokenizer.json).")
         public Path model;
 
         @Option(names = "--n", defaultValue = "20", description = "Samples to generate (default: ${DEFAULT-VALUE}).")
         public int n;
 
-        @Option(names = "--prompt", defaultValue = "", paramLabel = "TEXT", description = "Text every sample starts with (a name's first letters for a char-level model).")
+        @Option(
+                names = "--prompt",
+                defaultValue = "",
+                paramLabel = "TEXT",
+                description = "Text every sample starts with (a name's first letters for a char-level model).")
         public String prompt;
 
-        @Option(names = "--temperature", defaultValue = "1.0", description = "Softmax temperature (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--temperature",
+                defaultValue = "1.0",
+                description = "Softmax temperature (default: ${DEFAULT-VALUE}).")
         public double temperature;
 
-        @Option(names = "--top-k", defaultValue = "0", paramLabel = "K", description = "Draw only from the K most likely tokens; 0 = all (default).")
+        @Option(
+                names = "--top-k",
+                defaultValue = "0",
+                paramLabel = "K",
+                description = "Draw only from the K most likely tokens; 0 = all (default).")
         public int topK;
 
         @Option(names = "--seed", defaultValue = "1337", description = "Random seed (default: ${DEFAULT-VALUE}).")
@@ -62,7 +77,8 @@ public final class SampleJob {
             try (TextTokenizer tokenizer = TokenizerCheck.load(options.model)) {
                 GptConfig config = weights.config();
                 if (tokenizer.vocabSize() > config.vocabSize()) {
-                    throw new BadInputException("%s: tokenizer.json has %d ids, the model only %d: they do not belong together",
+                    throw new BadInputException(
+                            "%s: tokenizer.json has %d ids, the model only %d: they do not belong together",
                             options.model, tokenizer.vocabSize(), config.vocabSize());
                 }
                 Sampler sampler = new Sampler(new Gpt(weights), manager);
@@ -79,7 +95,9 @@ public final class SampleJob {
 
     /** The end token: {@code .} for char-level models, else {@code <|endoftext|>} (or eos_token_id). */
     static int stopId(TextTokenizer tokenizer, GptConfig config) {
-        return tokenizer.specialId(tokenizer.isCharLevel() ? "." : TrainJob.END_OF_TEXT).orElse(config.eosTokenId());
+        return tokenizer
+                .specialId(tokenizer.isCharLevel() ? "." : TrainJob.END_OF_TEXT)
+                .orElse(config.eosTokenId());
     }
 
     static int[] prompt(TextTokenizer tokenizer, String text, int stop, GptConfig config) {
@@ -105,7 +123,8 @@ public final class SampleJob {
             throw new BadInputException("--prompt: the text has no tokens");
         }
         if (ids.length >= config.nPositions()) {
-            throw new BadInputException("--prompt: %d tokens leave no room in the model's context of %d", ids.length, config.nPositions());
+            throw new BadInputException(
+                    "--prompt: %d tokens leave no room in the model's context of %d", ids.length, config.nPositions());
         }
         return ids;
     }

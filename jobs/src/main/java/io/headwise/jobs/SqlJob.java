@@ -23,17 +23,29 @@ public final class SqlJob {
 
     /** Options of {@code sql}. */
     public static final class Options {
-        @Option(names = "--tables", required = true, paramLabel = "DIR", description = "Run directory whose tables become views.")
+        @Option(
+                names = "--tables",
+                required = true,
+                paramLabel = "DIR",
+                description = "Run directory whose tables become views.")
         public String tables;
 
-        @Option(names = "--format", defaultValue = "table", paramLabel = "table|csv|json", description = "Output format (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--format",
+                defaultValue = "table",
+                paramLabel = "table|csv|json",
+                description = "Output format (default: ${DEFAULT-VALUE}).")
         public String format;
 
         @Option(names = "--file", paramLabel = "q.sql", description = "Read the query from this file.")
         public Path file;
 
-        @Option(names = "--max-rows", defaultValue = "" + ResultPrinter.MAX_ROWS_DEFAULT, paramLabel = "N",
-                description = "Rows an aligned table shows at most (default: ${DEFAULT-VALUE}); csv and json print every row.")
+        @Option(
+                names = "--max-rows",
+                defaultValue = "" + ResultPrinter.MAX_ROWS_DEFAULT,
+                paramLabel = "N",
+                description =
+                        "Rows an aligned table shows at most (default: ${DEFAULT-VALUE}); csv and json print every row.")
         public int maxRows;
 
         @Parameters(arity = "0..1", paramLabel = "QUERY", description = "The query (or --file).")

@@ -12,10 +12,10 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
@@ -50,7 +50,12 @@ final class StreamedTokens {
      * @param shape the table's shape: how many rows {@code usable} has and their size
      * @param capacity the shuffle buffer's size in samples
      */
-    static TrainingRun.Data open(Dataset<Row> usable, TrainJob.Shape shape, TrainConfig train, double testFraction, boolean charLevel,
+    static TrainingRun.Data open(
+            Dataset<Row> usable,
+            TrainJob.Shape shape,
+            TrainConfig train,
+            double testFraction,
+            boolean charLevel,
             int capacity) {
         long n = shape.usable();
         int count = HeldOut.testCount(Math.toIntExact(n), testFraction, charLevel);
@@ -60,8 +65,12 @@ final class StreamedTokens {
         // The count + trainEvalCount lowest-ranked ids, in rank order (the sort runs in Spark; the
         // driver reads its first partitions).
         long[] ranked = new long[count + trainEvalCount];
-        Iterator<Row> byRank = usable.select(functions.col("sample_id"), RANK.apply(functions.col("sample_id")).as("rank"))
-                .orderBy("rank", "sample_id").select("sample_id").toLocalIterator();
+        Iterator<Row> byRank = usable.select(
+                        functions.col("sample_id"),
+                        RANK.apply(functions.col("sample_id")).as("rank"))
+                .orderBy("rank", "sample_id")
+                .select("sample_id")
+                .toLocalIterator();
         for (int i = 0; i < ranked.length; i++) {
             ranked[i] = byRank.next().getLong(0);
         }
@@ -73,8 +82,14 @@ final class StreamedTokens {
         Arrays.sort(heldOut);
 
         Dataset<Row> rows = inChunks(usable, shape.bytes());
-        ShuffleBuffer buffer = new ShuffleBuffer(() -> new Pass(rows.toLocalIterator(), lastHeldOut), capacity, train.batchSize(), train.seed());
-        return new TrainingRun.Data(buffer, inOrder(fetched, trainEvalIds), inOrder(fetched, testEvalIds), heldOut, n - count,
+        ShuffleBuffer buffer = new ShuffleBuffer(
+                () -> new Pass(rows.toLocalIterator(), lastHeldOut), capacity, train.batchSize(), train.seed());
+        return new TrainingRun.Data(
+                buffer,
+                inOrder(fetched, trainEvalIds),
+                inOrder(fetched, testEvalIds),
+                heldOut,
+                n - count,
                 "stream (shuffle buffer of " + capacity + " samples)");
     }
 
@@ -94,7 +109,8 @@ final class StreamedTokens {
         if (chunks <= 1) {
             return rows;
         }
-        return rows.repartition((int) Math.min(chunks, Integer.MAX_VALUE), functions.col("sample_id")).sortWithinPartitions("sample_id");
+        return rows.repartition((int) Math.min(chunks, Integer.MAX_VALUE), functions.col("sample_id"))
+                .sortWithinPartitions("sample_id");
     }
 
     private static Map<Long, int[]> fetch(Dataset<Row> usable, long[]... ids) {

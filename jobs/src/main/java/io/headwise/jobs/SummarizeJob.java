@@ -27,7 +27,11 @@ public final class SummarizeJob {
 
     /** Options of {@code summarize}. */
     public static final class Options {
-        @Option(names = "--tables", required = true, paramLabel = "DIR", description = "Run directory holding head_stats (and head_probes, head_token_mass, attention).")
+        @Option(
+                names = "--tables",
+                required = true,
+                paramLabel = "DIR",
+                description = "Run directory holding head_stats (and head_probes, head_token_mass, attention).")
         public String tables;
 
         @Option(names = "--overwrite", description = "Replace existing head_summary and head_distances tables.")
@@ -52,7 +56,8 @@ public final class SummarizeJob {
         context.describe("summarize " + dir + ": per-head corpus summaries");
 
         int[] shape = heads(headStats, dir);
-        HeadDistances.Result distances = attention == null ? null : HeadDistances.compute(attention, shape[0], shape[1]);
+        HeadDistances.Result distances =
+                attention == null ? null : HeadDistances.compute(attention, shape[0], shape[1]);
         Dataset<Row> summary = HeadSummaries.join(
                 HeadSummaries.stats(headStats),
                 probes,
@@ -60,9 +65,14 @@ public final class SummarizeJob {
                 distances == null ? null : distances.clusterTable(spark));
 
         RunManifest manifest = new RunManifest(context).inputs(inputs(dir, probes, tokenMass, attention));
-        manifest.rows(Schemas.HEAD_SUMMARY, Tables.path(dir, Schemas.HEAD_SUMMARY), Tables.write(summary, dir, Schemas.HEAD_SUMMARY));
+        manifest.rows(
+                Schemas.HEAD_SUMMARY,
+                Tables.path(dir, Schemas.HEAD_SUMMARY),
+                Tables.write(summary, dir, Schemas.HEAD_SUMMARY));
         if (distances != null) {
-            manifest.rows(Schemas.HEAD_DISTANCES, Tables.path(dir, Schemas.HEAD_DISTANCES),
+            manifest.rows(
+                    Schemas.HEAD_DISTANCES,
+                    Tables.path(dir, Schemas.HEAD_DISTANCES),
                     Tables.write(distances.table(spark), dir, Schemas.HEAD_DISTANCES));
             manifest.detail("clusters", Integer.toString(distances.clusterCount()));
         }
@@ -75,21 +85,24 @@ public final class SummarizeJob {
      * {@code L × H} grid.
      */
     private static int[] heads(Dataset<Row> headStats, String dir) {
-        Row shape = headStats.agg(min("layer"), max("layer"), min("head"), max("head"),
-                countDistinct(col("layer"), col("head"))).first();
+        Row shape = headStats
+                .agg(min("layer"), max("layer"), min("head"), max("head"), countDistinct(col("layer"), col("head")))
+                .first();
         if (shape.isNullAt(0)) {
             throw new BadInputException("%s: head_stats has no rows", Tables.path(dir, Schemas.HEAD_STATS));
         }
         int nLayer = shape.getInt(1) + 1;
         int nHead = shape.getInt(3) + 1;
         if (shape.getInt(0) != 0 || shape.getInt(2) != 0 || shape.getLong(4) != (long) nLayer * nHead) {
-            throw new BadInputException("%s: head_stats covers %d (layer, head) pairs, not the whole %d x %d grid of a model",
+            throw new BadInputException(
+                    "%s: head_stats covers %d (layer, head) pairs, not the whole %d x %d grid of a model",
                     Tables.path(dir, Schemas.HEAD_STATS), shape.getLong(4), nLayer, nHead);
         }
         return new int[] {nLayer, nHead};
     }
 
-    private static List<String> inputs(String dir, Dataset<Row> probes, Dataset<Row> tokenMass, Dataset<Row> attention) {
+    private static List<String> inputs(
+            String dir, Dataset<Row> probes, Dataset<Row> tokenMass, Dataset<Row> attention) {
         List<String> inputs = new ArrayList<>(List.of(Tables.path(dir, Schemas.HEAD_STATS)));
         if (probes != null) {
             inputs.add(Tables.path(dir, Schemas.HEAD_PROBES));
@@ -103,8 +116,12 @@ public final class SummarizeJob {
         return inputs;
     }
 
-    private static void printMissing(JobContext context, Dataset<Row> probes, Dataset<Row> tokenMass,
-            Dataset<Row> attention, HeadDistances.Result distances) {
+    private static void printMissing(
+            JobContext context,
+            Dataset<Row> probes,
+            Dataset<Row> tokenMass,
+            Dataset<Row> attention,
+            HeadDistances.Result distances) {
         if (probes == null) {
             context.print("no head_probes table: induction and duplicate are NULL (run `headwise probe`)");
         }
@@ -112,7 +129,8 @@ public final class SummarizeJob {
             context.print("no head_token_mass table: top_tokens is NULL (run `headwise extract`)");
         }
         if (attention == null) {
-            context.print("no attention table: no head_distances, cluster is NULL (run `headwise extract --patterns all` or a fraction)");
+            context.print(
+                    "no attention table: no head_distances, cluster is NULL (run `headwise extract --patterns all` or a fraction)");
         } else if (distances == null) {
             context.print("some pair of heads shares no sample in attention: no head_distances, cluster is NULL");
         }

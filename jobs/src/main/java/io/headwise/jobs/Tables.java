@@ -10,8 +10,8 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
-import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.sql.DataFrameWriter;
@@ -136,7 +136,10 @@ public final class Tables {
         if (!isComplete(spark, dir)) {
             throw new BadInputException(
                     "%s: no complete table '%s' (it is written by `headwise %s`)%s",
-                    runDir, name, producer, exists(spark, dir) ? "; the directory exists but its run did not finish" : "");
+                    runDir,
+                    name,
+                    producer,
+                    exists(spark, dir) ? "; the directory exists but its run did not finish" : "");
         }
         return spark.read().schema(Schemas.ALL.get(name)).parquet(dir);
     }
@@ -144,7 +147,9 @@ public final class Tables {
     /** Reads table {@code name} if it is complete, else null. */
     public static Dataset<Row> readIfPresent(SparkSession spark, String runDir, String name) {
         String dir = path(runDir, name);
-        return isComplete(spark, dir) ? spark.read().schema(Schemas.ALL.get(name)).parquet(dir) : null;
+        return isComplete(spark, dir)
+                ? spark.read().schema(Schemas.ALL.get(name)).parquet(dir)
+                : null;
     }
 
     /**
@@ -152,7 +157,8 @@ public final class Tables {
      * the run directory.
      */
     public static String tokensRunDir(SparkSession spark, String tokensOption) {
-        String trimmed = tokensOption.endsWith("/") ? tokensOption.substring(0, tokensOption.length() - 1) : tokensOption;
+        String trimmed =
+                tokensOption.endsWith("/") ? tokensOption.substring(0, tokensOption.length() - 1) : tokensOption;
         if (isComplete(spark, trimmed) && !exists(spark, path(trimmed, Schemas.TOKENS))) {
             return new Path(trimmed).getParent().toString();
         }

@@ -48,19 +48,33 @@ public final class TokenizeJob {
         @Mixin
         public CorpusOptions corpus;
 
-        @Option(names = "--tokenizer", required = true, paramLabel = "char|PATH",
-                description = "char (a char-level vocabulary built from the corpus, lines only), a tokenizer.json, or a model directory holding one.")
+        @Option(
+                names = "--tokenizer",
+                required = true,
+                paramLabel = "char|PATH",
+                description =
+                        "char (a char-level vocabulary built from the corpus, lines only), a tokenizer.json, or a model directory holding one.")
         public String tokenizer;
 
-        @Option(names = "--block-size", defaultValue = "" + BLOCK_SIZE_DEFAULT, paramLabel = "N",
+        @Option(
+                names = "--block-size",
+                defaultValue = "" + BLOCK_SIZE_DEFAULT,
+                paramLabel = "N",
                 description = "Most tokens per sample, separator included (default: ${DEFAULT-VALUE}).")
         public int blockSize;
 
-        @Option(names = "--stride", defaultValue = "0", paramLabel = "N",
+        @Option(
+                names = "--stride",
+                defaultValue = "0",
+                paramLabel = "N",
                 description = "Document tokens between the starts of consecutive samples; 0 (default) for no overlap.")
         public int stride;
 
-        @Option(names = "--out", required = true, paramLabel = "DIR", description = "Run directory to write tokens and rejects into.")
+        @Option(
+                names = "--out",
+                required = true,
+                paramLabel = "DIR",
+                description = "Run directory to write tokens and rejects into.")
         public String out;
     }
 
@@ -83,12 +97,14 @@ public final class TokenizeJob {
         try {
             context.describe("tokenize " + corpus.input);
             Corpus documents = corpus.read(spark, files);
-            TokenizerSource tokenizer = charLevel
-                    ? charTokenizer(documents.documents())
-                    : TokenizerSource.read(spark, options.tokenizer);
+            TokenizerSource tokenizer =
+                    charLevel ? charTokenizer(documents.documents()) : TokenizerSource.read(spark, options.tokenizer);
             checkTokenizer(tokenizer, options);
-            Dataset<Row> outcomes = documents.documents()
-                    .mapPartitions(new DocumentTokenizer(tokenizer.json(), tokenizer.name(), options.blockSize, options.stride),
+            Dataset<Row> outcomes = documents
+                    .documents()
+                    .mapPartitions(
+                            new DocumentTokenizer(
+                                    tokenizer.json(), tokenizer.name(), options.blockSize, options.stride),
                             Encoders.row(CorpusRows.OUTCOME))
                     .persist(StorageLevel.MEMORY_AND_DISK());
             try {
@@ -103,23 +119,37 @@ public final class TokenizeJob {
         }
     }
 
-    private static void write(JobContext context, Options options, List<String> files, Corpus documents,
-            TokenizerSource tokenizer, Dataset<Row> outcomes) {
+    private static void write(
+            JobContext context,
+            Options options,
+            List<String> files,
+            Corpus documents,
+            TokenizerSource tokenizer,
+            Dataset<Row> outcomes) {
         Dataset<Row> rejects = outcomes.filter(col("reason").isNotNull())
                 .select(col("source"), col("doc_id"), col("reason"), col("excerpt"));
-        Dataset<Row> tokens = outcomes.filter(col("reason").isNull()).select(
-                xxhash64(col("source"), col("doc_id"), col("chunk")).as("sample_id"),
-                col("source"), col("doc_id"), col("title"), col("chunk"), col("token_ids"), col("tokens"));
+        Dataset<Row> tokens = outcomes.filter(col("reason").isNull())
+                .select(
+                        xxhash64(col("source"), col("doc_id"), col("chunk")).as("sample_id"),
+                        col("source"),
+                        col("doc_id"),
+                        col("title"),
+                        col("chunk"),
+                        col("token_ids"),
+                        col("tokens"));
         SparkSession spark = context.spark();
         String rejectsDir = Tables.path(options.out, Schemas.REJECTS);
-        long rejected = Tables.write(spark.createDataFrame(rejects.rdd(), Schemas.REJECTS_SCHEMA), options.out, Schemas.REJECTS);
+        long rejected = Tables.write(
+                spark.createDataFrame(rejects.rdd(), Schemas.REJECTS_SCHEMA), options.out, Schemas.REJECTS);
         long accepted = outcomes.filter(col("chunk").equalTo(0)).count();
         options.corpus.checkRejects(rejected, rejected + accepted, rejectsDir);
-        long samples = Tables.write(spark.createDataFrame(tokens.rdd(), Schemas.TOKENS_SCHEMA), options.out, Schemas.TOKENS);
+        long samples =
+                Tables.write(spark.createDataFrame(tokens.rdd(), Schemas.TOKENS_SCHEMA), options.out, Schemas.TOKENS);
         String tokenizerCopy = Tables.path(options.out, Tokenizers.TOKENIZER_JSON);
         TokenizerSource.write(spark, tokenizerCopy, tokenizer.json());
 
-        RunManifest manifest = new RunManifest(context).inputs(files)
+        RunManifest manifest = new RunManifest(context)
+                .inputs(files)
                 .detail("format", options.corpus.format)
                 .detail("tokenizer", tokenizer.name())
                 .detail("tokenizer_sha256", TokenizerCache.sha256(tokenizer.json()))
@@ -151,7 +181,8 @@ public final class TokenizeJob {
         try {
             Windows.step(Windows.width(options.blockSize, separator), options.stride);
         } catch (IllegalArgumentException e) {
-            throw new BadInputException(e, "--block-size %d, --stride %d: %s", options.blockSize, options.stride, e.getMessage());
+            throw new BadInputException(
+                    e, "--block-size %d, --stride %d: %s", options.blockSize, options.stride, e.getMessage());
         }
     }
 
@@ -160,7 +191,8 @@ public final class TokenizeJob {
      * order. Lines with a {@code .} are left out here and rejected when tokenized.
      */
     private static TokenizerSource charTokenizer(Dataset<Row> documents) {
-        List<Integer> codePoints = documents.filter(col("text").isNotNull())
+        List<Integer> codePoints = documents
+                .filter(col("text").isNotNull())
                 .select(col("text"))
                 .flatMap((FlatMapFunction<Row, Integer>) row -> distinctCodePoints(row.getString(0)), Encoders.INT())
                 .distinct()

@@ -55,7 +55,8 @@ final class TokenizerCheck {
         if (fromFile == null && fromManifest == null) {
             throw new BadInputException(
                     "%s: cannot tell which tokenizer made these tokens (no tokenizer.json and no %s in its run_manifest); "
-                            + "re-run `headwise tokenize --tokenizer %s`", tokensRunDir, TOKENIZER_SHA256, model);
+                            + "re-run `headwise tokenize --tokenizer %s`",
+                    tokensRunDir, TOKENIZER_SHA256, model);
         }
         for (String found : new String[] {fromFile, fromManifest}) {
             if (found != null && !found.equals(modelSha256)) {

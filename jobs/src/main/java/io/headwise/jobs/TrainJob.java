@@ -37,6 +37,7 @@ public final class TrainJob {
 
     /** GPT-2's own context; a larger --block-size is refused. */
     static final int MAX_BLOCK_SIZE = 1024;
+
     static final String END_OF_TEXT = "<|endoftext|>";
     /** Spark's reserved system memory, which its memory manager leaves out of any heap. */
     static final long SPARK_RESERVED_BYTES = 300L << 20;
@@ -47,38 +48,114 @@ public final class TrainJob {
 
     /** Options of {@code train}; unset numeric options come from {@code --preset}, else defaults. */
     public static final class Options {
-        @Option(names = "--tokens", required = true, paramLabel = "DIR", description = "Run directory with the tokens table (or the table itself) and its tokenizer.json.")
+        @Option(
+                names = "--tokens",
+                required = true,
+                paramLabel = "DIR",
+                description = "Run directory with the tokens table (or the table itself) and its tokenizer.json.")
         public String tokens;
 
         @Option(names = "--out", required = true, paramLabel = "MODEL_DIR", description = "Model directory to write.")
         public Path out;
 
-        @Option(names = "--preset", paramLabel = "NAME", description = "conf/presets/NAME.properties: names-makemore, names-demo, wiki-bpe.")
+        @Option(
+                names = "--preset",
+                paramLabel = "NAME",
+                description = "conf/presets/NAME.properties: names-makemore, names-demo, wiki-bpe.")
         public String preset;
 
-        @Option(names = "--layers", description = "Blocks (default 4).") public Integer layers;
-        @Option(names = "--heads", description = "Heads per block (default 4).") public Integer heads;
-        @Option(names = "--embd", description = "Width of the residual stream (default 64).") public Integer embd;
-        @Option(names = "--block-size", description = "Context length n_positions (default: the longest sample).") public Integer blockSize;
-        @Option(names = "--steps", description = "Optimiser steps in the whole run (default 5000).") public Integer steps;
-        @Option(names = "--batch-size", description = "Samples per step (default 64).") public Integer batchSize;
-        @Option(names = "--lr", description = "Peak learning rate (default 1e-3).") public Double lr;
-        @Option(names = "--min-lr", description = "Learning rate at the end of the cosine decay (default lr/10).") public Double minLr;
-        @Option(names = "--warmup", description = "Linear warm-up steps (default 100); 0 and --min-lr equal to --lr give a constant rate.") public Integer warmup;
-        @Option(names = "--weight-decay", description = "AdamW weight decay on matrices and embeddings (default 0.01).") public Double weightDecay;
-        @Option(names = "--tie-word-embeddings", arity = "1", paramLabel = "true|false", description = "Whether the LM head reuses wte (GPT-2) or has its own lm_head.weight (makemore) (default true).") public Boolean tieWordEmbeddings;
-        @Option(names = "--init", paramLabel = "gpt2|pytorch", description = "Initial weights: gpt2 (N(0, 0.02), GPT-2 and nanoGPT) or pytorch (PyTorch's module defaults, as makemore) (default gpt2).") public String init;
-        @Option(names = "--ema", paramLabel = "DECAY", description = "Keep an exponential moving average of the weights with this decay (e.g. 0.999) and evaluate and save it instead of the trained weights; 0 = off (default 0).") public Double ema;
-        @Option(names = "--dropout", description = "Dropout probability (default 0).") public Double dropout;
-        @Option(names = "--grad-clip", description = "Largest global gradient norm, 0 = off (default 1.0).") public Double gradClip;
-        @Option(names = "--seed", description = "Seeds initialisation, batches and dropout (default 1337).") public Long seed;
-        @Option(names = "--test-fraction", description = "Held-out fraction of the samples (default 0.1; at most 1,000 for char-level corpora).") public Double testFraction;
-        @Option(names = "--eval-interval", description = "Evaluate and maybe save every N steps (default 250).") public Integer evalInterval;
-        @Option(names = "--eval-batches", description = "Batches per split in an evaluation (default 16).") public Integer evalBatches;
-        @Option(names = "--stream", description = "Stream the samples from the table through a shuffle buffer instead of holding them in driver memory (automatic when they would not fit).") public boolean stream;
-        @Option(names = "--shuffle-buffer", paramLabel = "N", description = "Samples the shuffle buffer of a streamed run holds (default 100,000; fewer when they would not fit).") public Integer shuffleBuffer;
-        @Option(names = "--resume", description = "Continue training MODEL_DIR from its checkpoint.") public boolean resume;
-        @Option(names = "--overwrite", description = "Replace an existing MODEL_DIR.") public boolean overwrite;
+        @Option(names = "--layers", description = "Blocks (default 4).")
+        public Integer layers;
+
+        @Option(names = "--heads", description = "Heads per block (default 4).")
+        public Integer heads;
+
+        @Option(names = "--embd", description = "Width of the residual stream (default 64).")
+        public Integer embd;
+
+        @Option(names = "--block-size", description = "Context length n_positions (default: the longest sample).")
+        public Integer blockSize;
+
+        @Option(names = "--steps", description = "Optimiser steps in the whole run (default 5000).")
+        public Integer steps;
+
+        @Option(names = "--batch-size", description = "Samples per step (default 64).")
+        public Integer batchSize;
+
+        @Option(names = "--lr", description = "Peak learning rate (default 1e-3).")
+        public Double lr;
+
+        @Option(names = "--min-lr", description = "Learning rate at the end of the cosine decay (default lr/10).")
+        public Double minLr;
+
+        @Option(
+                names = "--warmup",
+                description = "Linear warm-up steps (default 100); 0 and --min-lr equal to --lr give a constant rate.")
+        public Integer warmup;
+
+        @Option(names = "--weight-decay", description = "AdamW weight decay on matrices and embeddings (default 0.01).")
+        public Double weightDecay;
+
+        @Option(
+                names = "--tie-word-embeddings",
+                arity = "1",
+                paramLabel = "true|false",
+                description =
+                        "Whether the LM head reuses wte (GPT-2) or has its own lm_head.weight (makemore) (default true).")
+        public Boolean tieWordEmbeddings;
+
+        @Option(
+                names = "--init",
+                paramLabel = "gpt2|pytorch",
+                description =
+                        "Initial weights: gpt2 (N(0, 0.02), GPT-2 and nanoGPT) or pytorch (PyTorch's module defaults, as makemore) (default gpt2).")
+        public String init;
+
+        @Option(
+                names = "--ema",
+                paramLabel = "DECAY",
+                description =
+                        "Keep an exponential moving average of the weights with this decay (e.g. 0.999) and evaluate and save it instead of the trained weights; 0 = off (default 0).")
+        public Double ema;
+
+        @Option(names = "--dropout", description = "Dropout probability (default 0).")
+        public Double dropout;
+
+        @Option(names = "--grad-clip", description = "Largest global gradient norm, 0 = off (default 1.0).")
+        public Double gradClip;
+
+        @Option(names = "--seed", description = "Seeds initialisation, batches and dropout (default 1337).")
+        public Long seed;
+
+        @Option(
+                names = "--test-fraction",
+                description = "Held-out fraction of the samples (default 0.1; at most 1,000 for char-level corpora).")
+        public Double testFraction;
+
+        @Option(names = "--eval-interval", description = "Evaluate and maybe save every N steps (default 250).")
+        public Integer evalInterval;
+
+        @Option(names = "--eval-batches", description = "Batches per split in an evaluation (default 16).")
+        public Integer evalBatches;
+
+        @Option(
+                names = "--stream",
+                description =
+                        "Stream the samples from the table through a shuffle buffer instead of holding them in driver memory (automatic when they would not fit).")
+        public boolean stream;
+
+        @Option(
+                names = "--shuffle-buffer",
+                paramLabel = "N",
+                description =
+                        "Samples the shuffle buffer of a streamed run holds (default 100,000; fewer when they would not fit).")
+        public Integer shuffleBuffer;
+
+        @Option(names = "--resume", description = "Continue training MODEL_DIR from its checkpoint.")
+        public boolean resume;
+
+        @Option(names = "--overwrite", description = "Replace an existing MODEL_DIR.")
+        public boolean overwrite;
     }
 
     private TrainJob() {}
@@ -91,19 +168,24 @@ public final class TrainJob {
         String runDir = Tables.tokensRunDir(context.spark(), options.tokens);
         Path tokenizerFile = Path.of(runDir).resolve(Tokenizers.TOKENIZER_JSON);
         if (!Files.isRegularFile(tokenizerFile)) {
-            throw new BadInputException("%s: no tokenizer.json next to the tokens table (it is written by `headwise tokenize`)", runDir);
+            throw new BadInputException(
+                    "%s: no tokenizer.json next to the tokens table (it is written by `headwise tokenize`)", runDir);
         }
         if (options.shuffleBuffer != null && options.shuffleBuffer < 1) {
             throw new BadInputException("--shuffle-buffer must be at least 1, got %d", options.shuffleBuffer);
         }
         context.describe("train: read the tokens table");
         String table = Tables.path(runDir, Schemas.TOKENS);
-        Dataset<Row> tokens = Tables.read(context.spark(), runDir, Schemas.TOKENS, "tokenize").select("sample_id", "token_ids");
-        Dataset<Row> usable = tokens.where(functions.size(functions.col("token_ids")).geq(2)); // others have no target
+        Dataset<Row> tokens =
+                Tables.read(context.spark(), runDir, Schemas.TOKENS, "tokenize").select("sample_id", "token_ids");
+        Dataset<Row> usable =
+                tokens.where(functions.size(functions.col("token_ids")).geq(2)); // others have no target
         try (TextTokenizer tokenizer = TokenizerCheck.load(tokenizerFile)) {
             Shape shape = shape(tokens, table, tokenizer.vocabSize());
             if (shape.samples() > shape.usable()) {
-                context.print("skipped        %,d samples of fewer than 2 tokens (nothing to predict)", shape.samples() - shape.usable());
+                context.print(
+                        "skipped        %,d samples of fewer than 2 tokens (nothing to predict)",
+                        shape.samples() - shape.usable());
             }
             GptConfig model = modelConfig(options, values, tokenizer, shape.longestId(), shape.longest());
             TrainConfig train = trainConfig(options, values);
@@ -112,15 +194,33 @@ public final class TrainJob {
             metadata.addProperty("preset", options.preset);
             metadata.addProperty("tokens_table", table);
             metadata.addProperty("tokenizer", tokenizer.isCharLevel() ? "char" : "bpe");
-            context.print("train          %,d samples from %s, vocab %d (%s), model %d layers x %d heads, d_model %d, n_positions %d, %,d parameters",
-                    shape.usable(), table, model.vocabSize(), tokenizer.isCharLevel() ? "char" : "bpe",
-                    model.nLayer(), model.nHead(), model.nEmbd(), model.nPositions(), model.parameterCount());
-            TrainingRun.Spec spec = new TrainingRun.Spec(options.out, model, train, tokenizerFile, tokenizer.isCharLevel(), testFraction,
-                    options.resume, options.overwrite, metadata);
-            long available = sampleMemory(Runtime.getRuntime().maxMemory(),
+            context.print(
+                    "train          %,d samples from %s, vocab %d (%s), model %d layers x %d heads, d_model %d, n_positions %d, %,d parameters",
+                    shape.usable(),
+                    table,
+                    model.vocabSize(),
+                    tokenizer.isCharLevel() ? "char" : "bpe",
+                    model.nLayer(),
+                    model.nHead(),
+                    model.nEmbd(),
+                    model.nPositions(),
+                    model.parameterCount());
+            TrainingRun.Spec spec = new TrainingRun.Spec(
+                    options.out,
+                    model,
+                    train,
+                    tokenizerFile,
+                    tokenizer.isCharLevel(),
+                    testFraction,
+                    options.resume,
+                    options.overwrite,
+                    metadata);
+            long available = sampleMemory(
+                    Runtime.getRuntime().maxMemory(),
                     context.spark().sparkContext().getConf().getDouble("spark.memory.fraction", 0.6));
             TrainingRun.Result result = !options.stream && shape.bytes() <= available
-                    ? TrainingRun.run(spec, collect(StreamedTokens.inChunks(usable, shape.bytes()), shape.usable()), System.err)
+                    ? TrainingRun.run(
+                            spec, collect(StreamedTokens.inChunks(usable, shape.bytes()), shape.usable()), System.err)
                     : streamed(context, options, spec, usable, shape, available);
             report(context, options.out, result);
         }
@@ -131,17 +231,33 @@ public final class TrainJob {
      * {@code --shuffle-buffer} samples, fewer when they would not fit into half of {@code
      * available} bytes at the corpus' mean sample size.
      */
-    private static TrainingRun.Result streamed(JobContext context, Options options, TrainingRun.Spec spec, Dataset<Row> usable,
-            Shape shape, long available) throws IOException {
+    private static TrainingRun.Result streamed(
+            JobContext context,
+            Options options,
+            TrainingRun.Spec spec,
+            Dataset<Row> usable,
+            Shape shape,
+            long available)
+            throws IOException {
         long perSample = Math.max(1, shape.bytes() / shape.usable());
-        int capacity = (int) Math.max(1, Math.min(options.shuffleBuffer != null ? options.shuffleBuffer : SHUFFLE_BUFFER_DEFAULT,
-                available / 2 / perSample));
-        context.print("stream         %,d samples of %,d tokens (~%,d MB) %s; streaming them from the table through a shuffle buffer of %,d samples",
-                shape.usable(), shape.tokens(), shape.bytes() >> 20,
-                options.stream ? "(--stream)" : String.format("would not fit into the driver's %,d MB of Spark user memory", available >> 20),
+        int capacity = (int) Math.max(
+                1,
+                Math.min(
+                        options.shuffleBuffer != null ? options.shuffleBuffer : SHUFFLE_BUFFER_DEFAULT,
+                        available / 2 / perSample));
+        context.print(
+                "stream         %,d samples of %,d tokens (~%,d MB) %s; streaming them from the table through a shuffle buffer of %,d samples",
+                shape.usable(),
+                shape.tokens(),
+                shape.bytes() >> 20,
+                options.stream
+                        ? "(--stream)"
+                        : String.format("would not fit into the driver's %,d MB of Spark user memory", available >> 20),
                 capacity);
-        return TrainingRun.run(spec,
-                StreamedTokens.open(usable, shape, spec.train(), spec.testFraction(), spec.charLevel(), capacity), System.err);
+        return TrainingRun.run(
+                spec,
+                StreamedTokens.open(usable, shape, spec.train(), spec.testFraction(), spec.charLevel(), capacity),
+                System.err);
     }
 
     /**
@@ -174,13 +290,14 @@ public final class TrainJob {
         var size = functions.size(functions.col("token_ids"));
         var usable = size.geq(2);
         Row row = tokens.agg(
-                functions.count(functions.lit(1)),
-                functions.count(functions.when(usable, true)),
-                functions.coalesce(functions.sum(functions.when(usable, size)), functions.lit(0L)),
-                functions.max_by(functions.col("sample_id"), functions.when(usable, size)),
-                functions.max(functions.when(usable, size)),
-                functions.min(functions.array_min(functions.col("token_ids"))),
-                functions.max(functions.array_max(functions.col("token_ids")))).first();
+                        functions.count(functions.lit(1)),
+                        functions.count(functions.when(usable, true)),
+                        functions.coalesce(functions.sum(functions.when(usable, size)), functions.lit(0L)),
+                        functions.max_by(functions.col("sample_id"), functions.when(usable, size)),
+                        functions.max(functions.when(usable, size)),
+                        functions.min(functions.array_min(functions.col("token_ids"))),
+                        functions.max(functions.array_max(functions.col("token_ids"))))
+                .first();
         if (row.getLong(0) == 0) {
             throw new BadInputException("%s: the tokens table is empty", table);
         }
@@ -191,7 +308,8 @@ public final class TrainJob {
             String outside = "x < 0 or x >= " + vocab;
             Row bad = tokens.where(functions.expr("exists(token_ids, x -> " + outside + ")"))
                     .select(functions.col("sample_id"), functions.expr("filter(token_ids, x -> " + outside + ")[0]"))
-                    .orderBy("sample_id").first();
+                    .orderBy("sample_id")
+                    .first();
             throw new BadInputException(
                     "tokens table: sample_id %d has token id %d, outside the tokenizer's vocabulary (%d ids): the table and tokenizer.json do not belong together",
                     bad.getLong(0), bad.getInt(1), vocab);
@@ -210,7 +328,8 @@ public final class TrainJob {
         return samples;
     }
 
-    static GptConfig modelConfig(Options options, Presets.Values values, TextTokenizer tokenizer, long longestId, int longest) {
+    static GptConfig modelConfig(
+            Options options, Presets.Values values, TextTokenizer tokenizer, long longestId, int longest) {
         int vocab = tokenizer.vocabSize();
         int blockSize = values.integer("block-size", options.blockSize, longest);
         if (blockSize < 2 || blockSize > MAX_BLOCK_SIZE) {
@@ -221,14 +340,18 @@ public final class TrainJob {
                     "tokens table: sample_id %d has %d tokens, more than --block-size %d; tokenize with --block-size %d or raise --block-size",
                     longestId, longest, blockSize, blockSize);
         }
-        int special = tokenizer.specialId(tokenizer.isCharLevel() ? "." : END_OF_TEXT).orElse(0);
-        return new GptConfig(vocab, blockSize,
+        int special =
+                tokenizer.specialId(tokenizer.isCharLevel() ? "." : END_OF_TEXT).orElse(0);
+        return new GptConfig(
+                vocab,
+                blockSize,
                 values.integer("embd", options.embd, 64),
                 values.integer("layers", options.layers, 4),
                 values.integer("heads", options.heads, 4),
                 GptConfig.LAYER_NORM_EPSILON_DEFAULT,
                 values.flag("tie-word-embeddings", options.tieWordEmbeddings, true),
-                special, special);
+                special,
+                special);
     }
 
     static TrainConfig trainConfig(Options options, Presets.Values values) {
@@ -249,17 +372,26 @@ public final class TrainJob {
                 options.seed != null ? options.seed : (long) values.number("seed", null, 1337),
                 values.integer("eval-interval", options.evalInterval, 250),
                 values.integer("eval-batches", options.evalBatches, 16),
-                GptWeights.Init.parse(values.string("init", options.init, "gpt2"), options.init != null ? "--init" : "preset " + options.preset + ": init"),
+                GptWeights.Init.parse(
+                        values.string("init", options.init, "gpt2"),
+                        options.init != null ? "--init" : "preset " + options.preset + ": init"),
                 values.number("ema", options.ema, 0.0));
     }
 
     private static void report(JobContext context, Path out, TrainingRun.Result r) {
-        context.print("steps          %d..%d in %.1f s, %,.0f tokens/s (%,d train / %,d held-out samples)",
+        context.print(
+                "steps          %d..%d in %.1f s, %,.0f tokens/s (%,d train / %,d held-out samples)",
                 r.startStep(), r.last().step(), r.seconds(), r.tokensPerSecond(), r.nTrain(), r.nTest());
-        context.print("loss           train %.4f, held-out %.4f nats per token at step %d", r.last().trainLoss(), r.last().testLoss(), r.last().step());
+        context.print(
+                "loss           train %.4f, held-out %.4f nats per token at step %d",
+                r.last().trainLoss(), r.last().testLoss(), r.last().step());
         if (r.best() != null) {
-            context.print("best           held-out %.4f at step %d: %s", r.best().testLoss(), r.best().step(), out.resolve("model.safetensors"));
+            context.print(
+                    "best           held-out %.4f at step %d: %s",
+                    r.best().testLoss(), r.best().step(), out.resolve("model.safetensors"));
         }
-        context.print("wrote          %s (config.json, model.safetensors, tokenizer.json, optimizer.safetensors, heldout.txt, curve.csv)", out);
+        context.print(
+                "wrote          %s (config.json, model.safetensors, tokenizer.json, optimizer.safetensors, heldout.txt, curve.csv)",
+                out);
     }
 }

@@ -45,11 +45,18 @@ public final class TrainTokenizerJob {
         @Mixin
         public CorpusOptions corpus;
 
-        @Option(names = "--vocab-size", defaultValue = "" + VOCAB_SIZE_DEFAULT, paramLabel = "N",
-                description = "Ids in the vocabulary, everything counted: 256 bytes, merges and <|endoftext|> (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--vocab-size",
+                defaultValue = "" + VOCAB_SIZE_DEFAULT,
+                paramLabel = "N",
+                description =
+                        "Ids in the vocabulary, everything counted: 256 bytes, merges and <|endoftext|> (default: ${DEFAULT-VALUE}).")
         public int vocabSize;
 
-        @Option(names = "--out", required = true, paramLabel = "PATH/tokenizer.json",
+        @Option(
+                names = "--out",
+                required = true,
+                paramLabel = "PATH/tokenizer.json",
                 description = "Where to write the tokenizer; a directory gets tokenizer.json inside it.")
         public String out;
     }
@@ -60,7 +67,8 @@ public final class TrainTokenizerJob {
         CorpusOptions corpus = options.corpus;
         corpus.validate();
         if (options.vocabSize < 257) {
-            throw new BadInputException("--vocab-size %d is too small: it must hold the 256 bytes and <|endoftext|>", options.vocabSize);
+            throw new BadInputException(
+                    "--vocab-size %d is too small: it must hold the 256 bytes and <|endoftext|>", options.vocabSize);
         }
         SparkSession spark = context.spark();
         String file = options.out.endsWith(".json") ? options.out : Tables.path(options.out, Tokenizers.TOKENIZER_JSON);
@@ -75,20 +83,30 @@ public final class TrainTokenizerJob {
             Corpus documents = corpus.read(spark, files);
             Dataset<Row> docs = documents.documents().persist();
             try {
-                long rejected = Tables.write(spark.createDataFrame(
-                        docs.filter(col("reason").isNotNull()).select("source", "doc_id", "reason", "excerpt").rdd(),
-                        Schemas.REJECTS_SCHEMA), dir, Schemas.REJECTS);
+                long rejected = Tables.write(
+                        spark.createDataFrame(
+                                docs.filter(col("reason").isNotNull())
+                                        .select("source", "doc_id", "reason", "excerpt")
+                                        .rdd(),
+                                Schemas.REJECTS_SCHEMA),
+                        dir,
+                        Schemas.REJECTS);
                 long usable = docs.filter(col("reason").isNull()).count();
                 corpus.checkRejects(rejected, rejected + usable, Tables.path(dir, Schemas.REJECTS));
                 Map<String, Long> counts = pieceCounts(docs);
                 long started = System.nanoTime();
                 BpeModel model = BpeTrainer.train(counts, options.vocabSize);
                 double seconds = (System.nanoTime() - started) / 1e9;
-                LOG.info("BPE merge loop: {} merges over {} distinct pre-tokens in {} s", model.merges().size(), counts.size(), seconds);
+                LOG.info(
+                        "BPE merge loop: {} merges over {} distinct pre-tokens in {} s",
+                        model.merges().size(),
+                        counts.size(),
+                        seconds);
                 String json = model.toTokenizerJson();
                 TokenizerSource.write(spark, file, json);
 
-                RunManifest manifest = new RunManifest(context).inputs(files)
+                RunManifest manifest = new RunManifest(context)
+                        .inputs(files)
                         .detail("format", corpus.format)
                         .detail("vocab_size", String.valueOf(model.vocabSize()))
                         .detail("merges", String.valueOf(model.merges().size()))
@@ -101,9 +119,11 @@ public final class TrainTokenizerJob {
                     context.print("%-14s %,12d pages skipped (not rejects)", key, count);
                 });
                 manifest.rows(Schemas.REJECTS, Tables.path(dir, Schemas.REJECTS), rejected);
-                context.print("%-14s %,12d used, from %d input file(s); %,d distinct pre-tokens",
+                context.print(
+                        "%-14s %,12d used, from %d input file(s); %,d distinct pre-tokens",
                         "documents", usable, files.size(), counts.size());
-                context.print("%-14s %s: %,d tokens, %,d merges (merge loop %.1f s)",
+                context.print(
+                        "%-14s %s: %,d tokens, %,d merges (merge loop %.1f s)",
                         "tokenizer", file, model.vocabSize(), model.merges().size(), seconds);
                 manifest.append(dir);
             } finally {
@@ -118,9 +138,13 @@ public final class TrainTokenizerJob {
 
     /** Pre-token → number of occurrences over the usable documents, counted by the executors. */
     static Map<String, Long> pieceCounts(Dataset<Row> documents) {
-        List<Row> rows = documents.filter(col("text").isNotNull())
+        List<Row> rows = documents
+                .filter(col("text").isNotNull())
                 .select(col("text"))
-                .flatMap((FlatMapFunction<Row, String>) row -> PreTokenizer.split(row.getString(0)).iterator(), Encoders.STRING())
+                .flatMap(
+                        (FlatMapFunction<Row, String>)
+                                row -> PreTokenizer.split(row.getString(0)).iterator(),
+                        Encoders.STRING())
                 .groupBy("value")
                 .count()
                 .collectAsList();

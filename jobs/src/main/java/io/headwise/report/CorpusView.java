@@ -15,7 +15,15 @@ public record CorpusView(String tablesDir, List<HeadSummary> summary, List<Probe
 
     /** The statistics of {@code head_summary}, in the order the report shows them. */
     public static final List<String> SUMMARY_STATISTICS = List.of(
-            "entropy", "distance", "prev_token", "first_token", "self", "max_weight", "importance", "induction", "duplicate");
+            "entropy",
+            "distance",
+            "prev_token",
+            "first_token",
+            "self",
+            "max_weight",
+            "importance",
+            "induction",
+            "duplicate");
 
     /**
      * One {@code head_summary} row.
@@ -24,13 +32,21 @@ public record CorpusView(String tablesDir, List<HeadSummary> summary, List<Probe
      * @param cluster the head's cluster, or null
      * @param topTokens the keys' tokens that receive the most attention from the head
      */
-    public record HeadSummary(int layer, int head, long nSamples, Double[] statistics, Integer cluster, List<TopToken> topTokens) {}
+    public record HeadSummary(
+            int layer, int head, long nSamples, Double[] statistics, Integer cluster, List<TopToken> topTokens) {}
 
     /** One entry of {@code top_tokens}: the token and its share of the head's attention mass. */
     public record TopToken(String token, double weight) {}
 
     /** One {@code head_probes} row. */
-    public record Probe(int layer, int head, double induction, double duplicate, double prevToken, int nSequences, int halfLength) {}
+    public record Probe(
+            int layer,
+            int head,
+            double induction,
+            double duplicate,
+            double prevToken,
+            int nSequences,
+            int halfLength) {}
 
     /**
      * Heads placed in a plane.

@@ -19,8 +19,8 @@ public record EmbeddingView(String[] labels, double[][] coordinates, double[] ex
      */
     public static EmbeddingView of(float[][] wte, String[] labels) {
         if (labels.length != wte.length) {
-            throw new IllegalArgumentException(String.format(
-                    "%d labels for %d embedding rows", labels.length, wte.length));
+            throw new IllegalArgumentException(
+                    String.format("%d labels for %d embedding rows", labels.length, wte.length));
         }
         Projection.Pca pca = Projection.pca(wte);
         double total = totalVariance(wte);

@@ -47,7 +47,10 @@ public final class HtmlReport {
 
     /** The whole page. */
     public static String html(ReportData data) {
-        String json = scriptSafe(new GsonBuilder().disableHtmlEscaping().serializeNulls().create()
+        String json = scriptSafe(new GsonBuilder()
+                .disableHtmlEscaping()
+                .serializeNulls()
+                .create()
                 .toJson(ReportJson.of(data)));
         String policy = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src '" + sha256(JS) + "'";
         return "<!DOCTYPE html>\n"

@@ -36,10 +36,22 @@ public record ModelSummary(String directory, GptConfig config, boolean charLevel
         long norms = l * 2 * (2 * c) + 2 * c;
         String layers = l + " × ";
         List<Component> components = new java.util.ArrayList<>(List.of(
-                new Component("token embedding wte", "[V, C] = [" + config.vocabSize() + ", " + c + "]", config.vocabSize() * c),
-                new Component("position embedding wpe", "[n_positions, C] = [" + config.nPositions() + ", " + c + "]", config.nPositions() * c),
+                new Component(
+                        "token embedding wte",
+                        "[V, C] = [" + config.vocabSize() + ", " + c + "]",
+                        config.vocabSize() * c),
+                new Component(
+                        "position embedding wpe",
+                        "[n_positions, C] = [" + config.nPositions() + ", " + c + "]",
+                        config.nPositions() * c),
                 new Component("attention c_attn + c_proj", layers + "([C, 3C] + [C, C] + biases)", attention),
-                new Component("MLP c_fc + c_proj", layers + (config.defaultMlpWidth() ? "([C, 4C] + [4C, C] + biases)" : "([C, F] + [F, C] + biases), F = " + config.dMlp()), mlp),
+                new Component(
+                        "MLP c_fc + c_proj",
+                        layers
+                                + (config.defaultMlpWidth()
+                                        ? "([C, 4C] + [4C, C] + biases)"
+                                        : "([C, F] + [F, C] + biases), F = " + config.dMlp()),
+                        mlp),
                 new Component("layer norms ln_1, ln_2, ln_f", "(2L + 1) × 2C", norms)));
         if (!config.tieWordEmbeddings()) {
             components.add(new Component("LM head (untied)", "[V, C]", config.vocabSize() * c));

@@ -13,7 +13,12 @@ import java.util.List;
  * @param curve the training curve, or null when the model directory has none
  */
 public record ReportData(
-        String title, ModelSummary model, List<TextView> texts, CorpusView corpus, EmbeddingView embedding, TrainingCurve curve) {
+        String title,
+        ModelSummary model,
+        List<TextView> texts,
+        CorpusView corpus,
+        EmbeddingView embedding,
+        TrainingCurve curve) {
 
     public ReportData {
         texts = List.copyOf(texts);

@@ -39,8 +39,8 @@ public record TextView(
     /** The view of {@code result}; {@code tokens} and {@code nextToken} are its decoded pieces. */
     public static TextView of(String text, String[] tokens, SampleResult result, String nextToken) {
         if (tokens.length != result.length()) {
-            throw new IllegalArgumentException(String.format(
-                    "%d token pieces for a result of %d tokens", tokens.length, result.length()));
+            throw new IllegalArgumentException(
+                    String.format("%d token pieces for a result of %d tokens", tokens.length, result.length()));
         }
         float[][][][] patterns = result.patterns();
         int[][][] top = new int[patterns.length][][];
@@ -50,8 +50,17 @@ public record TextView(
                 top[l][h] = topAttended(patterns[l][h], TOP_ATTENDED_DEFAULT);
             }
         }
-        return new TextView(text, tokens.clone(), patterns, result.gradNorm(), result.gradXInput(), result.residNorm(),
-                top, result.meanLoss(), nextToken, result.nextTokenProb());
+        return new TextView(
+                text,
+                tokens.clone(),
+                patterns,
+                result.gradNorm(),
+                result.gradXInput(),
+                result.residNorm(),
+                top,
+                result.meanLoss(),
+                nextToken,
+                result.nextTokenProb());
     }
 
     /**
@@ -72,7 +81,9 @@ public record TextView(
             keys.add(i);
         }
         keys.sort(Comparator.comparingDouble((Integer i) -> -mass[i]).thenComparing(i -> i));
-        return keys.subList(0, Math.min(k, keys.size())).stream().mapToInt(Integer::intValue).toArray();
+        return keys.subList(0, Math.min(k, keys.size())).stream()
+                .mapToInt(Integer::intValue)
+                .toArray();
     }
 
     public int length() {

@@ -61,7 +61,8 @@ public record TrainingCurve(List<Point> points) {
     private static Point parse(Path file, int lineNumber, String line) {
         String[] cells = line.split(",", -1);
         if (cells.length != 5) {
-            throw new BadInputException("%s: line %d has %d fields, expected 5 (%s)", file, lineNumber, cells.length, HEADER);
+            throw new BadInputException(
+                    "%s: line %d has %d fields, expected 5 (%s)", file, lineNumber, cells.length, HEADER);
         }
         try {
             return new Point(

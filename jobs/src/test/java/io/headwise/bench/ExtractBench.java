@@ -56,9 +56,15 @@ public final class ExtractBench {
         } else if (mode.equals("fixture")) {
             fixture(Path.of(args[1]), Integer.parseInt(args[2]));
         } else if (mode.equals("layout")) {
-            layout(args.length > 1 ? args[1] : "names", args.length > 2 ? Integer.parseInt(args[2]) : NAMES, args.length > 3 ? Integer.parseInt(args[3]) : 64);
+            layout(
+                    args.length > 1 ? args[1] : "names",
+                    args.length > 2 ? Integer.parseInt(args[2]) : NAMES,
+                    args.length > 3 ? Integer.parseInt(args[3]) : 64);
         } else if (mode.equals("threads")) {
-            threads(args.length > 1 ? args[1] : "gpt2s", args.length > 2 ? Integer.parseInt(args[2]) : 32, args.length > 3 ? Integer.parseInt(args[3]) : 8);
+            threads(
+                    args.length > 1 ? args[1] : "gpt2s",
+                    args.length > 2 ? Integer.parseInt(args[2]) : 32,
+                    args.length > 3 ? Integer.parseInt(args[3]) : 8);
         } else if (mode.equals("memory")) {
             memory(args.length > 1 ? Integer.parseInt(args[1]) : 100_000);
         } else {
@@ -80,7 +86,8 @@ public final class ExtractBench {
         }
         List<Row> rows = ExtractFixtures.nameRows(tokenizer, names);
         List<int[]> samples = names.stream().map(tokenizer::encode).toList();
-        Path model = ExtractFixtures.randomModel(tmp.resolve("model"), GptConfig.of(27, 32, 64, 4, 4), tokenizer.toTokenizerJson(), 1);
+        Path model = ExtractFixtures.randomModel(
+                tmp.resolve("model"), GptConfig.of(27, 32, 64, 4, 4), tokenizer.toTokenizerJson(), 1);
         return new Input(model, tokenizer.toTokenizerJson(), rows, samples);
     }
 
@@ -115,8 +122,9 @@ public final class ExtractBench {
         GptConfig config = Checkpoint.readConfig(input.modelDir());
         List<List<int[]>> batches = ModelAlone.batches(input.samples(), batch);
         long tokens = ModelAlone.tokens(batches);
-        System.out.printf("%s: %s, %,d samples, %,d tokens, batch %d, %d cores%n", which, config, n, tokens, batch,
-                Runtime.getRuntime().availableProcessors());
+        System.out.printf(
+                "%s: %s, %,d samples, %,d tokens, batch %d, %d cores%n",
+                which, config, n, tokens, batch, Runtime.getRuntime().availableProcessors());
 
         double matmul;
         double forward;
@@ -136,17 +144,20 @@ public final class ExtractBench {
             if (Boolean.parseBoolean(System.getProperty("bench.analyzer", "true"))) {
                 analyzer = ModelAlone.analyzer(gpt, manager, batches);
                 double[] onThread = new double[1];
-                Thread other = new Thread(() -> onThread[0] = ModelAlone.analyzer(gpt, manager, batches), "bench-other-thread");
+                Thread other = new Thread(
+                        () -> onThread[0] = ModelAlone.analyzer(gpt, manager, batches), "bench-other-thread");
                 other.start();
                 other.join();
-                System.out.printf("  (Analyzer on the main thread %.1f s, on a new thread %.1f s)%n", analyzer, onThread[0]);
+                System.out.printf(
+                        "  (Analyzer on the main thread %.1f s, on a new thread %.1f s)%n", analyzer, onThread[0]);
             } else {
                 analyzer = Double.NaN;
             }
         }
         double flops = ModelAlone.forwardFlops(batches, config);
         System.out.printf("fp32 matmul (1024², PyTorch CPU)   %8.2f GFLOP/s%n", matmul / 1e9);
-        System.out.printf("model alone, forward               %,12.0f tokens/s  (%.2f GFLOP/s = %.0f%% of matmul)%n",
+        System.out.printf(
+                "model alone, forward               %,12.0f tokens/s  (%.2f GFLOP/s = %.0f%% of matmul)%n",
                 tokens / forward, flops / forward / 1e9, 100 * flops / forward / matmul);
         System.out.printf("model alone, forward + backward    %,12.0f tokens/s%n", tokens / forwardBackward);
         if (!Double.isNaN(analyzer)) {
@@ -154,11 +165,21 @@ public final class ExtractBench {
         }
 
         SparkSession spark = localSession("extract-bench-tokens", "2");
-        Path tokensDir = ExtractFixtures.writeTokens(spark, tmp.resolve("tokens"), input.rows(), input.tokenizerJson(), 2);
+        Path tokensDir =
+                ExtractFixtures.writeTokens(spark, tmp.resolve("tokens"), input.rows(), input.tokenizerJson(), 2);
         spark.stop();
-        String taskCpus = System.getProperty("bench.task.cpus", Integer.toString(Runtime.getRuntime().availableProcessors()));
-        List<String> args = new ArrayList<>(List.of("extract", "--model", input.modelDir().toString(), "--tokens", tokensDir.toString(),
-                "--out", tmp.resolve("out").toString(), "--batch-size", Integer.toString(batch)));
+        String taskCpus = System.getProperty(
+                "bench.task.cpus", Integer.toString(Runtime.getRuntime().availableProcessors()));
+        List<String> args = new ArrayList<>(List.of(
+                "extract",
+                "--model",
+                input.modelDir().toString(),
+                "--tokens",
+                tokensDir.toString(),
+                "--out",
+                tmp.resolve("out").toString(),
+                "--batch-size",
+                Integer.toString(batch)));
         // -Dbench.patterns=SELECTION overrides the job's --patterns (names: extract's default, all).
         String patterns = System.getProperty("bench.patterns", which.equals("names") ? null : "0.02");
         if (patterns != null) {
@@ -176,8 +197,11 @@ public final class ExtractBench {
         Matcher seconds = Pattern.compile("job_seconds=([0-9.]+)").matcher(out);
         for (int run = 1; seconds.find(); run++) {
             double job = Double.parseDouble(seconds.group(1));
-            String label = run == 1 ? "extract job (local[2], task.cpus " + taskCpus + ")" : "  again in the same JVM (run " + run + ")";
-            System.out.printf("%-38s %,7.0f tokens/s  (%.1f s): %.0f%% of the model alone (fwd + bwd)%n",
+            String label = run == 1
+                    ? "extract job (local[2], task.cpus " + taskCpus + ")"
+                    : "  again in the same JVM (run " + run + ")";
+            System.out.printf(
+                    "%-38s %,7.0f tokens/s  (%.1f s): %.0f%% of the model alone (fwd + bwd)%n",
                     label, tokens / job, job, 100 * forwardBackward / job);
         }
     }
@@ -193,10 +217,17 @@ public final class ExtractBench {
                 command.add(option);
             }
         }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), ExtractBench.class.getName(), "job", taskCpus,
+        command.addAll(List.of(
+                "-cp",
+                System.getProperty("java.class.path"),
+                ExtractBench.class.getName(),
+                "job",
+                taskCpus,
                 Integer.toString(runs)));
         command.addAll(args);
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process process = new ProcessBuilder(command)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (process.waitFor() != 0) {
             throw new IllegalStateException("the job's JVM failed: " + out);
@@ -225,7 +256,8 @@ public final class ExtractBench {
             }
             double seconds = (System.nanoTime() - started) / 1e9;
             System.out.print(out);
-            System.out.printf("peak heap: %,d MB sampled, %,d MB sum of pool peaks, max heap %,d MB%n",
+            System.out.printf(
+                    "peak heap: %,d MB sampled, %,d MB sum of pool peaks, max heap %,d MB%n",
                     peakSampled >> 20, HeapWatch.poolPeaks() >> 20, HeapWatch.maxHeap() >> 20);
             System.out.printf("job_seconds=%.3f%n", seconds);
         }
@@ -233,10 +265,15 @@ public final class ExtractBench {
     }
 
     private static SparkSession localSession(String name, String taskCpus) {
-        return SparkSession.builder().master("local[2]").appName(name)
-                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-                .config("spark.driver.bindAddress", "127.0.0.1").config("spark.task.cpus", taskCpus)
-                .config("spark.sql.shuffle.partitions", "2").getOrCreate();
+        return SparkSession.builder()
+                .master("local[2]")
+                .appName(name)
+                .config("spark.ui.enabled", "false")
+                .config("spark.driver.host", "127.0.0.1")
+                .config("spark.driver.bindAddress", "127.0.0.1")
+                .config("spark.task.cpus", taskCpus)
+                .config("spark.sql.shuffle.partitions", "2")
+                .getOrCreate();
     }
 
     /**
@@ -256,9 +293,12 @@ public final class ExtractBench {
             for (int rep = 0; rep < 2; rep++) {
                 TorchThreads.intraOpThreads(cores);
                 double all = ModelAlone.forwardBackward(gpt, manager, batches);
-                System.out.printf("fwd+bwd, 1 thread x %d PyTorch threads: %.1f s, %,.0f tokens/s%n", cores, all, tokens / all);
+                System.out.printf(
+                        "fwd+bwd, 1 thread x %d PyTorch threads: %.1f s, %,.0f tokens/s%n", cores, all, tokens / all);
                 double analyzer = ModelAlone.analyzer(gpt, manager, batches);
-                System.out.printf("Analyzer, 1 thread x %d PyTorch threads: %.1f s, %,.0f tokens/s%n", cores, analyzer, tokens / analyzer);
+                System.out.printf(
+                        "Analyzer, 1 thread x %d PyTorch threads: %.1f s, %,.0f tokens/s%n",
+                        cores, analyzer, tokens / analyzer);
                 TorchThreads.intraOpThreads(1);
                 double one = ModelAlone.forwardBackward(gpt, manager, batches);
                 System.out.printf("fwd+bwd, 1 thread x 1 PyTorch thread: %.1f s, %,.0f tokens/s%n", one, tokens / one);
@@ -280,7 +320,9 @@ public final class ExtractBench {
                     thread.join();
                 }
                 double split = (System.nanoTime() - start) / 1e9;
-                System.out.printf("Analyzer, %d threads x 1 PyTorch thread: %.1f s, %,.0f tokens/s%n", cores, split, tokens / split);
+                System.out.printf(
+                        "Analyzer, %d threads x 1 PyTorch thread: %.1f s, %,.0f tokens/s%n",
+                        cores, split, tokens / split);
             }
         }
     }
@@ -293,19 +335,26 @@ public final class ExtractBench {
         try (NDManager manager = NDManager.newBaseManager()) {
             Gpt gpt = new Gpt(Checkpoint.read(input.modelDir(), manager));
             ModelAlone.analyzer(gpt, manager, batches.subList(0, 1));
-            System.out.printf("intra-op threads: main %d, new thread %d%n", ai.djl.pytorch.jni.JniUtils.getNumThreads(),
+            System.out.printf(
+                    "intra-op threads: main %d, new thread %d%n",
+                    ai.djl.pytorch.jni.JniUtils.getNumThreads(),
                     (int) onThread(() -> ai.djl.pytorch.jni.JniUtils.getNumThreads()));
             for (int rep = 0; rep < 2; rep++) {
                 System.out.printf("main thread %.2f s%n", ModelAlone.analyzer(gpt, manager, batches));
-                System.out.printf("new thread, %d intra-op threads set %.2f s%n", Runtime.getRuntime().availableProcessors(), onThread(() -> {
-                    ai.djl.pytorch.jni.JniUtils.setNumThreads(Runtime.getRuntime().availableProcessors());
-                    return ModelAlone.analyzer(gpt, manager, batches);
-                }));
+                System.out.printf(
+                        "new thread, %d intra-op threads set %.2f s%n",
+                        Runtime.getRuntime().availableProcessors(), onThread(() -> {
+                            ai.djl.pytorch.jni.JniUtils.setNumThreads(
+                                    Runtime.getRuntime().availableProcessors());
+                            return ModelAlone.analyzer(gpt, manager, batches);
+                        }));
                 System.out.printf("new thread %.2f s%n", onThread(() -> ModelAlone.analyzer(gpt, manager, batches)));
-                System.out.printf("new thread, grad mode off %.2f s%n", onThread(() -> {
-                    ai.djl.pytorch.jni.JniUtils.setGradMode(false);
-                    return ModelAlone.analyzer(gpt, manager, batches);
-                }));
+                System.out.printf(
+                        "new thread, grad mode off %.2f s%n",
+                        onThread(() -> {
+                            ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+                            return ModelAlone.analyzer(gpt, manager, batches);
+                        }));
             }
         }
     }
@@ -321,32 +370,55 @@ public final class ExtractBench {
     private static void memory(int n) throws Exception {
         Path tmp = Files.createTempDirectory("extract-bench-mem-");
         Input input = names(tmp, n);
-        SparkSession spark = SparkSession.builder().master("local[2]").appName("extract-bench-memory")
-                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-                .config("spark.driver.bindAddress", "127.0.0.1").config("spark.task.cpus", "2")
-                .config("spark.sql.shuffle.partitions", "2").getOrCreate();
-        Path tokensDir = ExtractFixtures.writeTokens(spark, tmp.resolve("tokens"), input.rows(), input.tokenizerJson(), 2);
+        SparkSession spark = SparkSession.builder()
+                .master("local[2]")
+                .appName("extract-bench-memory")
+                .config("spark.ui.enabled", "false")
+                .config("spark.driver.host", "127.0.0.1")
+                .config("spark.driver.bindAddress", "127.0.0.1")
+                .config("spark.task.cpus", "2")
+                .config("spark.sql.shuffle.partitions", "2")
+                .getOrCreate();
+        Path tokensDir =
+                ExtractFixtures.writeTokens(spark, tmp.resolve("tokens"), input.rows(), input.tokenizerJson(), 2);
         input = null; // the rows are on disk now; keep the heap for the job
         long started = System.nanoTime();
         String out;
         long peakSampled;
         try (HeapWatch watch = new HeapWatch()) {
-            out = run("extract", "--model", tmp.resolve("model").toString(), "--tokens", tokensDir.toString(),
-                    "--out", tmp.resolve("out").toString(), "--batch-size", "64");
+            out = run(
+                    "extract",
+                    "--model",
+                    tmp.resolve("model").toString(),
+                    "--tokens",
+                    tokensDir.toString(),
+                    "--out",
+                    tmp.resolve("out").toString(),
+                    "--batch-size",
+                    "64");
             peakSampled = watch.sampledPeak();
         }
         System.out.print(out);
-        System.out.printf("%,d samples in %.1f s; peak heap %,d MB sampled, %,d MB sum of pool peaks, max heap %,d MB%n",
-                n, (System.nanoTime() - started) / 1e9, peakSampled >> 20, HeapWatch.poolPeaks() >> 20, HeapWatch.maxHeap() >> 20);
+        System.out.printf(
+                "%,d samples in %.1f s; peak heap %,d MB sampled, %,d MB sum of pool peaks, max heap %,d MB%n",
+                n,
+                (System.nanoTime() - started) / 1e9,
+                peakSampled >> 20,
+                HeapWatch.poolPeaks() >> 20,
+                HeapWatch.maxHeap() >> 20);
         spark.stop();
     }
 
     /** Writes DIR/model (random names model) and DIR/tokens (N names), e.g. to try spark-submit. */
     private static void fixture(Path dir, int n) {
         Input input = names(dir, n);
-        SparkSession spark = SparkSession.builder().master("local[2]").appName("extract-bench-fixture")
-                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-                .config("spark.driver.bindAddress", "127.0.0.1").getOrCreate();
+        SparkSession spark = SparkSession.builder()
+                .master("local[2]")
+                .appName("extract-bench-fixture")
+                .config("spark.ui.enabled", "false")
+                .config("spark.driver.host", "127.0.0.1")
+                .config("spark.driver.bindAddress", "127.0.0.1")
+                .getOrCreate();
         ExtractFixtures.writeTokens(spark, dir.resolve("tokens"), input.rows(), input.tokenizerJson(), 2);
         spark.stop();
         System.out.printf("%s/model and %s/tokens (%,d names)%n", dir, dir, n);
@@ -355,7 +427,10 @@ public final class ExtractBench {
     private static String run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Headwise.execute(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), args);
+        int code = Headwise.execute(
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                args);
         if (code != 0) {
             throw new IllegalStateException("extract failed (" + code + "): " + err.toString(StandardCharsets.UTF_8));
         }

@@ -22,16 +22,22 @@ final class HeapWatch implements AutoCloseable {
                 pool.resetPeakUsage();
             }
         }
-        sampler = new Thread(() -> {
-            while (running) {
-                maxUsed = Math.max(maxUsed, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "heap-watch");
+        sampler = new Thread(
+                () -> {
+                    while (running) {
+                        maxUsed = Math.max(
+                                maxUsed,
+                                ManagementFactory.getMemoryMXBean()
+                                        .getHeapMemoryUsage()
+                                        .getUsed());
+                        try {
+                            Thread.sleep(20);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                },
+                "heap-watch");
         sampler.setDaemon(true);
         sampler.start();
     }

@@ -4,10 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.headwise.model.Analyzer;
-import io.headwise.model.GradientScope;
 import io.headwise.model.Gpt;
 import io.headwise.model.GptConfig;
 import io.headwise.model.GptOutput;
+import io.headwise.model.GradientScope;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -88,7 +88,9 @@ final class ModelAlone {
                     NDArray gates = m.ones(new Shape(b.size(), config.nLayer(), config.nHead()));
                     gates.setRequiresGradient(true);
                     GptOutput out = gpt.forward(e, gates, false);
-                    NDArray loss = Gpt.tokenLosses(out.logits(), ids).mul(m.create(weights, new Shape(b.size(), t - 1))).sum();
+                    NDArray loss = Gpt.tokenLosses(out.logits(), ids)
+                            .mul(m.create(weights, new Shape(b.size(), t - 1)))
+                            .sum();
                     scope.backward(loss);
                     e.getGradient().sum().getFloat();
                 }

@@ -34,24 +34,61 @@ class TokenizeBench {
         String dump = Fixtures.datasets().resolve(ENGLISH).toString();
         SparkTestSession.get();
         // Warm-up: class loading, the DJL natives, the XML reader.
-        run("train-tokenizer", "--input", dump, "--format", "wiki", "--vocab-size", "300", "--out", tmp.resolve("warm").toString());
+        run(
+                "train-tokenizer",
+                "--input",
+                dump,
+                "--format",
+                "wiki",
+                "--vocab-size",
+                "300",
+                "--out",
+                tmp.resolve("warm").toString());
 
         long t0 = System.nanoTime();
-        CliRun train = run("train-tokenizer", "--input", dump, "--format", "wiki", "--out", tmp.resolve("bpe").toString());
+        CliRun train = run(
+                "train-tokenizer",
+                "--input",
+                dump,
+                "--format",
+                "wiki",
+                "--out",
+                tmp.resolve("bpe").toString());
         double trainSeconds = (System.nanoTime() - t0) / 1e9;
 
         long t1 = System.nanoTime();
-        run("tokenize", "--input", dump, "--format", "wiki", "--tokenizer", tmp.resolve("bpe").toString(),
-                "--block-size", "1024", "--out", tmp.resolve("tokens").toString());
+        run(
+                "tokenize",
+                "--input",
+                dump,
+                "--format",
+                "wiki",
+                "--tokenizer",
+                tmp.resolve("bpe").toString(),
+                "--block-size",
+                "1024",
+                "--out",
+                tmp.resolve("tokens").toString());
         double tokenizeSeconds = (System.nanoTime() - t1) / 1e9;
-        long tokens = SparkTestSession.get().read().parquet(tmp.resolve("tokens/tokens").toString())
-                .selectExpr("sum(size(token_ids))").first().getLong(0);
+        long tokens = SparkTestSession.get()
+                .read()
+                .parquet(tmp.resolve("tokens/tokens").toString())
+                .selectExpr("sum(size(token_ids))")
+                .first()
+                .getLong(0);
 
         String report = String.format(
                 "%n[bench] train-tokenizer (vocab 2000), whole job: %.1f s; %s"
                         + "%n[bench] tokenize: %,d tokens in %.1f s = %,.0f tokens/s (whole job: read, clean, encode, write)%n",
-                trainSeconds, train.out().lines().filter(l -> l.startsWith("tokenizer")).findFirst().orElse(""),
-                tokens, tokenizeSeconds, tokens / tokenizeSeconds);
+                trainSeconds,
+                train.out()
+                        .lines()
+                        .filter(l -> l.startsWith("tokenizer"))
+                        .findFirst()
+                        .orElse(""),
+                tokens,
+                tokenizeSeconds,
+                tokens / tokenizeSeconds);
         LOG.info(report);
         System.err.println(report);
     }

@@ -36,13 +36,16 @@ class FailuresTest {
     private static Run run(Exception failure, String... args) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream err = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        int code = new CommandLine(new Job(failure)).setExecutionExceptionHandler(new Failures(err)).execute(args);
+        int code = new CommandLine(new Job(failure))
+                .setExecutionExceptionHandler(new Failures(err))
+                .execute(args);
         return new Run(code, bytes.toString(StandardCharsets.UTF_8));
     }
 
     @Test
     void badInputAnywhereInTheChainIsExitCodeTwoAndItsMessage() {
-        Run run = run(new RuntimeException("task failed", new BadInputException("tokens table: sample_id %d is empty", 7)));
+        Run run = run(
+                new RuntimeException("task failed", new BadInputException("tokens table: sample_id %d is empty", 7)));
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).isEqualTo("headwise job: tokens table: sample_id 7 is empty" + System.lineSeparator());
     }
@@ -51,18 +54,22 @@ class FailuresTest {
     void anythingElseIsExitCodeOneAndTheRootCauseOnOneLine() {
         Run run = run(new RuntimeException("outer", new IllegalStateException("first line\nsecond line")));
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err()).isEqualTo("headwise job: failed: IllegalStateException: first line (run with --verbose for details)"
-                + System.lineSeparator());
+        assertThat(run.err())
+                .isEqualTo("headwise job: failed: IllegalStateException: first line (run with --verbose for details)"
+                        + System.lineSeparator());
     }
 
     @Test
     void outOfHeapSaysWhereToGiveTheJvmMore() {
         Run local = run(new RuntimeException("Job aborted", new OutOfMemoryError("Java heap space")));
         assertThat(local.exitCode()).isEqualTo(1);
-        assertThat(local.err()).startsWith("headwise job: failed: OutOfMemoryError: Java heap space" + Failures.OUT_OF_MEMORY_HINT)
-                .contains("HEADWISE_DRIVER_MEMORY").hasLineCount(1);
+        assertThat(local.err())
+                .startsWith("headwise job: failed: OutOfMemoryError: Java heap space" + Failures.OUT_OF_MEMORY_HINT)
+                .contains("HEADWISE_DRIVER_MEMORY")
+                .hasLineCount(1);
         // A remote task's failure reaches the driver as text.
-        Run remote = run(new RuntimeException("Job aborted due to stage failure: Lost task 0.0: java.lang.OutOfMemoryError: Java heap space"));
+        Run remote = run(new RuntimeException(
+                "Job aborted due to stage failure: Lost task 0.0: java.lang.OutOfMemoryError: Java heap space"));
         assertThat(remote.err()).contains(Failures.OUT_OF_MEMORY_HINT).hasLineCount(1);
         assertThat(run(new RuntimeException("disk full")).err()).doesNotContain("ran out of heap");
     }
@@ -70,7 +77,10 @@ class FailuresTest {
     @Test
     void verbosePrintsTheStackTrace() {
         Run run = run(new IllegalStateException("broken"), "--verbose");
-        assertThat(run.err()).startsWith("headwise job: failed: IllegalStateException: broken" + System.lineSeparator())
-                .contains("java.lang.IllegalStateException: broken", "at io.headwise.cli.FailuresTest.verbosePrintsTheStackTrace");
+        assertThat(run.err())
+                .startsWith("headwise job: failed: IllegalStateException: broken" + System.lineSeparator())
+                .contains(
+                        "java.lang.IllegalStateException: broken",
+                        "at io.headwise.cli.FailuresTest.verbosePrintsTheStackTrace");
     }
 }

@@ -34,7 +34,12 @@ class InspectCommandTest {
         assertNested(actual.get("patterns").getAsJsonArray(), expected.getAsJsonArray("patterns"), 1e-5, 0, "patterns");
         assertNested(actual.getAsJsonArray("loss"), expected.getAsJsonArray("loss"), 1e-5, 0, "loss");
         assertNested(actual.getAsJsonArray("grad_norm"), expected.getAsJsonArray("grad_norm"), 0, 1e-4, "grad_norm");
-        assertNested(actual.getAsJsonArray("grad_x_input"), expected.getAsJsonArray("grad_x_input"), 0, 1e-4, "grad_x_input");
+        assertNested(
+                actual.getAsJsonArray("grad_x_input"),
+                expected.getAsJsonArray("grad_x_input"),
+                0,
+                1e-4,
+                "grad_x_input");
         JsonArray stats = actual.getAsJsonArray("head_stats");
         JsonArray want = expected.getAsJsonArray("head_stats");
         assertThat(stats).hasSize(want.size());
@@ -42,8 +47,11 @@ class InspectCommandTest {
             JsonObject a = stats.get(i).getAsJsonObject();
             JsonObject w = want.get(i).getAsJsonObject();
             for (String key : w.keySet()) {
-                double tolerance = key.equals("head_grad") ? 1e-4 * Math.abs(w.get(key).getAsDouble()) + 1e-7 : 1e-5;
-                assertThat(a.get(key).getAsDouble()).as("head_stats[%d].%s", i, key).isCloseTo(w.get(key).getAsDouble(), within(tolerance));
+                double tolerance =
+                        key.equals("head_grad") ? 1e-4 * Math.abs(w.get(key).getAsDouble()) + 1e-7 : 1e-5;
+                assertThat(a.get(key).getAsDouble())
+                        .as("head_stats[%d].%s", i, key)
+                        .isCloseTo(w.get(key).getAsDouble(), within(tolerance));
             }
         }
         assertThat(actual.get("next_token_prob").getAsDouble()).isBetween(0.0, 1.0);
@@ -54,24 +62,31 @@ class InspectCommandTest {
     void tableListsEveryHead() {
         CliRun run = CliRun.withoutSpark("inspect", "--model", model, "--text", ".muhamadibrahim.");
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out()).contains("tokens  . m u h a m a d i b r a h i m .  (16)")
+        assertThat(run.out())
+                .contains("tokens  . m u h a m a d i b r a h i m .  (16)")
                 .contains("loss    5.1721 nats per token");
         // 0 0 entropy 0.6761 distance 3.6268 (gpt2-tiny expected.json)
         assertThat(run.out()).containsPattern("\\n\\s+0\\s+0\\s+0\\.6761\\s+3\\.6268");
-        assertThat(run.out().lines().filter(l -> l.matches("\\s+\\d+\\s+\\d+\\s+\\d.*"))).hasSize(4);
+        assertThat(run.out().lines().filter(l -> l.matches("\\s+\\d+\\s+\\d+\\s+\\d.*")))
+                .hasSize(4);
     }
 
     @Test
     void badInputIsOneLineAndExitTwo(@TempDir Path tmp) throws IOException {
-        assertBad(CliRun.withoutSpark("inspect", "--model", tmp.resolve("nope").toString(), "--text", "a"),
+        assertBad(
+                CliRun.withoutSpark("inspect", "--model", tmp.resolve("nope").toString(), "--text", "a"),
                 "headwise inspect: " + tmp.resolve("nope") + ": model directory does not exist");
-        assertBad(CliRun.withoutSpark("inspect", "--model", model, "--text", "Emma"),
+        assertBad(
+                CliRun.withoutSpark("inspect", "--model", model, "--text", "Emma"),
                 "headwise inspect: --text: character 'E' (U+0045) at position 0 of \"Emma\" is not in the vocabulary");
-        assertBad(CliRun.withoutSpark("inspect", "--model", model, "--text", "a".repeat(40)),
+        assertBad(
+                CliRun.withoutSpark("inspect", "--model", model, "--text", "a".repeat(40)),
                 "headwise inspect: --text: 42 tokens, longer than the model's n_positions (32)");
-        assertBad(CliRun.withoutSpark("inspect", "--model", model, "--text", "a", "--format", "xml"),
+        assertBad(
+                CliRun.withoutSpark("inspect", "--model", model, "--text", "a", "--format", "xml"),
                 "headwise inspect: --format must be table or json, got 'xml'");
-        assertBad(CliRun.withoutSpark("inspect", "--model", model, "--text", "a", "--frobnicate"),
+        assertBad(
+                CliRun.withoutSpark("inspect", "--model", model, "--text", "a", "--frobnicate"),
                 "headwise inspect: Unknown option: '--frobnicate' (see ./headwise inspect --help)");
         assertBad(CliRun.withoutSpark("frobnicate"), "headwise: unknown job 'frobnicate' (see ./headwise --help)");
         Path pickled = Files.createDirectories(tmp.resolve("pickled"));
@@ -79,7 +94,9 @@ class InspectCommandTest {
         Files.write(pickled.resolve("pytorch_model.bin"), new byte[] {1, 2, 3});
         CliRun run = CliRun.withoutSpark("inspect", "--model", pickled.toString(), "--text", "a");
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("pickled PyTorch checkpoints can execute arbitrary code").contains("safe_serialization=True");
+        assertThat(run.err())
+                .contains("pickled PyTorch checkpoints can execute arbitrary code")
+                .contains("safe_serialization=True");
     }
 
     private static void assertBad(CliRun run, String line) {
@@ -92,12 +109,19 @@ class InspectCommandTest {
         assertThat(actual).as(path).hasSize(expected.size());
         for (int i = 0; i < expected.size(); i++) {
             if (expected.get(i).isJsonArray()) {
-                assertNested(actual.get(i).getAsJsonArray(), expected.get(i).getAsJsonArray(), abs, rel, path + "[" + i + "]");
+                assertNested(
+                        actual.get(i).getAsJsonArray(),
+                        expected.get(i).getAsJsonArray(),
+                        abs,
+                        rel,
+                        path + "[" + i + "]");
             } else if (expected.get(i).isJsonNull()) {
                 assertThat(actual.get(i).isJsonNull()).as(path + "[" + i + "]").isTrue();
             } else {
                 double w = expected.get(i).getAsDouble();
-                assertThat(actual.get(i).getAsDouble()).as(path + "[" + i + "]").isCloseTo(w, within(abs + rel * Math.abs(w) + 1e-7));
+                assertThat(actual.get(i).getAsDouble())
+                        .as(path + "[" + i + "]")
+                        .isCloseTo(w, within(abs + rel * Math.abs(w) + 1e-7));
             }
         }
     }

@@ -54,7 +54,10 @@ class DemoIT {
             }
             try {
                 switch (job) {
-                    case "tokenize" -> spark.createDataFrame(List.of(), Schemas.TOKENS_SCHEMA).write().parquet(dir.resolve("tokens").toString());
+                    case "tokenize" ->
+                        spark.createDataFrame(List.of(), Schemas.TOKENS_SCHEMA)
+                                .write()
+                                .parquet(dir.resolve("tokens").toString());
                     case "train" -> {
                         Files.createDirectories(dir.resolve("model"));
                         try (Stream<Path> files = Files.list(Fixtures.gpt2Tiny())) {
@@ -68,7 +71,9 @@ class DemoIT {
                         HandMadeTables.headTokenMass(spark, dir);
                         HandMadeTables.attention(spark, dir);
                         HandMadeTables.tokenStats(spark, dir);
-                        spark.createDataFrame(List.of(), Schemas.ACTIVATIONS_SCHEMA).write().parquet(dir.resolve("activations").toString());
+                        spark.createDataFrame(List.of(), Schemas.ACTIVATIONS_SCHEMA)
+                                .write()
+                                .parquet(dir.resolve("activations").toString());
                     }
                     case "report" -> Files.writeString(dir.resolve("report.html"), "<html></html>");
                     default -> {
@@ -89,7 +94,9 @@ class DemoIT {
         }
 
         List<String> jobs() {
-            return ran.stream().map(args -> args.get(0) + (args.contains("--overwrite") ? " --overwrite" : "")).toList();
+            return ran.stream()
+                    .map(args -> args.get(0) + (args.contains("--overwrite") ? " --overwrite" : ""))
+                    .toList();
         }
     }
 
@@ -98,7 +105,11 @@ class DemoIT {
         DemoJob.Options options = new DemoJob.Options();
         options.out = dir.toString();
         options.names = names;
-        DemoJob.run(new JobContext(spark, new PrintStream(out, true, StandardCharsets.UTF_8), "demo", List.of(), Instant.now()), options, jobs);
+        DemoJob.run(
+                new JobContext(
+                        spark, new PrintStream(out, true, StandardCharsets.UTF_8), "demo", List.of(), Instant.now()),
+                options,
+                jobs);
         return out.toString(StandardCharsets.UTF_8);
     }
 
@@ -113,15 +124,46 @@ class DemoIT {
         FakeJobs first = new FakeJobs(dir, true);
         String out = demo(dir, names, first);
         assertThat(first.jobs()).containsExactly("tokenize", "train", "extract", "probe", "summarize", "report");
-        assertThat(first.ran.get(0)).containsExactly(
-                "tokenize", "--input", names.toString(), "--format", "lines", "--tokenizer", "char", "--out", dir.toString());
-        assertThat(first.ran.get(1)).containsExactly("train", "--tokens", dir.toString(), "--out", dir + "/model", "--preset", "names-demo");
-        assertThat(first.ran.get(2)).containsExactly(
-                "extract", "--model", dir + "/model", "--tokens", dir.toString(), "--out", dir.toString(), "--patterns", "all");
-        assertThat(out).contains("== ./headwise probe --model " + dir + "/model --out " + dir + " --seed 0",
-                "Top heads", "induction", "importance", "report         " + dir + "/report.html", "Try:", "top_attended(");
+        assertThat(first.ran.get(0))
+                .containsExactly(
+                        "tokenize",
+                        "--input",
+                        names.toString(),
+                        "--format",
+                        "lines",
+                        "--tokenizer",
+                        "char",
+                        "--out",
+                        dir.toString());
+        assertThat(first.ran.get(1))
+                .containsExactly(
+                        "train", "--tokens", dir.toString(), "--out", dir + "/model", "--preset", "names-demo");
+        assertThat(first.ran.get(2))
+                .containsExactly(
+                        "extract",
+                        "--model",
+                        dir + "/model",
+                        "--tokens",
+                        dir.toString(),
+                        "--out",
+                        dir.toString(),
+                        "--patterns",
+                        "all");
+        assertThat(out)
+                .contains(
+                        "== ./headwise probe --model " + dir + "/model --out " + dir + " --seed 0",
+                        "Top heads",
+                        "induction",
+                        "importance",
+                        "report         " + dir + "/report.html",
+                        "Try:",
+                        "top_attended(");
         // summarize ran on the stand-in tables: L1H1 has the highest importance (0.8)
-        assertThat(out.lines().filter(l -> l.strip().startsWith("importance")).findFirst().orElseThrow()).contains("L1H1 0.800");
+        assertThat(out.lines()
+                        .filter(l -> l.strip().startsWith("importance"))
+                        .findFirst()
+                        .orElseThrow())
+                .contains("L1H1 0.800");
 
         FakeJobs second = new FakeJobs(dir, true);
         String again = demo(dir, names, second);
@@ -136,7 +178,9 @@ class DemoIT {
 
     @Test
     void withoutTheReportJobTheDemoStopsAfterSummarize(@TempDir Path tmp) {
-        List<String> steps = DemoJob.steps(tmp.toString(), "names.txt", new FakeJobs(tmp, false)).stream().map(DemoJob.Step::job).toList();
+        List<String> steps = DemoJob.steps(tmp.toString(), "names.txt", new FakeJobs(tmp, false)).stream()
+                .map(DemoJob.Step::job)
+                .toList();
         assertThat(steps).containsExactly("tokenize", "train", "extract", "probe", "summarize");
     }
 
@@ -150,7 +194,12 @@ class DemoIT {
                 .isInstanceOf(BadInputException.class)
                 .hasMessage("demo: step `extract` failed with exit code 2 (its message is above)");
         assertThat(jobs.jobs()).containsExactly("tokenize", "train", "extract");
-        CliRun missing = CliRun.of("demo", "--out", dir.toString(), "--names", tmp.resolve("nope.txt").toString());
+        CliRun missing = CliRun.of(
+                "demo",
+                "--out",
+                dir.toString(),
+                "--names",
+                tmp.resolve("nope.txt").toString());
         assertThat(missing.exitCode()).isEqualTo(2);
         assertThat(missing.err()).contains("--names " + tmp.resolve("nope.txt") + ": no such file");
     }

@@ -36,16 +36,31 @@ class ExtractClusterIT {
         CharTokenizer tokenizer = ExtractFixtures.namesTokenizer();
         List<String> names = ExtractFixtures.allNames().subList(1000, 1120);
         Path model = ExtractFixtures.randomModel(tmp.resolve("model"), NAMES_CONFIG, tokenizer.toTokenizerJson(), 11);
-        Path tokens = ExtractFixtures.writeTokens(local, tmp.resolve("tokens"), ExtractFixtures.nameRows(tokenizer, names),
-                tokenizer.toTokenizerJson(), 4);
-        String[] args = {"extract", "--model", model.toString(), "--tokens", tokens.toString(), "--patterns", "0.3",
-                "--batch-size", "8", "--out"};
+        Path tokens = ExtractFixtures.writeTokens(
+                local,
+                tmp.resolve("tokens"),
+                ExtractFixtures.nameRows(tokenizer, names),
+                tokenizer.toTokenizerJson(),
+                4);
+        String[] args = {
+            "extract",
+            "--model",
+            model.toString(),
+            "--tokens",
+            tokens.toString(),
+            "--patterns",
+            "0.3",
+            "--batch-size",
+            "8",
+            "--out"
+        };
 
         CliRun onLocal = CliRun.of(append(args, tmp.resolve("local").toString()));
         assertThat(onLocal.exitCode()).as(onLocal.err()).isZero();
         try (LocalClusterSession cluster = LocalClusterSession.start()) {
             assertThat(cluster.spark().sparkContext().master()).startsWith("local-cluster");
-            CliRun onCluster = CliRun.withoutSpark(append(args, tmp.resolve("cluster").toString()));
+            CliRun onCluster =
+                    CliRun.withoutSpark(append(args, tmp.resolve("cluster").toString()));
             assertThat(onCluster.exitCode()).as(onCluster.err()).isZero();
         }
 
@@ -70,7 +85,8 @@ class ExtractClusterIT {
             case Schemas.ACTIVATIONS -> new String[] {"sample_id", "layer", "position"};
             default -> new String[] {"sample_id", "layer", "head"};
         };
-        return rows.orderBy(keys[0], java.util.Arrays.copyOfRange(keys, 1, keys.length)).collectAsList();
+        return rows.orderBy(keys[0], java.util.Arrays.copyOfRange(keys, 1, keys.length))
+                .collectAsList();
     }
 
     private static void assertSameRow(Row a, Row b, String table) {

@@ -70,14 +70,28 @@ class ExtractIT {
         model = ExtractFixtures.randomModel(tmp.resolve("model"), NAMES_CONFIG, tokenizer.toTokenizerJson(), 7);
         List<Row> rows = new ArrayList<>(ExtractFixtures.nameRows(tokenizer, names));
         rows.add(ExtractFixtures.tokensRow(ExtractFixtures.sampleId(9001), 9001, new int[0], List.of()));
-        rows.add(ExtractFixtures.tokensRow(ExtractFixtures.sampleId(9002), 9002, new int[] {0, 27, 0}, List.of(".", "?", ".")));
+        rows.add(ExtractFixtures.tokensRow(
+                ExtractFixtures.sampleId(9002), 9002, new int[] {0, 27, 0}, List.of(".", "?", ".")));
         int[] tooLong = new int[NAMES_CONFIG.nPositions() + 1];
-        rows.add(ExtractFixtures.tokensRow(ExtractFixtures.sampleId(9003), 9003, tooLong,
+        rows.add(ExtractFixtures.tokensRow(
+                ExtractFixtures.sampleId(9003),
+                9003,
+                tooLong,
                 IntStream.range(0, tooLong.length).mapToObj(i -> ".").toList()));
         tokens = ExtractFixtures.writeTokens(spark, tmp.resolve("tokens"), rows, tokenizer.toTokenizerJson(), 3);
         out = tmp.resolve("out");
-        run = CliRun.of("extract", "--model", model.toString(), "--tokens", tokens.toString(), "--out", out.toString(),
-                "--patterns", "all", "--batch-size", "16");
+        run = CliRun.of(
+                "extract",
+                "--model",
+                model.toString(),
+                "--tokens",
+                tokens.toString(),
+                "--out",
+                out.toString(),
+                "--patterns",
+                "all",
+                "--batch-size",
+                "16");
     }
 
     static Dataset<Row> table(Path runDir, String name) {
@@ -100,23 +114,34 @@ class ExtractIT {
         assertThat(run.out()).containsPattern("head_stats\\s+1,200 rows").contains("300 through the model");
         // The model ran once per sample although six tables were written.
         Row manifest = table(out, Schemas.RUN_MANIFEST).where("job = 'extract'").first();
-        assertThat(manifest.<String, String>getJavaMap(manifest.fieldIndex("details"))).containsEntry("samples_analysed", "300")
-                .containsEntry("patterns", "all").containsEntry("gradients", "true");
+        assertThat(manifest.<String, String>getJavaMap(manifest.fieldIndex("details")))
+                .containsEntry("samples_analysed", "300")
+                .containsEntry("patterns", "all")
+                .containsEntry("gradients", "true");
         Map<String, Long> counted = manifest.getJavaMap(manifest.fieldIndex("row_counts"));
         assertThat(counted).containsEntry("head_stats", 1200L);
         // The manifest's counts come from the Parquet footers: each equals Spark's count of its table.
         for (String name : ExtractRecords.TABLES) {
             assertThat(counted).as(name).containsEntry(name, table(out, name).count());
         }
-        assertThat(Tables.list(spark, out.toString())).doesNotContain("_staging").contains("head_token_mass");
+        assertThat(Tables.list(spark, out.toString()))
+                .doesNotContain("_staging")
+                .contains("head_token_mass");
     }
 
     @Test
     void footerCountsSkipWhatSparkSkipsAndDescendIntoPartitions() throws Exception {
         Path table = tmp.resolve("counted");
-        spark.range(0, 1000, 1, 3).selectExpr("id", "id % 2 AS half").write().partitionBy("half").parquet(table.toString());
+        spark.range(0, 1000, 1, 3)
+                .selectExpr("id", "id % 2 AS half")
+                .write()
+                .partitionBy("half")
+                .parquet(table.toString());
         // Leftovers Spark's listing ignores: a failed attempt's directory and a hidden file, both with rows.
-        Path part = Files.list(table.resolve("half=0")).filter(f -> f.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
+        Path part = Files.list(table.resolve("half=0"))
+                .filter(f -> f.getFileName().toString().endsWith(".parquet"))
+                .findFirst()
+                .orElseThrow();
         Files.createDirectories(table.resolve("_temporary/0"));
         Files.copy(part, table.resolve("_temporary/0").resolve(part.getFileName()));
         Files.copy(part, table.resolve("half=1").resolve("." + part.getFileName()));
@@ -128,7 +153,8 @@ class ExtractIT {
 
     @Test
     void everyValueIsFinite() {
-        for (String name : List.of(Schemas.HEAD_STATS, Schemas.TOKEN_STATS, Schemas.ACTIVATIONS, Schemas.HEAD_TOKEN_MASS)) {
+        for (String name :
+                List.of(Schemas.HEAD_STATS, Schemas.TOKEN_STATS, Schemas.ACTIVATIONS, Schemas.HEAD_TOKEN_MASS)) {
             Dataset<Row> t = table(out, name);
             for (Row row : t.collectAsList()) {
                 for (int i = 0; i < row.length(); i++) {
@@ -138,21 +164,32 @@ class ExtractIT {
                 }
             }
         }
-        assertThat(table(out, Schemas.TOKEN_STATS).where("loss IS NULL").count()).isEqualTo(NAMES);
-        assertThat(table(out, Schemas.TOKEN_STATS).where("grad_norm IS NULL OR grad_x_input IS NULL").count()).isZero();
-        assertThat(table(out, Schemas.HEAD_STATS).where("head_grad IS NULL").count()).isZero();
+        assertThat(table(out, Schemas.TOKEN_STATS).where("loss IS NULL").count())
+                .isEqualTo(NAMES);
+        assertThat(table(out, Schemas.TOKEN_STATS)
+                        .where("grad_norm IS NULL OR grad_x_input IS NULL")
+                        .count())
+                .isZero();
+        assertThat(table(out, Schemas.HEAD_STATS).where("head_grad IS NULL").count())
+                .isZero();
     }
 
     @Test
     void headTokenMassSumsEveryQueryRow() {
         // Each query row q ≥ 1 sums to 1, so a head's total mass is Σ (T − 1) over the samples.
-        List<Row> totals = table(out, Schemas.HEAD_TOKEN_MASS).groupBy("layer", "head").sum("mass").collectAsList();
+        List<Row> totals = table(out, Schemas.HEAD_TOKEN_MASS)
+                .groupBy("layer", "head")
+                .sum("mass")
+                .collectAsList();
         assertThat(totals).hasSize(LAYERS * HEADS);
         double expected = names.stream().mapToInt(n -> n.length() + 1).sum();
         for (Row total : totals) {
             assertThat(total.getDouble(2)).isCloseTo(expected, within(1e-6 * expected));
         }
-        assertThat(table(out, Schemas.HEAD_TOKEN_MASS).where("token_id = 0 AND token <> '.'").count()).isZero();
+        assertThat(table(out, Schemas.HEAD_TOKEN_MASS)
+                        .where("token_id = 0 AND token <> '.'")
+                        .count())
+                .isZero();
     }
 
     @Test
@@ -163,47 +200,73 @@ class ExtractIT {
         Map<Long, Map<String, Row>> activations = byKey(table(out, Schemas.ACTIVATIONS), "layer", "position");
         for (int i = 0; i < NAMES; i++) {
             long id = ExtractFixtures.sampleId(i + 1);
-            CliRun inspect = CliRun.withoutSpark("inspect", "--model", model.toString(), "--text", names.get(i), "--format", "json");
+            CliRun inspect = CliRun.withoutSpark(
+                    "inspect", "--model", model.toString(), "--text", names.get(i), "--format", "json");
             assertThat(inspect.exitCode()).as(inspect.err()).isZero();
             JsonObject json = JsonParser.parseString(inspect.out()).getAsJsonObject();
             String where = names.get(i);
             for (var stat : json.getAsJsonArray("head_stats")) {
                 JsonObject s = stat.getAsJsonObject();
                 Row row = headStats.get(id).get(s.get("layer") + "/" + s.get("head"));
-                for (String key : List.of("n_queries", "entropy", "distance", "prev_token", "first_token", "self", "max_weight", "head_grad")) {
-                    assertThat(((Number) row.getAs(key)).doubleValue()).as("%s %s", where, key)
+                for (String key : List.of(
+                        "n_queries",
+                        "entropy",
+                        "distance",
+                        "prev_token",
+                        "first_token",
+                        "self",
+                        "max_weight",
+                        "head_grad")) {
+                    assertThat(((Number) row.getAs(key)).doubleValue())
+                            .as("%s %s", where, key)
                             .isCloseTo(s.get(key).getAsDouble(), within(1e-5));
                 }
             }
             JsonArray loss = json.getAsJsonArray("loss");
             for (int p = 0; p < loss.size(); p++) {
                 Row row = tokenStats.get(id).get(Integer.toString(p));
-                assertThat(row.<String>getAs("token")).isEqualTo(json.getAsJsonArray("tokens").get(p).getAsString());
+                assertThat(row.<String>getAs("token"))
+                        .isEqualTo(json.getAsJsonArray("tokens").get(p).getAsString());
                 if (loss.get(p).isJsonNull()) {
                     assertThat(row.<Double>getAs("loss")).isNull();
                 } else {
-                    assertThat(row.<Double>getAs("loss")).as(where).isCloseTo(loss.get(p).getAsDouble(), within(1e-5));
+                    assertThat(row.<Double>getAs("loss"))
+                            .as(where)
+                            .isCloseTo(loss.get(p).getAsDouble(), within(1e-5));
                 }
-                assertThat(row.<Double>getAs("grad_norm")).as(where).isCloseTo(json.getAsJsonArray("grad_norm").get(p).getAsDouble(), within(1e-5));
-                assertThat(row.<Double>getAs("grad_x_input")).as(where).isCloseTo(json.getAsJsonArray("grad_x_input").get(p).getAsDouble(), within(1e-5));
+                assertThat(row.<Double>getAs("grad_norm"))
+                        .as(where)
+                        .isCloseTo(json.getAsJsonArray("grad_norm").get(p).getAsDouble(), within(1e-5));
+                assertThat(row.<Double>getAs("grad_x_input"))
+                        .as(where)
+                        .isCloseTo(json.getAsJsonArray("grad_x_input").get(p).getAsDouble(), within(1e-5));
             }
             JsonArray patterns = json.getAsJsonArray("patterns");
             for (int l = 0; l < LAYERS; l++) {
                 for (int h = 0; h < HEADS; h++) {
-                    List<scala.collection.Seq<Float>> pattern = attention.get(id).get(l + "/" + h).getList(3);
+                    List<scala.collection.Seq<Float>> pattern =
+                            attention.get(id).get(l + "/" + h).getList(3);
                     JsonArray expected = patterns.get(l).getAsJsonArray().get(h).getAsJsonArray();
                     assertThat(pattern).hasSize(expected.size());
                     for (int q = 0; q < expected.size(); q++) {
                         List<Float> got = scala.jdk.javaapi.CollectionConverters.asJava(pattern.get(q));
                         assertThat(got).hasSize(q + 1);
                         for (int k = 0; k <= q; k++) {
-                            assertThat(got.get(k)).as(where).isCloseTo(expected.get(q).getAsJsonArray().get(k).getAsFloat(), within(1e-5f));
+                            assertThat(got.get(k))
+                                    .as(where)
+                                    .isCloseTo(
+                                            expected.get(q)
+                                                    .getAsJsonArray()
+                                                    .get(k)
+                                                    .getAsFloat(),
+                                            within(1e-5f));
                         }
                     }
                 }
                 JsonArray resid = json.getAsJsonArray("resid_norm").get(l).getAsJsonArray();
                 for (int p = 0; p < resid.size(); p++) {
-                    assertThat(activations.get(id).get(l + "/" + p).<Double>getAs("resid_norm")).as(where)
+                    assertThat(activations.get(id).get(l + "/" + p).<Double>getAs("resid_norm"))
+                            .as(where)
                             .isCloseTo(resid.get(p).getAsDouble(), within(1e-5));
                 }
             }
@@ -216,13 +279,16 @@ class ExtractIT {
         try (NDManager manager = NDManager.newBaseManager()) {
             Analyzer analyzer = new Analyzer(new Gpt(Checkpoint.read(model, manager)), manager, 8, false);
             for (int i = 0; i < 20; i++) {
-                SampleResult r = analyzer.analyze(List.of(tokenizer.encode(names.get(i)))).get(0);
+                SampleResult r = analyzer.analyze(List.of(tokenizer.encode(names.get(i))))
+                        .get(0);
                 Map<String, Row> rows = activations.get(ExtractFixtures.sampleId(i + 1));
                 for (int l = 0; l < LAYERS; l++) {
                     for (int p = 0; p < r.length(); p++) {
                         Row row = rows.get(l + "/" + p);
-                        assertThat(row.<Integer>getList(4)).containsExactlyElementsOf(
-                                IntStream.of(r.mlpTopIds()[l][p]).boxed().toList());
+                        assertThat(row.<Integer>getList(4))
+                                .containsExactlyElementsOf(IntStream.of(r.mlpTopIds()[l][p])
+                                        .boxed()
+                                        .toList());
                         List<Float> values = row.getList(5);
                         for (int k = 0; k < 8; k++) {
                             assertThat(values.get(k)).isCloseTo(r.mlpTopValues()[l][p][k], within(1e-5f));
@@ -239,11 +305,21 @@ class ExtractIT {
      */
     @Test
     void aModelWithOtherHuggingFaceOptionsIsComputedAsItsConfigSays() {
-        GptConfig variant = NAMES_CONFIG.withMlpWidth(24).withAttentionScaling(false, true).withActivation(MlpActivation.GELU);
-        Path variantModel = ExtractFixtures.randomModel(tmp.resolve("variant-model"), variant, tokenizer.toTokenizerJson(), 7);
+        GptConfig variant =
+                NAMES_CONFIG.withMlpWidth(24).withAttentionScaling(false, true).withActivation(MlpActivation.GELU);
+        Path variantModel =
+                ExtractFixtures.randomModel(tmp.resolve("variant-model"), variant, tokenizer.toTokenizerJson(), 7);
         Path variantOut = tmp.resolve("variant-out");
-        CliRun variantRun = CliRun.of("extract", "--model", variantModel.toString(), "--tokens", tokens.toString(),
-                "--out", variantOut.toString(), "--patterns", "none");
+        CliRun variantRun = CliRun.of(
+                "extract",
+                "--model",
+                variantModel.toString(),
+                "--tokens",
+                tokens.toString(),
+                "--out",
+                variantOut.toString(),
+                "--patterns",
+                "none");
         assertThat(variantRun.exitCode()).as(variantRun.err()).isZero();
         Map<Long, Map<String, Row>> headStats = byKey(table(variantOut, Schemas.HEAD_STATS), "layer", "head");
         Map<Long, Map<String, Row>> tokenStats = byKey(table(variantOut, Schemas.TOKEN_STATS), "position");
@@ -252,14 +328,18 @@ class ExtractIT {
             Analyzer analyzer = new Analyzer(new Gpt(Checkpoint.read(variantModel, manager)), manager, 8, true);
             for (int i = 0; i < 20; i++) {
                 long id = ExtractFixtures.sampleId(i + 1);
-                SampleResult r = analyzer.analyze(List.of(tokenizer.encode(names.get(i)))).get(0);
+                SampleResult r = analyzer.analyze(List.of(tokenizer.encode(names.get(i))))
+                        .get(0);
                 for (int p = 0; p + 1 < r.length(); p++) {
-                    assertThat(tokenStats.get(id).get(Integer.toString(p)).<Double>getAs("loss")).isCloseTo(r.loss()[p], within(1e-5));
-                    assertThat(tokenStats.get(id).get(Integer.toString(p)).<Double>getAs("grad_norm")).isCloseTo(r.gradNorm()[p], within(1e-5));
+                    assertThat(tokenStats.get(id).get(Integer.toString(p)).<Double>getAs("loss"))
+                            .isCloseTo(r.loss()[p], within(1e-5));
+                    assertThat(tokenStats.get(id).get(Integer.toString(p)).<Double>getAs("grad_norm"))
+                            .isCloseTo(r.gradNorm()[p], within(1e-5));
                 }
                 for (int l = 0; l < LAYERS; l++) {
                     for (int h = 0; h < HEADS; h++) {
-                        assertThat(headStats.get(id).get(l + "/" + h).<Double>getAs("head_grad")).isCloseTo(r.headGrad()[l][h], within(1e-5));
+                        assertThat(headStats.get(id).get(l + "/" + h).<Double>getAs("head_grad"))
+                                .isCloseTo(r.headGrad()[l][h], within(1e-5));
                     }
                     for (int p = 0; p < r.length(); p++) {
                         Row row = activations.get(id).get(l + "/" + p);
@@ -281,7 +361,8 @@ class ExtractIT {
         assertThat(rejects.get(9002L).getString(2))
                 .isEqualTo("extract: token id 27 at position 1 is outside the model's vocabulary (vocab_size 27)");
         assertThat(rejects.get(9002L).getString(3)).isEqualTo(".?.");
-        assertThat(rejects.get(9003L).getString(2)).isEqualTo("extract: 21 tokens, longer than the model's n_positions (20)");
+        assertThat(rejects.get(9003L).getString(2))
+                .isEqualTo("extract: 21 tokens, longer than the model's n_positions (20)");
         assertThat(rejects.get(9003L).getString(0)).isEqualTo("names.txt");
     }
 
@@ -289,20 +370,46 @@ class ExtractIT {
     void withoutGradientsAndWithAFractionOfPatterns() {
         Path out2 = tmp.resolve("out-no-grad");
         long loads = ModelCache.loads();
-        CliRun r = CliRun.of("extract", "--model", model.toString(), "--tokens", tokens.toString(), "--out", out2.toString(),
-                "--patterns", "0.5", "--no-gradients", "--mlp-top-k", "3");
+        CliRun r = CliRun.of(
+                "extract",
+                "--model",
+                model.toString(),
+                "--tokens",
+                tokens.toString(),
+                "--out",
+                out2.toString(),
+                "--patterns",
+                "0.5",
+                "--no-gradients",
+                "--mlp-top-k",
+                "3");
         assertThat(r.exitCode()).as(r.err()).isZero();
-        assertThat(ModelCache.loads()).as("the model of the first run, still cached in this (executor) JVM").isEqualTo(loads);
-        assertThat(table(out2, Schemas.HEAD_STATS).where("head_grad IS NOT NULL").count()).isZero();
-        assertThat(table(out2, Schemas.TOKEN_STATS).where("grad_norm IS NOT NULL OR grad_x_input IS NOT NULL").count()).isZero();
-        assertThat(table(out2, Schemas.TOKEN_STATS).where("loss IS NOT NULL").count()).isEqualTo(totalTokens() - NAMES);
-        assertThat(table(out2, Schemas.ACTIVATIONS).where("size(mlp_top_ids) <> 3").count()).isZero();
+        assertThat(ModelCache.loads())
+                .as("the model of the first run, still cached in this (executor) JVM")
+                .isEqualTo(loads);
+        assertThat(table(out2, Schemas.HEAD_STATS)
+                        .where("head_grad IS NOT NULL")
+                        .count())
+                .isZero();
+        assertThat(table(out2, Schemas.TOKEN_STATS)
+                        .where("grad_norm IS NOT NULL OR grad_x_input IS NOT NULL")
+                        .count())
+                .isZero();
+        assertThat(table(out2, Schemas.TOKEN_STATS).where("loss IS NOT NULL").count())
+                .isEqualTo(totalTokens() - NAMES);
+        assertThat(table(out2, Schemas.ACTIVATIONS)
+                        .where("size(mlp_top_ids) <> 3")
+                        .count())
+                .isZero();
         PatternSelection half = PatternSelection.parse("0.5");
-        Set<Long> expected = IntStream.rangeClosed(1, NAMES).mapToObj(ExtractFixtures::sampleId).filter(half::selects)
+        Set<Long> expected = IntStream.rangeClosed(1, NAMES)
+                .mapToObj(ExtractFixtures::sampleId)
+                .filter(half::selects)
                 .collect(Collectors.toSet());
         assertThat(expected.size()).isBetween(110, 190);
         Set<Long> written = table(out2, Schemas.ATTENTION).select("sample_id").distinct().collectAsList().stream()
-                .map(row -> row.getLong(0)).collect(Collectors.toSet());
+                .map(row -> row.getLong(0))
+                .collect(Collectors.toSet());
         assertThat(written).isEqualTo(expected);
     }
 
@@ -311,11 +418,22 @@ class ExtractIT {
         Path out3 = tmp.resolve("out-ids");
         long a = ExtractFixtures.sampleId(5);
         long b = ExtractFixtures.sampleId(77);
-        CliRun r = CliRun.of("extract", "--model", model.toString(), "--tokens", tokens.toString(), "--out", out3.toString(),
-                "--patterns", "ids:" + a + "," + b);
+        CliRun r = CliRun.of(
+                "extract",
+                "--model",
+                model.toString(),
+                "--tokens",
+                tokens.toString(),
+                "--out",
+                out3.toString(),
+                "--patterns",
+                "ids:" + a + "," + b);
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(table(out3, Schemas.ATTENTION).count()).isEqualTo(2L * LAYERS * HEADS);
-        assertThat(table(out3, Schemas.ATTENTION).where("sample_id NOT IN (" + a + ", " + b + ")").count()).isZero();
+        assertThat(table(out3, Schemas.ATTENTION)
+                        .where("sample_id NOT IN (" + a + ", " + b + ")")
+                        .count())
+                .isZero();
     }
 
     @Test
@@ -323,16 +441,30 @@ class ExtractIT {
         Path out4 = tmp.resolve("out-overwrite");
         Row earlier = RowFactory.create("names.txt", 42L, "tokenize: line has no characters", "");
         Tables.write(spark.createDataFrame(List.of(earlier), Schemas.REJECTS_SCHEMA), out4.toString(), Schemas.REJECTS);
-        String[] args = {"extract", "--model", model.toString(), "--tokens", tokens.toString(), "--out", out4.toString(), "--patterns", "none"};
+        String[] args = {
+            "extract",
+            "--model",
+            model.toString(),
+            "--tokens",
+            tokens.toString(),
+            "--out",
+            out4.toString(),
+            "--patterns",
+            "none"
+        };
         assertThat(CliRun.of(args).exitCode()).isZero();
         assertThat(table(out4, Schemas.REJECTS).count()).isEqualTo(4);
         assertThat(table(out4, Schemas.ATTENTION).count()).isZero();
 
         CliRun again = CliRun.of(args);
         assertThat(again.exitCode()).isEqualTo(2);
-        assertThat(again.err().strip()).isEqualTo("headwise extract: " + out4.resolve("head_stats") + " already exists; pass --overwrite to replace it");
+        assertThat(again.err().strip())
+                .isEqualTo("headwise extract: " + out4.resolve("head_stats")
+                        + " already exists; pass --overwrite to replace it");
 
-        String[] overwrite = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.stream.Stream.of("--overwrite")).toArray(String[]::new);
+        String[] overwrite = java.util.stream.Stream.concat(
+                        java.util.Arrays.stream(args), java.util.stream.Stream.of("--overwrite"))
+                .toArray(String[]::new);
         assertThat(CliRun.of(overwrite).exitCode()).isZero();
         assertThat(table(out4, Schemas.REJECTS).count()).isEqualTo(4);
         assertThat(table(out4, Schemas.HEAD_STATS).count()).isEqualTo((long) NAMES * LAYERS * HEADS);
@@ -341,15 +473,32 @@ class ExtractIT {
     @Test
     void refusesTokensOfAnotherTokenizer() throws IOException {
         Path other = tmp.resolve("tokens-other");
-        ExtractFixtures.writeTokens(spark, other, ExtractFixtures.nameRows(tokenizer, names.subList(0, 5)),
-                gpt2TinyTokenizer(), 1);
-        CliRun r = CliRun.of("extract", "--model", model.toString(), "--tokens", other.toString(), "--out", tmp.resolve("o5").toString());
+        ExtractFixtures.writeTokens(
+                spark, other, ExtractFixtures.nameRows(tokenizer, names.subList(0, 5)), gpt2TinyTokenizer(), 1);
+        CliRun r = CliRun.of(
+                "extract",
+                "--model",
+                model.toString(),
+                "--tokens",
+                other.toString(),
+                "--out",
+                tmp.resolve("o5").toString());
         assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).contains(other.toString()).contains("another tokenizer than " + model + "/tokenizer.json")
-                .doesNotContain("Exception").hasLineCount(1);
+        assertThat(r.err())
+                .contains(other.toString())
+                .contains("another tokenizer than " + model + "/tokenizer.json")
+                .doesNotContain("Exception")
+                .hasLineCount(1);
 
         Files.delete(other.resolve("tokenizer.json"));
-        CliRun unknown = CliRun.of("extract", "--model", model.toString(), "--tokens", other.resolve("tokens").toString(), "--out", tmp.resolve("o5").toString());
+        CliRun unknown = CliRun.of(
+                "extract",
+                "--model",
+                model.toString(),
+                "--tokens",
+                other.resolve("tokens").toString(),
+                "--out",
+                tmp.resolve("o5").toString());
         assertThat(unknown.exitCode()).isEqualTo(2);
         assertThat(unknown.err()).contains("cannot tell which tokenizer made these tokens");
         assertThat(tmp.resolve("o5")).doesNotExist();
@@ -357,15 +506,31 @@ class ExtractIT {
 
     @Test
     void refusesAMissingOrIncompleteModel() throws IOException {
-        CliRun missing = CliRun.of("extract", "--model", tmp.resolve("nope").toString(), "--tokens", tokens.toString(), "--out", tmp.resolve("o6").toString());
+        CliRun missing = CliRun.of(
+                "extract",
+                "--model",
+                tmp.resolve("nope").toString(),
+                "--tokens",
+                tokens.toString(),
+                "--out",
+                tmp.resolve("o6").toString());
         assertThat(missing.exitCode()).isEqualTo(2);
-        assertThat(missing.err()).contains(tmp.resolve("nope") + ": model directory does not exist").hasLineCount(1);
+        assertThat(missing.err())
+                .contains(tmp.resolve("nope") + ": model directory does not exist")
+                .hasLineCount(1);
 
         Path incomplete = tmp.resolve("incomplete");
         Files.createDirectories(incomplete);
         Files.copy(model.resolve("config.json"), incomplete.resolve("config.json"));
         Files.copy(model.resolve("tokenizer.json"), incomplete.resolve("tokenizer.json"));
-        CliRun noWeights = CliRun.of("extract", "--model", incomplete.toString(), "--tokens", tokens.toString(), "--out", tmp.resolve("o6").toString());
+        CliRun noWeights = CliRun.of(
+                "extract",
+                "--model",
+                incomplete.toString(),
+                "--tokens",
+                tokens.toString(),
+                "--out",
+                tmp.resolve("o6").toString());
         assertThat(noWeights.exitCode()).isEqualTo(2);
         assertThat(noWeights.err()).contains(incomplete + ": no model.safetensors in the model directory");
         assertThat(tmp.resolve("o6")).doesNotExist();
@@ -375,7 +540,16 @@ class ExtractIT {
     void aFailedRunLeavesNothingThatLooksComplete() {
         Path out7 = tmp.resolve("out-failed");
         // No task of this machine has a GPU, so every task fails.
-        CliRun r = CliRun.of("extract", "--model", model.toString(), "--tokens", tokens.toString(), "--out", out7.toString(), "--device", "gpu");
+        CliRun r = CliRun.of(
+                "extract",
+                "--model",
+                model.toString(),
+                "--tokens",
+                tokens.toString(),
+                "--out",
+                out7.toString(),
+                "--device",
+                "gpu");
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.err()).contains("this task was given no GPU");
         assertThat(Tables.list(spark, out7.toString())).isEmpty();
@@ -395,7 +569,9 @@ class ExtractIT {
     static Map<Long, Map<String, Row>> byKey(Dataset<Row> table, String... keys) {
         Map<Long, Map<String, Row>> map = new HashMap<>();
         for (Row row : table.collectAsList()) {
-            String key = java.util.Arrays.stream(keys).map(k -> String.valueOf((Object) row.getAs(k))).collect(Collectors.joining("/"));
+            String key = java.util.Arrays.stream(keys)
+                    .map(k -> String.valueOf((Object) row.getAs(k)))
+                    .collect(Collectors.joining("/"));
             map.computeIfAbsent(row.getLong(0), id -> new HashMap<>()).put(key, row);
         }
         return map;

@@ -9,6 +9,8 @@ class ExtractJobTest {
 
     @Test
     void writesEveryTableOfTheCombinedRowsOnce() {
-        assertThat(ExtractJob.WRITE_ORDER).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(ExtractRecords.TABLES);
+        assertThat(ExtractJob.WRITE_ORDER)
+                .doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(ExtractRecords.TABLES);
     }
 }

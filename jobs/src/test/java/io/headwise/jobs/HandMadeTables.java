@@ -86,9 +86,14 @@ final class HandMadeTables {
                     for (int k = 0; k < row.length; k++) {
                         boxed[k] = row[k];
                     }
-                    pattern.add(CollectionConverters.asScala(Arrays.asList(boxed)).toSeq());
+                    pattern.add(
+                            CollectionConverters.asScala(Arrays.asList(boxed)).toSeq());
                 }
-                rows.add(RowFactory.create(sample, i / 2, i % 2, CollectionConverters.asScala(pattern).toSeq()));
+                rows.add(RowFactory.create(
+                        sample,
+                        i / 2,
+                        i % 2,
+                        CollectionConverters.asScala(pattern).toSeq()));
             }
         }
         write(spark, dir, Schemas.ATTENTION, Schemas.ATTENTION_SCHEMA, rows);
@@ -102,7 +107,8 @@ final class HandMadeTables {
             for (int p = 0; p < 3; p++) {
                 String token = samples[s][p];
                 double norm = token.equals("a") ? 1.0 : 2.0;
-                rows.add(RowFactory.create(s + 1L, p, token.equals("a") ? 1 : 2, token, p == 2 ? null : 0.5, norm, -norm));
+                rows.add(RowFactory.create(
+                        s + 1L, p, token.equals("a") ? 1 : 2, token, p == 2 ? null : 0.5, norm, -norm));
             }
         }
         write(spark, dir, Schemas.TOKEN_STATS, Schemas.TOKEN_STATS_SCHEMA, rows);
@@ -119,15 +125,29 @@ final class HandMadeTables {
 
     /** Appends a run_manifest row of {@code job} having run the model in {@code modelDir}. */
     static void manifest(SparkSession spark, Path dir, String job, String modelDir, String config) {
-        Row row = RowFactory.create(job, CollectionConverters.asScala(List.<String>of()).toSeq(), modelDir, config,
-                CollectionConverters.asScala(List.<String>of()).toSeq(), "test", Schemas.METRICS_VERSION,
-                Timestamp.from(Instant.now()), Timestamp.from(Instant.now()),
-                CollectionConverters.asScala(Map.<String, Long>of()), CollectionConverters.asScala(Map.<String, String>of()), true);
-        spark.createDataFrame(List.of(row), Schemas.RUN_MANIFEST_SCHEMA).write().mode("append")
+        Row row = RowFactory.create(
+                job,
+                CollectionConverters.asScala(List.<String>of()).toSeq(),
+                modelDir,
+                config,
+                CollectionConverters.asScala(List.<String>of()).toSeq(),
+                "test",
+                Schemas.METRICS_VERSION,
+                Timestamp.from(Instant.now()),
+                Timestamp.from(Instant.now()),
+                CollectionConverters.asScala(Map.<String, Long>of()),
+                CollectionConverters.asScala(Map.<String, String>of()),
+                true);
+        spark.createDataFrame(List.of(row), Schemas.RUN_MANIFEST_SCHEMA)
+                .write()
+                .mode("append")
                 .parquet(dir.resolve(Schemas.RUN_MANIFEST).toString());
     }
 
     private static void write(SparkSession spark, Path dir, String name, StructType schema, List<Row> rows) {
-        spark.createDataFrame(rows, schema).coalesce(1).write().parquet(dir.resolve(name).toString());
+        spark.createDataFrame(rows, schema)
+                .coalesce(1)
+                .write()
+                .parquet(dir.resolve(name).toString());
     }
 }

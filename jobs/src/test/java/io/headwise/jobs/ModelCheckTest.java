@@ -18,7 +18,8 @@ class ModelCheckTest {
 
     @Test
     void configsCompareAsJson() {
-        assertThat(ModelCheck.sameConfig("{\"a\": 1, \"b\": [2]}", "{\"b\":[2],\"a\":1}")).isTrue();
+        assertThat(ModelCheck.sameConfig("{\"a\": 1, \"b\": [2]}", "{\"b\":[2],\"a\":1}"))
+                .isTrue();
         assertThat(ModelCheck.sameConfig("{\"a\": 1}", "{\"a\": 2}")).isFalse();
         assertThat(ModelCheck.sameConfig(null, "{}")).isFalse();
     }

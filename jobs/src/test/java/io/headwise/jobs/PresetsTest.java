@@ -39,23 +39,29 @@ class PresetsTest {
         Presets.Values preset = new Presets.Values("names-makemore");
         assertThat(preset.flag("tie-word-embeddings", null, true)).isTrue(); // not in the preset: the default
         assertThat(preset.flag("tie-word-embeddings", false, true)).isFalse();
-        assertThat(new Presets.Values(null).flag("tie-word-embeddings", null, false)).isFalse();
+        assertThat(new Presets.Values(null).flag("tie-word-embeddings", null, false))
+                .isFalse();
     }
 
     @Test
     void initFollowsTheSamePrecedenceAndIsChecked() {
-        assertThat(TrainJob.trainConfig(new TrainJob.Options(), new Presets.Values(null)).init()).isEqualTo(GptWeights.Init.GPT2);
+        assertThat(TrainJob.trainConfig(new TrainJob.Options(), new Presets.Values(null))
+                        .init())
+                .isEqualTo(GptWeights.Init.GPT2);
         TrainJob.Options options = new TrainJob.Options();
         options.init = "pytorch";
-        assertThat(TrainJob.trainConfig(options, new Presets.Values(null)).init()).isEqualTo(GptWeights.Init.PYTORCH);
+        assertThat(TrainJob.trainConfig(options, new Presets.Values(null)).init())
+                .isEqualTo(GptWeights.Init.PYTORCH);
         options.init = "he";
         assertThatThrownBy(() -> TrainJob.trainConfig(options, new Presets.Values(null)))
-                .isInstanceOf(BadInputException.class).hasMessage("--init must be gpt2 or pytorch, got 'he'");
+                .isInstanceOf(BadInputException.class)
+                .hasMessage("--init must be gpt2 or pytorch, got 'he'");
     }
 
     @Test
     void unknownPresetIsNamed() {
         assertThatThrownBy(() -> new Presets.Values("nope"))
-                .isInstanceOf(BadInputException.class).hasMessageStartingWith("--preset nope: no ");
+                .isInstanceOf(BadInputException.class)
+                .hasMessageStartingWith("--preset nope: no ");
     }
 }

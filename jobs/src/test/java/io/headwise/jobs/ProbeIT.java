@@ -42,12 +42,25 @@ class ProbeIT {
     @BeforeAll
     static void probe() {
         spark = SparkTestSession.get();
-        run = CliRun.of("probe", "--model", Fixtures.gpt2Tiny().toString(), "--out", dir.toString(),
-                "--n-sequences", "" + N_SEQUENCES, "--seed", "" + SEED, "--batch-size", "5");
+        run = CliRun.of(
+                "probe",
+                "--model",
+                Fixtures.gpt2Tiny().toString(),
+                "--out",
+                dir.toString(),
+                "--n-sequences",
+                "" + N_SEQUENCES,
+                "--seed",
+                "" + SEED,
+                "--batch-size",
+                "5");
     }
 
     private static List<Row> probes(Path runDir) {
-        return spark.read().parquet(runDir.resolve(Schemas.HEAD_PROBES).toString()).orderBy("layer", "head").collectAsList();
+        return spark.read()
+                .parquet(runDir.resolve(Schemas.HEAD_PROBES).toString())
+                .orderBy("layer", "head")
+                .collectAsList();
     }
 
     @Test
@@ -63,8 +76,11 @@ class ProbeIT {
                 assertThat(row.getDouble(row.fieldIndex(score))).isBetween(0.0, 1.0);
             }
         }
-        Row manifest = spark.read().parquet(dir.resolve(Schemas.RUN_MANIFEST).toString()).first();
-        assertThat(manifest.getString(manifest.fieldIndex("model_dir"))).isEqualTo(Fixtures.gpt2Tiny().toAbsolutePath().normalize().toString());
+        Row manifest = spark.read()
+                .parquet(dir.resolve(Schemas.RUN_MANIFEST).toString())
+                .first();
+        assertThat(manifest.getString(manifest.fieldIndex("model_dir")))
+                .isEqualTo(Fixtures.gpt2Tiny().toAbsolutePath().normalize().toString());
     }
 
     /** The same seeded sequences, one at a time through Analyzer, scored here by hand. */
@@ -104,10 +120,30 @@ class ProbeIT {
     @Test
     void theSameSeedGivesTheSameScoresAnotherSeedOthers(@TempDir Path again, @TempDir Path other) {
         String model = Fixtures.gpt2Tiny().toString();
-        assertThat(CliRun.of("probe", "--model", model, "--out", again.toString(), "--n-sequences", "" + N_SEQUENCES,
-                "--seed", "" + SEED).exitCode()).isZero();
-        assertThat(CliRun.of("probe", "--model", model, "--out", other.toString(), "--n-sequences", "" + N_SEQUENCES,
-                "--seed", "4").exitCode()).isZero();
+        assertThat(CliRun.of(
+                                "probe",
+                                "--model",
+                                model,
+                                "--out",
+                                again.toString(),
+                                "--n-sequences",
+                                "" + N_SEQUENCES,
+                                "--seed",
+                                "" + SEED)
+                        .exitCode())
+                .isZero();
+        assertThat(CliRun.of(
+                                "probe",
+                                "--model",
+                                model,
+                                "--out",
+                                other.toString(),
+                                "--n-sequences",
+                                "" + N_SEQUENCES,
+                                "--seed",
+                                "4")
+                        .exitCode())
+                .isZero();
         List<Row> first = probes(dir);
         List<Row> same = probes(again);
         List<Row> different = probes(other);
@@ -120,10 +156,12 @@ class ProbeIT {
 
     @Test
     void halfLengthMustFitTheContext(@TempDir Path out) {
-        CliRun tooLong = CliRun.of("probe", "--model", Fixtures.gpt2Tiny().toString(), "--out", out.toString(), "--half-length", "16");
+        CliRun tooLong = CliRun.of(
+                "probe", "--model", Fixtures.gpt2Tiny().toString(), "--out", out.toString(), "--half-length", "16");
         assertThat(tooLong.exitCode()).isEqualTo(2);
-        assertThat(tooLong.err()).contains(
-                "--half-length must be in 1..15 so that 1 + 2 * half_length fits the model's n_positions (32), got 16");
+        assertThat(tooLong.err())
+                .contains(
+                        "--half-length must be in 1..15 so that 1 + 2 * half_length fits the model's n_positions (32), got 16");
         CliRun none = CliRun.of("probe", "--model", out.resolve("missing").toString(), "--out", out.toString());
         assertThat(none.exitCode()).isEqualTo(2);
         assertThat(none.err()).contains("missing");
@@ -134,7 +172,8 @@ class ProbeIT {
      * such a model loads (inspect), and probe, which starts its sequences with bos, says why not.
      */
     @Test
-    void aStartTokenOutsideTheVocabularyLoadsButCannotStartProbes(@TempDir Path model, @TempDir Path out) throws IOException {
+    void aStartTokenOutsideTheVocabularyLoadsButCannotStartProbes(@TempDir Path model, @TempDir Path out)
+            throws IOException {
         for (String file : List.of("config.json", "model.safetensors", "tokenizer.json")) {
             Files.copy(Fixtures.gpt2Tiny().resolve(file), model.resolve(file));
         }
@@ -144,11 +183,14 @@ class ProbeIT {
         json.addProperty("eos_token_id", 50256);
         Files.writeString(config, json.toString());
 
-        CliRun inspect = CliRun.withoutSpark("inspect", "--model", model.toString(), "--text", "emma", "--format", "json");
+        CliRun inspect =
+                CliRun.withoutSpark("inspect", "--model", model.toString(), "--text", "emma", "--format", "json");
         assertThat(inspect.exitCode()).as(inspect.err()).isZero();
         CliRun probe = CliRun.of("probe", "--model", model.toString(), "--out", out.toString());
         assertThat(probe.exitCode()).isEqualTo(2);
-        assertThat(probe.err().strip()).isEqualTo("headwise probe: " + config
-                + ": bos_token_id 50256 is not a token id of this model (vocab_size 27), and probe sequences start with it; set bos_token_id in config.json");
+        assertThat(probe.err().strip())
+                .isEqualTo(
+                        "headwise probe: " + config
+                                + ": bos_token_id 50256 is not a token id of this model (vocab_size 27), and probe sequences start with it; set bos_token_id in config.json");
     }
 }

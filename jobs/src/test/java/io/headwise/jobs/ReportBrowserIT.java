@@ -57,16 +57,27 @@ class ReportBrowserIT {
 
     @BeforeAll
     static void startBrowser() throws IOException {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+        assumeTrue(
+                Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
                 "browser test skipped: Debian's chromium and chromium-driver are not installed"
                         + " (/usr/bin/chromium, /usr/bin/chromedriver; apt-get install chromium chromium-driver)");
         profile = Files.createTempDirectory("headwise-chromium");
         ChromeOptions options = new ChromeOptions();
         // An explicit binary and driver: Selenium Manager is never asked to find or fetch one.
         options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--disable-default-apps", "--disable-extensions", "--user-data-dir=" + profile, "--window-size=1360,1000");
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-default-apps",
+                "--disable-extensions",
+                "--user-data-dir=" + profile,
+                "--window-size=1360,1000");
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
@@ -95,7 +106,8 @@ class ReportBrowserIT {
         ReportTables.writeAll(SparkTestSession.get(), runDir);
         Path model = ReportTables.modelWithCurve(tmp.resolve("model"));
         Path html = tmp.resolve("report.html");
-        CliRun run = CliRun.of("report", "--tables", runDir.toString(), "--model", model.toString(), "--out", html.toString());
+        CliRun run = CliRun.of(
+                "report", "--tables", runDir.toString(), "--model", model.toString(), "--out", html.toString());
         assertThat(run.exitCode()).as(run.err()).isZero();
 
         List<String> errors = open(html);
@@ -120,8 +132,12 @@ class ReportBrowserIT {
         assertThat(zoom.getAttribute("data-layer")).isEqualTo("1");
         assertThat(zoom.getAttribute("data-head")).isEqualTo("0");
         assertThat(driver.findElement(By.id("zoom-title")).getText()).startsWith("Layer 1 · Head 0");
-        assertThat(count("#zoom figure.zoomed[data-layer='1'][data-head='0'] canvas")).isEqualTo(1);
-        Files.copy(driver.getScreenshotAs(OutputType.FILE).toPath(), TARGET.resolve("report-zoom.png"), StandardCopyOption.REPLACE_EXISTING);
+        assertThat(count("#zoom figure.zoomed[data-layer='1'][data-head='0'] canvas"))
+                .isEqualTo(1);
+        Files.copy(
+                driver.getScreenshotAs(OutputType.FILE).toPath(),
+                TARGET.resolve("report-zoom.png"),
+                StandardCopyOption.REPLACE_EXISTING);
         driver.findElement(By.tagName("body")).sendKeys(Keys.ESCAPE);
         assertThat(zoom.isDisplayed()).isFalse();
         screenshot(TARGET.resolve("report-hand-made.png"), 6000);
@@ -133,14 +149,18 @@ class ReportBrowserIT {
         Path html = tmp.resolve("hostile.html");
         HtmlReport.write(ReportSamples.hostile(), html);
         List<String> errors = open(html);
-        assertThat(errors).as("console errors (a CSP violation would show here)").isEmpty();
+        assertThat(errors)
+                .as("console errors (a CSP violation would show here)")
+                .isEmpty();
         assertThat(driver.executeScript("return typeof window.__pwned")).isEqualTo("undefined");
         assertThat(driver.executeScript("return document.images.length")).isEqualTo(0L);
         assertThat(driver.executeScript("return document.scripts.length")).isEqualTo(2L);
         assertThat(driver.getTitle()).isEqualTo(ReportSamples.HOSTILE_TITLE);
-        assertThat(driver.findElement(By.cssSelector("header.top h1")).getText()).isEqualTo(ReportSamples.HOSTILE_TITLE);
+        assertThat(driver.findElement(By.cssSelector("header.top h1")).getText())
+                .isEqualTo(ReportSamples.HOSTILE_TITLE);
         List<String> tokens = driver.findElements(By.cssSelector("#text-0 > .tokens .tok")).stream()
-                .map(e -> (String) driver.executeScript("return arguments[0].textContent", e)).toList();
+                .map(e -> (String) driver.executeScript("return arguments[0].textContent", e))
+                .toList();
         assertThat(tokens).containsExactly(ReportSamples.HOSTILE_TOKENS);
         String topTokens = (String) driver.executeScript("return document.querySelector('#corpus table').textContent");
         assertThat(topTokens).contains("\"><img␣src=x␣onerror=window.__pwned=2>"); // blanks shown as ␣
@@ -157,7 +177,8 @@ class ReportBrowserIT {
         assertThat(count("#text-0 figure.attention")).isEqualTo(144);
         assertThat(count("#text-0 canvas.thumb")).isEqualTo(144);
         assertThat(count("#embedding figure.embedding")).isEqualTo(1);
-        String line = String.format("gpt2-sized report (12 x 12 heads, 32 tokens, 50,257 embeddings): %,d bytes, script render %.0f ms",
+        String line = String.format(
+                "gpt2-sized report (12 x 12 heads, 32 tokens, 50,257 embeddings): %,d bytes, script render %.0f ms",
                 bytes, ((Number) driver.executeScript("return window.__renderMs")).doubleValue());
         LOG.info(line);
         System.out.println(line);
@@ -173,15 +194,16 @@ class ReportBrowserIT {
         List<String> errors = open(html);
         assertThat(errors).as("console errors").isEmpty();
         @SuppressWarnings("unchecked")
-        Map<String, Object> model = (Map<String, Object>) driver.executeScript(
-                "return JSON.parse(document.getElementById('data').textContent).model");
+        Map<String, Object> model = (Map<String, Object>)
+                driver.executeScript("return JSON.parse(document.getElementById('data').textContent).model");
         long heads = (Long) model.get("n_layer") * (Long) model.get("n_head");
         assertThat((long) count("#text-0 figure.attention")).isEqualTo(heads);
         assertThat((long) count("#text-0 canvas.thumb")).isEqualTo(heads);
         assertThat(bytes).isLessThan(10L * 1024 * 1024);
         Object renderMs = driver.executeScript("return window.__renderMs");
         Object loadMs = driver.executeScript("return performance.getEntriesByType('navigation')[0].loadEventEnd");
-        String line = String.format("report %s: %,d bytes, script render %.0f ms, load event end %.0f ms",
+        String line = String.format(
+                "report %s: %,d bytes, script render %.0f ms, load event end %.0f ms",
                 html, bytes, ((Number) renderMs).doubleValue(), ((Number) loadMs).doubleValue());
         LOG.info(line);
         System.out.println(line);
@@ -194,8 +216,10 @@ class ReportBrowserIT {
     private static List<String> open(Path html) {
         driver.manage().window().setSize(new Dimension(1360, 1000));
         driver.get(html.toUri().toString());
-        new WebDriverWait(driver, Duration.ofSeconds(60)).until(d ->
-                "true".equals(((ChromeDriver) d).executeScript("return document.body && document.body.dataset.rendered")));
+        new WebDriverWait(driver, Duration.ofSeconds(60))
+                .until(d -> "true"
+                        .equals(((ChromeDriver) d)
+                                .executeScript("return document.body && document.body.dataset.rendered")));
         return consoleErrors();
     }
 

@@ -30,12 +30,17 @@ final class ReportTables {
         for (int l = 0; l < LAYERS; l++) {
             for (int h = 0; h < HEADS; h++) {
                 double b = 0.01 * (2 * l + h);
-                List<Row> top = List.of(RowFactory.create("a", 0.5), RowFactory.create("m", 0.25), RowFactory.create(null, 0.25));
-                rows.add(RowFactory.create(l, h, 1000L, 15000L,
-                        b, 0.1 + b, 0.2 + b, 0.3 + b, 0.4 + b, 0.5 + b, 0.6 + b, 0.7 + b, 0.8 + b, l, top));
+                List<Row> top = List.of(
+                        RowFactory.create("a", 0.5), RowFactory.create("m", 0.25), RowFactory.create(null, 0.25));
+                rows.add(RowFactory.create(
+                        l, h, 1000L, 15000L, b, 0.1 + b, 0.2 + b, 0.3 + b, 0.4 + b, 0.5 + b, 0.6 + b, 0.7 + b, 0.8 + b,
+                        l, top));
             }
         }
-        spark.createDataFrame(rows, Schemas.HEAD_SUMMARY_SCHEMA).coalesce(1).write().parquet(runDir.resolve(Schemas.HEAD_SUMMARY).toString());
+        spark.createDataFrame(rows, Schemas.HEAD_SUMMARY_SCHEMA)
+                .coalesce(1)
+                .write()
+                .parquet(runDir.resolve(Schemas.HEAD_SUMMARY).toString());
     }
 
     /** {@code head_probes}: induction = 0.5·l + 0.1·h, duplicate = 0.05, prev_token = 0.2·h. */
@@ -46,7 +51,10 @@ final class ReportTables {
                 rows.add(RowFactory.create(l, h, 0.5 * l + 0.1 * h, 0.05, 0.2 * h, 100, 10));
             }
         }
-        spark.createDataFrame(rows, Schemas.HEAD_PROBES_SCHEMA).coalesce(1).write().parquet(runDir.resolve(Schemas.HEAD_PROBES).toString());
+        spark.createDataFrame(rows, Schemas.HEAD_PROBES_SCHEMA)
+                .coalesce(1)
+                .write()
+                .parquet(runDir.resolve(Schemas.HEAD_PROBES).toString());
     }
 
     /**
@@ -61,7 +69,10 @@ final class ReportTables {
                 rows.add(RowFactory.create(a / HEADS, a % HEADS, b / HEADS, b % HEADS, js));
             }
         }
-        spark.createDataFrame(rows, Schemas.HEAD_DISTANCES_SCHEMA).coalesce(1).write().parquet(runDir.resolve(Schemas.HEAD_DISTANCES).toString());
+        spark.createDataFrame(rows, Schemas.HEAD_DISTANCES_SCHEMA)
+                .coalesce(1)
+                .write()
+                .parquet(runDir.resolve(Schemas.HEAD_DISTANCES).toString());
     }
 
     static void writeAll(SparkSession spark, Path runDir) {
@@ -78,8 +89,10 @@ final class ReportTables {
                 Files.copy(f, dir.resolve(f.getFileName()));
             }
         }
-        Files.writeString(dir.resolve("curve.csv"), "step,train_loss,test_loss,lr,elapsed_seconds\n"
-                + "0,3.295837,3.296000,0.0001,0.0\n100,2.600000,2.650000,0.001,5.0\n200,2.300000,2.400000,0.0005,10.0\n");
+        Files.writeString(
+                dir.resolve("curve.csv"),
+                "step,train_loss,test_loss,lr,elapsed_seconds\n"
+                        + "0,3.295837,3.296000,0.0001,0.0\n100,2.600000,2.650000,0.001,5.0\n200,2.300000,2.400000,0.0005,10.0\n");
         return dir;
     }
 }

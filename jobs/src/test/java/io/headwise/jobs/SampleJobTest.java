@@ -15,15 +15,40 @@ class SampleJobTest {
     /** A byte-per-token stand-in for a foreign BPE tokenizer, with {@code <|endoftext|>} or without. */
     private static TextTokenizer bpe(Integer endOfText) {
         return new TextTokenizer() {
-            @Override public int[] encode(String text) { return text.chars().map(c -> c % 20).toArray(); }
-            @Override public String decode(int[] ids) { return ""; }
-            @Override public String[] pieces(int[] ids) { return new String[ids.length]; }
-            @Override public int vocabSize() { return 27; }
-            @Override public OptionalInt specialId(String token) {
-                return endOfText != null && token.equals(TrainJob.END_OF_TEXT) ? OptionalInt.of(endOfText) : OptionalInt.empty();
+            @Override
+            public int[] encode(String text) {
+                return text.chars().map(c -> c % 20).toArray();
             }
-            @Override public boolean isCharLevel() { return false; }
-            @Override public void close() {}
+
+            @Override
+            public String decode(int[] ids) {
+                return "";
+            }
+
+            @Override
+            public String[] pieces(int[] ids) {
+                return new String[ids.length];
+            }
+
+            @Override
+            public int vocabSize() {
+                return 27;
+            }
+
+            @Override
+            public OptionalInt specialId(String token) {
+                return endOfText != null && token.equals(TrainJob.END_OF_TEXT)
+                        ? OptionalInt.of(endOfText)
+                        : OptionalInt.empty();
+            }
+
+            @Override
+            public boolean isCharLevel() {
+                return false;
+            }
+
+            @Override
+            public void close() {}
         };
     }
 
@@ -53,7 +78,8 @@ class SampleJobTest {
         int stop = SampleJob.stopId(bpe(null), config);
         assertThatThrownBy(() -> SampleJob.prompt(bpe(null), "", stop, config))
                 .isInstanceOf(BadInputException.class)
-                .hasMessage("the model has no start token: its tokenizer has no <|endoftext|> and eos_token_id 50256 is not below vocab_size 27; give --prompt");
+                .hasMessage(
+                        "the model has no start token: its tokenizer has no <|endoftext|> and eos_token_id 50256 is not below vocab_size 27; give --prompt");
         assertThat(SampleJob.prompt(bpe(null), "ab", stop, config)).containsExactly(97 % 20, 98 % 20);
     }
 }

@@ -46,9 +46,11 @@ class SqlIT {
 
     @Test
     void everyTableIsAViewNamedAfterItsDirectory() {
-        assertThat(lines(sql("--format", "csv",
-                "SELECT (SELECT count(*) FROM head_stats) AS stats, (SELECT count(*) FROM attention) AS attention,"
-                        + " (SELECT count(*) FROM run_manifest) AS runs")))
+        assertThat(lines(sql(
+                        "--format",
+                        "csv",
+                        "SELECT (SELECT count(*) FROM head_stats) AS stats, (SELECT count(*) FROM attention) AS attention,"
+                                + " (SELECT count(*) FROM run_manifest) AS runs")))
                 .containsExactly("stats,attention,runs", "8,8,1");
     }
 
@@ -67,7 +69,8 @@ class SqlIT {
 
     @Test
     void alignedTableRightAlignsNumbers() {
-        assertThat(lines(sql("SELECT layer, head, 'L' || layer AS name, cluster FROM head_summary ORDER BY layer, head")))
+        assertThat(lines(sql(
+                        "SELECT layer, head, 'L' || layer AS name, cluster FROM head_summary ORDER BY layer, head")))
                 .containsExactly(
                         "layer  head  name  cluster",
                         "-----  ----  ----  -------",
@@ -82,15 +85,20 @@ class SqlIT {
 
     @Test
     void jsonLinesAndQuotedCsv() {
-        assertThat(lines(sql("--format", "json", "SELECT layer, head, top_tokens FROM head_summary WHERE layer = 0 AND head = 0")))
-                .containsExactly("{\"layer\":0,\"head\":0,\"top_tokens\":[{\"token\":\"a\",\"weight\":0.75},{\"token\":\"b\",\"weight\":0.25}]}");
+        assertThat(lines(sql(
+                        "--format",
+                        "json",
+                        "SELECT layer, head, top_tokens FROM head_summary WHERE layer = 0 AND head = 0")))
+                .containsExactly(
+                        "{\"layer\":0,\"head\":0,\"top_tokens\":[{\"token\":\"a\",\"weight\":0.75},{\"token\":\"b\",\"weight\":0.25}]}");
         assertThat(lines(sql("--format", "csv", "SELECT 'a,b' AS s, 'say \"hi\"' AS t, NULL AS n")))
                 .containsExactly("s,t,n", "\"a,b\",\"say \"\"hi\"\"\",");
     }
 
     @Test
     void syntaxErrorsAndUnknownNamesExitTwoWithOneLineAndTheTables() {
-        for (String query : List.of("SELEC layer FROM head_summary", "SELECT * FROM head_summry", "SELECT nope FROM head_summary")) {
+        for (String query : List.of(
+                "SELEC layer FROM head_summary", "SELECT * FROM head_summry", "SELECT nope FROM head_summary")) {
             CliRun run = sql(query);
             assertThat(run.exitCode()).as(query).isEqualTo(2);
             assertThat(run.err().lines().toList()).as(query).hasSize(1);
@@ -113,7 +121,8 @@ class SqlIT {
     static Stream<Path> exampleQueries() throws IOException {
         Path queries = conf().resolve("queries");
         try (Stream<Path> files = Files.list(queries)) {
-            List<Path> sql = files.filter(f -> f.toString().endsWith(".sql")).sorted().toList();
+            List<Path> sql =
+                    files.filter(f -> f.toString().endsWith(".sql")).sorted().toList();
             assertThat(sql).hasSizeGreaterThanOrEqualTo(4);
             return sql.stream();
         }
@@ -134,6 +143,7 @@ class SqlIT {
                 return d.resolve("conf");
             }
         }
-        throw new IllegalStateException("conf/queries not found above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "conf/queries not found above " + Path.of("").toAbsolutePath());
     }
 }

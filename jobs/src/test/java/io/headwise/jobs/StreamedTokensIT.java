@@ -31,15 +31,21 @@ class StreamedTokensIT {
         Dataset<Row> chunked = StreamedTokens.inChunks(table, 10_000, 1_000);
         assertThat(chunked.rdd().getNumPartitions()).isEqualTo(10);
 
-        List<List<Long>> partitions = chunked.javaRDD().mapPartitions(StreamedTokensIT::ids).glom().collect();
-        assertThat(partitions).hasSize(10).allSatisfy(ids -> assertThat(ids).isSorted().hasSizeBetween(50, 150));
+        List<List<Long>> partitions =
+                chunked.javaRDD().mapPartitions(StreamedTokensIT::ids).glom().collect();
+        assertThat(partitions)
+                .hasSize(10)
+                .allSatisfy(ids -> assertThat(ids).isSorted().hasSizeBetween(50, 150));
         List<String> read = read(chunked);
-        assertThat(read).containsExactlyInAnyOrderElementsOf(rows.stream().map(StreamedTokensIT::text).toList());
+        assertThat(read)
+                .containsExactlyInAnyOrderElementsOf(
+                        rows.stream().map(StreamedTokensIT::text).toList());
 
         // The order is the contents': the same rows, shuffled and in 3 partitions, read the same.
         List<Row> shuffled = new ArrayList<>(rows);
         Collections.shuffle(shuffled, new Random(1));
-        assertThat(read(StreamedTokens.inChunks(dataset(shuffled, 3), 10_000, 1_000))).containsExactlyElementsOf(read);
+        assertThat(read(StreamedTokens.inChunks(dataset(shuffled, 3), 10_000, 1_000)))
+                .containsExactlyElementsOf(read);
     }
 
     @Test

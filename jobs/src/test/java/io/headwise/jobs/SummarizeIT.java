@@ -57,7 +57,9 @@ class SummarizeIT {
         assertThat(summary.count()).isEqualTo(HandMadeTables.N_LAYER * HandMadeTables.N_HEAD);
         assertThat(summary.schema().fieldNames()).containsExactly(Schemas.HEAD_SUMMARY_SCHEMA.fieldNames());
         for (var field : Schemas.HEAD_SUMMARY_SCHEMA.fields()) {
-            assertThat(summary.schema().apply(field.name()).dataType().sameType(field.dataType())).as(field.name()).isTrue();
+            assertThat(summary.schema().apply(field.name()).dataType().sameType(field.dataType()))
+                    .as(field.name())
+                    .isTrue();
         }
     }
 
@@ -117,7 +119,9 @@ class SummarizeIT {
 
     @Test
     void headDistancesAreSymmetricZeroOnTheDiagonalAndTheMeanJsdOfRows() {
-        List<Row> rows = spark.read().parquet(dir.resolve(Schemas.HEAD_DISTANCES).toString()).collectAsList();
+        List<Row> rows = spark.read()
+                .parquet(dir.resolve(Schemas.HEAD_DISTANCES).toString())
+                .collectAsList();
         assertThat(rows).hasSize(16);
         double[][] js = new double[4][4];
         for (Row r : rows) {
@@ -131,7 +135,8 @@ class SummarizeIT {
                     // both samples have the same patterns: the mean over rows q = 1, 2 of one sample
                     float[][] pa = HandMadeTables.PATTERNS[a];
                     float[][] pb = HandMadeTables.PATTERNS[b];
-                    double expected = (JensenShannon.divergence(pa[1], pb[1]) + JensenShannon.divergence(pa[2], pb[2])) / 2;
+                    double expected =
+                            (JensenShannon.divergence(pa[1], pb[1]) + JensenShannon.divergence(pa[2], pb[2])) / 2;
                     assertThat(js[a][b]).as("js(%d, %d)", a, b).isCloseTo(expected, within(EPS));
                 }
             }
@@ -149,7 +154,9 @@ class SummarizeIT {
     }
 
     private static List<Integer> clusters() {
-        return summary().orderBy("layer", "head").select("cluster").collectAsList().stream().map(r -> r.getInt(0)).toList();
+        return summary().orderBy("layer", "head").select("cluster").collectAsList().stream()
+                .map(r -> r.getInt(0))
+                .toList();
     }
 
     @Test
@@ -167,9 +174,10 @@ class SummarizeIT {
         HandMadeTables.manifest(spark, other, "probe", "/models/shakespeare", "{\"n_layer\": 2}");
         CliRun run = CliRun.of("summarize", "--tables", other.toString());
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err().strip()).isEqualTo("headwise summarize: " + other
-                + ": tables from two different models: `extract` ran /models/names, `probe` ran /models/shakespeare;"
-                + " rerun one of them on the other's model");
+        assertThat(run.err().strip())
+                .isEqualTo("headwise summarize: " + other
+                        + ": tables from two different models: `extract` ran /models/names, `probe` ran /models/shakespeare;"
+                        + " rerun one of them on the other's model");
         assertThat(other.resolve(Schemas.HEAD_SUMMARY)).doesNotExist();
     }
 
@@ -187,20 +195,34 @@ class SummarizeIT {
         CliRun run = CliRun.of("summarize", "--tables", statsOnly.toString());
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("no head_probes table", "no head_token_mass table", "no attention table");
-        Dataset<Row> summary = spark.read().parquet(statsOnly.resolve(Schemas.HEAD_SUMMARY).toString());
-        assertThat(summary.where("induction IS NULL AND cluster IS NULL AND top_tokens IS NULL").count()).isEqualTo(4);
+        Dataset<Row> summary =
+                spark.read().parquet(statsOnly.resolve(Schemas.HEAD_SUMMARY).toString());
+        assertThat(summary.where("induction IS NULL AND cluster IS NULL AND top_tokens IS NULL")
+                        .count())
+                .isEqualTo(4);
         assertThat(statsOnly.resolve(Schemas.HEAD_DISTANCES)).doesNotExist();
     }
 
     @Test
     void aPatternOfTheWrongShapeIsBadInputNamingItsSample(@TempDir Path broken) {
         HandMadeTables.headStats(spark, broken);
-        Row bad = org.apache.spark.sql.RowFactory.create(7L, 0, 1, scala.jdk.javaapi.CollectionConverters.asScala(List.<Object>of(
-                scala.jdk.javaapi.CollectionConverters.asScala(List.of(1f)).toSeq(),
-                scala.jdk.javaapi.CollectionConverters.asScala(List.of(0.5f)).toSeq())).toSeq());
-        spark.createDataFrame(List.of(bad), Schemas.ATTENTION_SCHEMA).write().parquet(broken.resolve(Schemas.ATTENTION).toString());
+        Row bad = org.apache.spark.sql.RowFactory.create(
+                7L,
+                0,
+                1,
+                scala.jdk.javaapi.CollectionConverters.asScala(List.<Object>of(
+                                scala.jdk.javaapi.CollectionConverters.asScala(List.of(1f))
+                                        .toSeq(),
+                                scala.jdk.javaapi.CollectionConverters.asScala(List.of(0.5f))
+                                        .toSeq()))
+                        .toSeq());
+        spark.createDataFrame(List.of(bad), Schemas.ATTENTION_SCHEMA)
+                .write()
+                .parquet(broken.resolve(Schemas.ATTENTION).toString());
         CliRun run = CliRun.of("summarize", "--tables", broken.toString());
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("attention, sample_id 7, layer 0, head 1: attention pattern row query_pos=1 has length 1, expected 2");
+        assertThat(run.err())
+                .contains(
+                        "attention, sample_id 7, layer 0, head 1: attention pattern row query_pos=1 has length 1, expected 2");
     }
 }

@@ -34,26 +34,41 @@ class TokenizeLinesIT {
     @Test
     void namesBecomeOneDelimitedSampleEachWithTheMakemoreVocabulary() throws Exception {
         Path names = Fixtures.datasets().resolve("names.txt");
-        CliRun run = CliRun.of("tokenize", "--input", names.toString(), "--format", "lines", "--tokenizer", "char",
-                "--out", tmp.resolve("a").toString());
+        CliRun run = CliRun.of(
+                "tokenize",
+                "--input",
+                names.toString(),
+                "--format",
+                "lines",
+                "--tokenizer",
+                "char",
+                "--out",
+                tmp.resolve("a").toString());
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out()).contains("32,033 rows").contains("rejects").contains(tmp.resolve("a").toString());
+        assertThat(run.out())
+                .contains("32,033 rows")
+                .contains("rejects")
+                .contains(tmp.resolve("a").toString());
 
         Dataset<Row> tokens = spark.read().parquet(tmp.resolve("a/tokens").toString());
         // Parquet stores every column as nullable; names and types must match.
         assertThat(tokens.schema().simpleString()).isEqualTo(Schemas.TOKENS_SCHEMA.simpleString());
         assertThat(tokens.count()).isEqualTo(32_033);
-        assertThat(spark.read().parquet(tmp.resolve("a/rejects").toString()).count()).isZero();
+        assertThat(spark.read().parquet(tmp.resolve("a/rejects").toString()).count())
+                .isZero();
 
         try (TextTokenizer tokenizer = Tokenizers.load(tmp.resolve("a/tokenizer.json"))) {
             assertThat(tokenizer.vocabSize()).isEqualTo(27);
             assertThat(tokenizer.isCharLevel()).isTrue();
             // Every sample is `.name.` for the name on line doc_id, in one chunk.
             List<String> lines = Files.readAllLines(names, StandardCharsets.UTF_8);
-            List<Row> rows = tokens.select("doc_id", "chunk", "token_ids", "tokens").collectAsList();
+            List<Row> rows =
+                    tokens.select("doc_id", "chunk", "token_ids", "tokens").collectAsList();
             for (Row row : rows) {
                 String name = lines.get((int) row.getLong(0) - 1);
-                int[] ids = row.<Integer>getList(2).stream().mapToInt(Integer::intValue).toArray();
+                int[] ids = row.<Integer>getList(2).stream()
+                        .mapToInt(Integer::intValue)
+                        .toArray();
                 assertThat(row.getInt(1)).isZero();
                 assertThat(tokenizer.decode(ids)).isEqualTo("." + name + ".");
                 assertThat(String.join("", row.<String>getList(3))).isEqualTo("." + name + ".");
@@ -61,17 +76,29 @@ class TokenizeLinesIT {
             assertThat(rows.stream().map(r -> r.getLong(0)).distinct().count()).isEqualTo(32_033);
         }
 
-        Row manifest = spark.read().parquet(tmp.resolve("a/run_manifest").toString()).first();
+        Row manifest =
+                spark.read().parquet(tmp.resolve("a/run_manifest").toString()).first();
         assertThat(manifest.getString(manifest.fieldIndex("job"))).isEqualTo("tokenize");
         Map<String, String> details = manifest.getJavaMap(manifest.fieldIndex("details"));
         assertThat(details.get("tokenizer_sha256"))
                 .isEqualTo(TokenizerCache.sha256(Files.readString(tmp.resolve("a/tokenizer.json"))));
         assertThat(manifest.<String, Long>getJavaMap(manifest.fieldIndex("row_counts")))
-                .containsEntry("tokens", 32_033L).containsEntry("rejects", 0L);
+                .containsEntry("tokens", 32_033L)
+                .containsEntry("rejects", 0L);
 
         // A second run, reading the file as 8 splits instead of 1, gives the same table.
-        CliRun split = CliRun.of("tokenize", "--input", names.toString(), "--format", "lines", "--tokenizer", "char",
-                "--split-size", "30000", "--out", tmp.resolve("c").toString());
+        CliRun split = CliRun.of(
+                "tokenize",
+                "--input",
+                names.toString(),
+                "--format",
+                "lines",
+                "--tokenizer",
+                "char",
+                "--split-size",
+                "30000",
+                "--out",
+                tmp.resolve("c").toString());
         assertThat(split.exitCode()).as(split.err()).isZero();
         assertThat(Files.size(names) / 30000 + 1).as("splits of 30000 bytes").isEqualTo(8);
         List<String> a = canonical(tmp.resolve("a/tokens"));
@@ -81,8 +108,18 @@ class TokenizeLinesIT {
     @Test
     void badLinesGoToRejectsWithTheirReason() {
         Path bad = Fixtures.resourceDir("tokenize-input").resolve("bad-lines.txt");
-        CliRun run = CliRun.of("tokenize", "--input", bad.toString(), "--format", "lines", "--tokenizer", "char",
-                "--max-reject-fraction", "1", "--out", tmp.toString());
+        CliRun run = CliRun.of(
+                "tokenize",
+                "--input",
+                bad.toString(),
+                "--format",
+                "lines",
+                "--tokenizer",
+                "char",
+                "--max-reject-fraction",
+                "1",
+                "--out",
+                tmp.toString());
         assertThat(run.exitCode()).as(run.err()).isZero();
         Map<Long, String> reasons = spark.read().parquet(tmp.resolve("rejects").toString()).collectAsList().stream()
                 .collect(Collectors.toMap(r -> r.getLong(1), r -> r.getString(2)));
@@ -91,7 +128,8 @@ class TokenizeLinesIT {
         assertThat(reasons.get(3L)).isEqualTo("empty or whitespace-only line");
         assertThat(reasons.get(4L)).isEqualTo("invalid UTF-8: byte 0xFF at offset 2");
         assertThat(reasons.get(5L)).startsWith("cannot tokenize: '.' at position 3 of \"emm.a\"");
-        assertThat(spark.read().parquet(tmp.resolve("tokens").toString()).count()).isEqualTo(2);
+        assertThat(spark.read().parquet(tmp.resolve("tokens").toString()).count())
+                .isEqualTo(2);
         try (TextTokenizer tokenizer = Tokenizers.load(tmp.resolve("tokenizer.json"))) {
             assertThat(tokenizer.vocabSize()).isEqualTo(1 + 4); // . a e m v
         }
@@ -104,26 +142,52 @@ class TokenizeLinesIT {
         Files.copy(bad, elsewhere.resolve("bad-lines.txt"));
         for (Path input : List.of(bad, elsewhere.resolve("bad-lines.txt"))) {
             Path out = tmp.resolve(input.equals(bad) ? "here" : "there");
-            CliRun run = CliRun.of("tokenize", "--input", input.toString(), "--format", "lines", "--tokenizer", "char",
-                    "--max-reject-fraction", "1", "--out", out.toString());
+            CliRun run = CliRun.of(
+                    "tokenize",
+                    "--input",
+                    input.toString(),
+                    "--format",
+                    "lines",
+                    "--tokenizer",
+                    "char",
+                    "--max-reject-fraction",
+                    "1",
+                    "--out",
+                    out.toString());
             assertThat(run.exitCode()).as(run.err()).isZero();
         }
         List<String> here = canonical(tmp.resolve("here/tokens"));
         assertThat(canonical(tmp.resolve("there/tokens"))).isEqualTo(here);
-        long emma = spark.sql("SELECT xxhash64('bad-lines.txt', CAST(1 AS BIGINT), 0)").first().getLong(0);
-        long ava = spark.sql("SELECT xxhash64('bad-lines.txt', CAST(6 AS BIGINT), 0)").first().getLong(0);
-        assertThat(here).containsExactlyInAnyOrder(
-                emma + "|bad-lines.txt|1|0|0,2,3,3,1,0", ava + "|bad-lines.txt|6|0|0,1,4,1,0");
+        long emma = spark.sql("SELECT xxhash64('bad-lines.txt', CAST(1 AS BIGINT), 0)")
+                .first()
+                .getLong(0);
+        long ava = spark.sql("SELECT xxhash64('bad-lines.txt', CAST(6 AS BIGINT), 0)")
+                .first()
+                .getLong(0);
+        assertThat(here)
+                .containsExactlyInAnyOrder(
+                        emma + "|bad-lines.txt|1|0|0,2,3,3,1,0", ava + "|bad-lines.txt|6|0|0,1,4,1,0");
     }
 
     @Test
     void aFloodOfRejectsFailsTheRunWithoutATokensTable() {
         Path bad = Fixtures.resourceDir("tokenize-input").resolve("bad-lines.txt");
-        CliRun run = CliRun.of("tokenize", "--input", bad.toString(), "--format", "lines", "--tokenizer", "char",
-                "--out", tmp.toString());
+        CliRun run = CliRun.of(
+                "tokenize",
+                "--input",
+                bad.toString(),
+                "--format",
+                "lines",
+                "--tokenizer",
+                "char",
+                "--out",
+                tmp.toString());
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err().strip()).doesNotContain("\n")
-                .contains("4 of 6 records rejected").contains("--max-reject-fraction 0.01").contains("rejects");
+        assertThat(run.err().strip())
+                .doesNotContain("\n")
+                .contains("4 of 6 records rejected")
+                .contains("--max-reject-fraction 0.01")
+                .contains("rejects");
         assertThat(Files.exists(tmp.resolve("tokens"))).isFalse();
     }
 
@@ -131,26 +195,53 @@ class TokenizeLinesIT {
     void aCharacterOutsideAGivenVocabularyIsRejected() throws Exception {
         Path input = Files.writeString(tmp.resolve("people.txt"), "emma\njosé\nolivia\n");
         Path letters = lowerCaseTokenizer();
-        CliRun run = CliRun.of("tokenize", "--input", input.toString(), "--format", "lines",
-                "--tokenizer", letters.toString(), "--max-reject-fraction", "0.5", "--out", tmp.resolve("out").toString());
+        CliRun run = CliRun.of(
+                "tokenize",
+                "--input",
+                input.toString(),
+                "--format",
+                "lines",
+                "--tokenizer",
+                letters.toString(),
+                "--max-reject-fraction",
+                "0.5",
+                "--out",
+                tmp.resolve("out").toString());
         assertThat(run.exitCode()).as(run.err()).isZero();
-        List<Row> rejects = spark.read().parquet(tmp.resolve("out/rejects").toString()).collectAsList();
+        List<Row> rejects =
+                spark.read().parquet(tmp.resolve("out/rejects").toString()).collectAsList();
         assertThat(rejects).hasSize(1);
         assertThat(rejects.get(0).getLong(1)).isEqualTo(2);
-        assertThat(rejects.get(0).getString(2)).contains("'é' (U+00E9) at position 3").contains("not in the vocabulary");
+        assertThat(rejects.get(0).getString(2))
+                .contains("'é' (U+00E9) at position 3")
+                .contains("not in the vocabulary");
         assertThat(rejects.get(0).getString(3)).isEqualTo("josé");
-        assertThat(Files.readString(tmp.resolve("out/tokenizer.json")))
-                .isEqualTo(Files.readString(letters));
+        assertThat(Files.readString(tmp.resolve("out/tokenizer.json"))).isEqualTo(Files.readString(letters));
     }
 
     @Test
     void textParagraphsAreDocumentsNamedByTheirFirstLine() throws Exception {
         Path text = Fixtures.resourceDir("tokenize-input").resolve("paragraphs.txt");
-        CliRun run = CliRun.of("tokenize", "--input", text.toString(), "--format", "text", "--paragraphs",
-                "--tokenizer", lowerCaseTokenizer().toString(), "--max-reject-fraction", "1", "--out", tmp.resolve("out").toString());
+        CliRun run = CliRun.of(
+                "tokenize",
+                "--input",
+                text.toString(),
+                "--format",
+                "text",
+                "--paragraphs",
+                "--tokenizer",
+                lowerCaseTokenizer().toString(),
+                "--max-reject-fraction",
+                "1",
+                "--out",
+                tmp.resolve("out").toString());
         // A lower-case char vocabulary cannot encode these paragraphs: each is rejected, named by its first line.
         assertThat(run.exitCode()).as(run.err()).isZero();
-        Map<Long, String> reasons = spark.read().parquet(tmp.resolve("out/rejects").toString()).collectAsList().stream()
+        Map<Long, String> reasons = spark
+                .read()
+                .parquet(tmp.resolve("out/rejects").toString())
+                .collectAsList()
+                .stream()
                 .collect(Collectors.toMap(r -> r.getLong(1), r -> r.getString(2)));
         assertThat(reasons).containsOnlyKeys(1L, 5L, 7L);
         assertThat(reasons.get(7L)).isEqualTo("line 7: invalid UTF-8: byte 0xC3 at offset 22");
@@ -160,10 +251,19 @@ class TokenizeLinesIT {
     @Test
     void aMissingInputIsExitTwoNamingIt() {
         String missing = tmp.resolve("nope.txt").toString();
-        CliRun run = CliRun.of("tokenize", "--input", missing, "--format", "lines", "--tokenizer", "char",
-                "--out", tmp.resolve("out").toString());
+        CliRun run = CliRun.of(
+                "tokenize",
+                "--input",
+                missing,
+                "--format",
+                "lines",
+                "--tokenizer",
+                "char",
+                "--out",
+                tmp.resolve("out").toString());
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err().strip()).isEqualTo("headwise tokenize: --input " + missing + ": no such file or directory");
+        assertThat(run.err().strip())
+                .isEqualTo("headwise tokenize: --input " + missing + ": no such file or directory");
     }
 
     @Test
@@ -171,30 +271,59 @@ class TokenizeLinesIT {
         // The working directory (the module's) has no datasets/; the datasets directory does.
         assumeTrue(Files.isRegularFile(Datasets.dir().resolve("names.txt")), "no names.txt in " + Datasets.dir());
         assertThat(Path.of("datasets/names.txt")).doesNotExist();
-        CliRun run = CliRun.of("tokenize", "--input", "datasets/names.txt", "--format", "lines", "--tokenizer", "char",
-                "--out", tmp.resolve("a").toString());
+        CliRun run = CliRun.of(
+                "tokenize",
+                "--input",
+                "datasets/names.txt",
+                "--format",
+                "lines",
+                "--tokenizer",
+                "char",
+                "--out",
+                tmp.resolve("a").toString());
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("32,033 rows");
-        Row manifest = spark.read().parquet(tmp.resolve("a/run_manifest").toString()).first();
+        Row manifest =
+                spark.read().parquet(tmp.resolve("a/run_manifest").toString()).first();
         assertThat(manifest.<String>getList(manifest.fieldIndex("input_paths")))
                 .containsExactly("file:" + Datasets.dir().resolve("names.txt"));
 
-        CliRun missing = CliRun.of("tokenize", "--input", "datasets/nope.txt", "--format", "lines", "--tokenizer", "char",
-                "--out", tmp.resolve("b").toString());
+        CliRun missing = CliRun.of(
+                "tokenize",
+                "--input",
+                "datasets/nope.txt",
+                "--format",
+                "lines",
+                "--tokenizer",
+                "char",
+                "--out",
+                tmp.resolve("b").toString());
         assertThat(missing.exitCode()).isEqualTo(2);
-        assertThat(missing.err().strip()).isEqualTo("headwise tokenize: --input datasets/nope.txt: no such file or "
-                + "directory, here or in the datasets directory (" + Datasets.dir().resolve("nope.txt") + ")");
+        assertThat(missing.err().strip())
+                .isEqualTo("headwise tokenize: --input datasets/nope.txt: no such file or "
+                        + "directory, here or in the datasets directory ("
+                        + Datasets.dir().resolve("nope.txt") + ")");
     }
 
     /** A makemore vocabulary of the 26 lower-case letters, as tokenizer.json. */
     private Path lowerCaseTokenizer() throws Exception {
-        List<String> letters = "abcdefghijklmnopqrstuvwxyz".chars().mapToObj(Character::toString).toList();
-        return Files.writeString(tmp.resolve("letters.json"), CharTokenizer.fromCorpus(letters).toTokenizerJson());
+        List<String> letters = "abcdefghijklmnopqrstuvwxyz"
+                .chars()
+                .mapToObj(Character::toString)
+                .toList();
+        return Files.writeString(
+                tmp.resolve("letters.json"), CharTokenizer.fromCorpus(letters).toTokenizerJson());
     }
 
     private List<String> canonical(Path tokens) {
-        return spark.read().parquet(tokens.toString())
+        return spark
+                .read()
+                .parquet(tokens.toString())
                 .selectExpr("concat_ws('|', sample_id, source, doc_id, chunk, array_join(token_ids, ','))")
-                .as(org.apache.spark.sql.Encoders.STRING()).collectAsList().stream().sorted().toList();
+                .as(org.apache.spark.sql.Encoders.STRING())
+                .collectAsList()
+                .stream()
+                .sorted()
+                .toList();
     }
 }

@@ -42,7 +42,8 @@ class TokenizeWikiIT {
 
     @BeforeAll
     static void gpt2Tokenizer() throws Exception {
-        gpt2 = Files.writeString(shared.resolve("tokenizer.json"),
+        gpt2 = Files.writeString(
+                shared.resolve("tokenizer.json"),
                 Gpt2Vocab.toTokenizerJson(Fixtures.datasets().resolve("gpt2-tokenizer")));
     }
 
@@ -51,23 +52,34 @@ class TokenizeWikiIT {
         Path dump = Fixtures.datasets().resolve(ENGLISH);
         CliRun run = tokenize(dump, tmp.resolve("one"), "--block-size", "256");
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out()).contains("redirects").contains("100 pages skipped").contains("106 used");
+        assertThat(run.out())
+                .contains("redirects")
+                .contains("100 pages skipped")
+                .contains("106 used");
 
         Map<Long, WikiPages.Page> pages = WikiPages.read(dump);
         WikiTextCleaner cleaner = WikiTextCleaner.withDefaultNamespaces();
         Map<Long, String> cleaned = new HashMap<>();
-        pages.values().stream().filter(p -> !p.redirect() && p.ns() == 0).forEach(p -> cleaned.put(p.id(), cleaner.clean(p.text())));
+        pages.values().stream()
+                .filter(p -> !p.redirect() && p.ns() == 0)
+                .forEach(p -> cleaned.put(p.id(), cleaner.clean(p.text())));
         assertThat(cleaned).hasSize(106);
 
-        List<Row> rows = spark.read().parquet(tmp.resolve("one/tokens").toString())
-                .select("doc_id", "title", "chunk", "token_ids").collectAsList();
-        assertThat(rows.stream().map(r -> r.getLong(0)).distinct().toList()).containsExactlyInAnyOrderElementsOf(cleaned.keySet());
-        assertThat(spark.read().parquet(tmp.resolve("one/rejects").toString()).count()).isZero();
+        List<Row> rows = spark.read()
+                .parquet(tmp.resolve("one/tokens").toString())
+                .select("doc_id", "title", "chunk", "token_ids")
+                .collectAsList();
+        assertThat(rows.stream().map(r -> r.getLong(0)).distinct().toList())
+                .containsExactlyInAnyOrderElementsOf(cleaned.keySet());
+        assertThat(spark.read().parquet(tmp.resolve("one/rejects").toString()).count())
+                .isZero();
         List<String> notFound = new ArrayList<>();
         try (TextTokenizer tokenizer = Tokenizers.load(gpt2)) {
             int eot = tokenizer.specialId("<|endoftext|>").orElseThrow();
             for (Row row : rows) {
-                int[] ids = row.<Integer>getList(3).stream().mapToInt(Integer::intValue).toArray();
+                int[] ids = row.<Integer>getList(3).stream()
+                        .mapToInt(Integer::intValue)
+                        .toArray();
                 assertThat(ids.length).isBetween(2, 256);
                 assertThat(ids[0]).isEqualTo(eot);
                 assertThat(row.getString(1)).isEqualTo(pages.get(row.getLong(0)).title());
@@ -81,9 +93,12 @@ class TokenizeWikiIT {
         }
         assertThat(notFound).isEmpty();
 
-        Row manifest = spark.read().parquet(tmp.resolve("one/run_manifest").toString()).first();
+        Row manifest =
+                spark.read().parquet(tmp.resolve("one/run_manifest").toString()).first();
         Map<String, String> details = manifest.getJavaMap(manifest.fieldIndex("details"));
-        assertThat(details).containsEntry("redirects", "100").containsEntry("documents", "106")
+        assertThat(details)
+                .containsEntry("redirects", "100")
+                .containsEntry("documents", "106")
                 .containsEntry("other_namespaces", "0");
 
         // bz2 is splittable: 7 splits of 256 KB give the same table as 1.
@@ -95,22 +110,46 @@ class TokenizeWikiIT {
     @Test
     void theOtherDumpsTokenizeAndWhatCannotBeUsedIsRejectedWithAReason() {
         Path wiki = Fixtures.datasets().resolve("wiki");
-        CliRun run = CliRun.of("tokenize", "--input", wiki + "/{smallwiki,enwiki-table,bgwiki,tiny_dump}*",
-                "--format", "wiki", "--tokenizer", gpt2.toString(), "--max-reject-fraction", "1", "--out", tmp.toString());
+        CliRun run = CliRun.of(
+                "tokenize",
+                "--input",
+                wiki + "/{smallwiki,enwiki-table,bgwiki,tiny_dump}*",
+                "--format",
+                "wiki",
+                "--tokenizer",
+                gpt2.toString(),
+                "--max-reject-fraction",
+                "1",
+                "--out",
+                tmp.toString());
         assertThat(run.exitCode()).as(run.err()).isZero();
         Map<String, Long> docs = new HashMap<>();
-        spark.read().parquet(tmp.resolve("tokens").toString()).groupBy("source").agg(
-                countDistinct("doc_id")).collectAsList()
+        spark.read()
+                .parquet(tmp.resolve("tokens").toString())
+                .groupBy("source")
+                .agg(countDistinct("doc_id"))
+                .collectAsList()
                 .forEach(r -> docs.put(r.getString(0), r.getLong(1)));
-        assertThat(docs).containsOnlyKeys("smallwiki-latest-pages-articles.xml.bz2", "enwiki-table-markup.xml.bz2",
-                "bgwiki-latest-pages-articles-shortened.xml.bz2", "tiny_dump.xml.bz2");
-        assertThat(docs.get("bgwiki-latest-pages-articles-shortened.xml.bz2")).isEqualTo(1); // one article, ns 0 (UTF-16)
+        assertThat(docs)
+                .containsOnlyKeys(
+                        "smallwiki-latest-pages-articles.xml.bz2",
+                        "enwiki-table-markup.xml.bz2",
+                        "bgwiki-latest-pages-articles-shortened.xml.bz2",
+                        "tiny_dump.xml.bz2");
+        assertThat(docs.get("bgwiki-latest-pages-articles-shortened.xml.bz2"))
+                .isEqualTo(1); // one article, ns 0 (UTF-16)
         assertThat(docs.get("enwiki-table-markup.xml.bz2")).isEqualTo(5);
         assertThat(docs.get("tiny_dump.xml.bz2")).isEqualTo(6);
-        assertThat(spark.read().parquet(tmp.resolve("tokens").toString())
-                .filter("source like 'bgwiki%'").select("title").as(Encoders.STRING()).first())
+        assertThat(spark.read()
+                        .parquet(tmp.resolve("tokens").toString())
+                        .filter("source like 'bgwiki%'")
+                        .select("title")
+                        .as(Encoders.STRING())
+                        .first())
                 .isEqualTo("Григориански календар");
-        spark.read().parquet(tmp.resolve("rejects").toString()).collectAsList()
+        spark.read()
+                .parquet(tmp.resolve("rejects").toString())
+                .collectAsList()
                 .forEach(r -> assertThat(r.getString(2)).isNotBlank());
     }
 
@@ -121,31 +160,62 @@ class TokenizeWikiIT {
         Files.copy(fixtures.resolve("malformed.xml"), input.resolve("malformed.xml"));
         Files.copy(fixtures.resolve("truncated.xml.bz2"), input.resolve("truncated.xml.bz2"));
         Files.copy(fixtures.resolve("bad-lines.txt"), input.resolve("notes.txt"));
-        CliRun run = CliRun.of("tokenize", "--input", input.toString(), "--format", "wiki", "--tokenizer", gpt2.toString(),
-                "--max-reject-fraction", "1", "--out", tmp.resolve("out").toString());
+        CliRun run = CliRun.of(
+                "tokenize",
+                "--input",
+                input.toString(),
+                "--format",
+                "wiki",
+                "--tokenizer",
+                gpt2.toString(),
+                "--max-reject-fraction",
+                "1",
+                "--out",
+                tmp.resolve("out").toString());
         assertThat(run.exitCode()).as(run.err()).isZero();
         Map<String, List<String>> reasons = new HashMap<>();
-        spark.read().parquet(tmp.resolve("out/rejects").toString()).collectAsList().forEach(r ->
-                reasons.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add((r.isNullAt(1) ? "-" : r.getLong(1)) + " " + r.getString(2)));
-        assertThat(reasons.get("notes.txt")).containsExactly("- not a MediaWiki XML dump: it does not start with <?xml or <mediawiki");
+        spark.read()
+                .parquet(tmp.resolve("out/rejects").toString())
+                .collectAsList()
+                .forEach(r -> reasons.computeIfAbsent(r.getString(0), k -> new ArrayList<>())
+                        .add((r.isNullAt(1) ? "-" : r.getLong(1)) + " " + r.getString(2)));
+        assertThat(reasons.get("notes.txt"))
+                .containsExactly("- not a MediaWiki XML dump: it does not start with <?xml or <mediawiki");
         assertThat(reasons.get("truncated.xml.bz2"))
                 .containsExactly("- truncated .bz2 (no end-of-stream marker): pages after the cut are lost");
-        assertThat(reasons.get("malformed.xml")).containsExactlyInAnyOrder(
-                "- " + WikiPageCleaner.MALFORMED,
-                "4 page 'No text' has no text (no revision <text>, or only whitespace)",
-                "5 page 'Blank' has no text (no revision <text>, or only whitespace)",
-                "6 page 'Only markup' has no prose left after removing wikitext markup");
-        List<Row> used = spark.read().parquet(tmp.resolve("out/tokens").toString())
-                .select("source", "doc_id").distinct().collectAsList();
-        assertThat(used.stream().filter(r -> r.getString(0).equals("malformed.xml")).map(r -> r.getLong(1)))
+        assertThat(reasons.get("malformed.xml"))
+                .containsExactlyInAnyOrder(
+                        "- " + WikiPageCleaner.MALFORMED,
+                        "4 page 'No text' has no text (no revision <text>, or only whitespace)",
+                        "5 page 'Blank' has no text (no revision <text>, or only whitespace)",
+                        "6 page 'Only markup' has no prose left after removing wikitext markup");
+        List<Row> used = spark.read()
+                .parquet(tmp.resolve("out/tokens").toString())
+                .select("source", "doc_id")
+                .distinct()
+                .collectAsList();
+        assertThat(used.stream()
+                        .filter(r -> r.getString(0).equals("malformed.xml"))
+                        .map(r -> r.getLong(1)))
                 .containsExactly(1L); // page 8 comes after the malformed page 3
-        assertThat(used.stream().filter(r -> r.getString(0).equals("truncated.xml.bz2")).count()).isBetween(1L, 39L);
+        assertThat(used.stream()
+                        .filter(r -> r.getString(0).equals("truncated.xml.bz2"))
+                        .count())
+                .isBetween(1L, 39L);
     }
 
     @Test
     void aFileThatIsNotADumpAloneIsAFailure() {
-        CliRun run = CliRun.of("tokenize", "--input", Fixtures.datasets().resolve("names.txt").toString(), "--format", "wiki",
-                "--tokenizer", gpt2.toString(), "--out", tmp.toString());
+        CliRun run = CliRun.of(
+                "tokenize",
+                "--input",
+                Fixtures.datasets().resolve("names.txt").toString(),
+                "--format",
+                "wiki",
+                "--tokenizer",
+                gpt2.toString(),
+                "--out",
+                tmp.toString());
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("1 of 1 records rejected");
     }
@@ -155,21 +225,37 @@ class TokenizeWikiIT {
         Path dump = Fixtures.resourceDir("tokenize-input").resolve("bad-encoding.xml");
         CliRun run = tokenize(dump, tmp);
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err().strip()).doesNotContain("\n")
-                .startsWith("headwise tokenize: file:").contains(dump + ": unreadable input: ")
+        assertThat(run.err().strip())
+                .doesNotContain("\n")
+                .startsWith("headwise tokenize: file:")
+                .contains(dump + ": unreadable input: ")
                 .contains("Invalid UTF-8");
     }
 
     private static CliRun tokenize(Path input, Path out, String... more) {
-        List<String> args = new ArrayList<>(List.of("tokenize", "--input", input.toString(), "--format", "wiki",
-                "--tokenizer", gpt2.toString(), "--out", out.toString()));
+        List<String> args = new ArrayList<>(List.of(
+                "tokenize",
+                "--input",
+                input.toString(),
+                "--format",
+                "wiki",
+                "--tokenizer",
+                gpt2.toString(),
+                "--out",
+                out.toString()));
         args.addAll(List.of(more));
         return CliRun.of(args.toArray(new String[0]));
     }
 
     private List<String> canonical(Path tokens) {
-        return spark.read().parquet(tokens.toString())
+        return spark
+                .read()
+                .parquet(tokens.toString())
                 .selectExpr("concat_ws('|', sample_id, source, doc_id, title, chunk, array_join(token_ids, ','))")
-                .as(Encoders.STRING()).collectAsList().stream().sorted().toList();
+                .as(Encoders.STRING())
+                .collectAsList()
+                .stream()
+                .sorted()
+                .toList();
     }
 }

@@ -37,16 +37,48 @@ class TrainWikiIT {
     void wikiBpeBeatsTheUnigramBaselineOnHeldOutText() throws Exception {
         Path dump = Fixtures.datasets().resolve(TokenizeWikiIT.ENGLISH);
         Path run = tmp.resolve("run");
-        CliRun bpe = CliRun.of("train-tokenizer", "--input", dump.toString(), "--format", "wiki",
-                "--vocab-size", "2000", "--out", tmp.resolve("bpe/tokenizer.json").toString());
+        CliRun bpe = CliRun.of(
+                "train-tokenizer",
+                "--input",
+                dump.toString(),
+                "--format",
+                "wiki",
+                "--vocab-size",
+                "2000",
+                "--out",
+                tmp.resolve("bpe/tokenizer.json").toString());
         assertThat(bpe.exitCode()).as(bpe.err()).isZero();
-        CliRun tokenize = CliRun.of("tokenize", "--input", dump.toString(), "--format", "wiki",
-                "--tokenizer", tmp.resolve("bpe/tokenizer.json").toString(), "--block-size", "128", "--out", run.toString());
+        CliRun tokenize = CliRun.of(
+                "tokenize",
+                "--input",
+                dump.toString(),
+                "--format",
+                "wiki",
+                "--tokenizer",
+                tmp.resolve("bpe/tokenizer.json").toString(),
+                "--block-size",
+                "128",
+                "--out",
+                run.toString());
         assertThat(tokenize.exitCode()).as(tokenize.err()).isZero();
 
         Path model = tmp.resolve("model");
-        CliRun train = CliRun.of("train", "--tokens", run.toString(), "--out", model.toString(), "--preset", "wiki-bpe",
-                "--steps", Integer.toString(STEPS), "--batch-size", "8", "--warmup", "30", "--eval-interval", Integer.toString(STEPS));
+        CliRun train = CliRun.of(
+                "train",
+                "--tokens",
+                run.toString(),
+                "--out",
+                model.toString(),
+                "--preset",
+                "wiki-bpe",
+                "--steps",
+                Integer.toString(STEPS),
+                "--batch-size",
+                "8",
+                "--warmup",
+                "30",
+                "--eval-interval",
+                Integer.toString(STEPS));
         assertThat(train.exitCode()).as(train.err()).isZero();
         assertThat(Checkpoint.readConfig(model).nPositions()).isEqualTo(128);
         assertThat(Checkpoint.readConfig(model).vocabSize()).isEqualTo(2000);
@@ -55,8 +87,12 @@ class TrainWikiIT {
         Set<Long> heldOut = new HashSet<>();
         Files.readAllLines(model.resolve(TrainingRun.HELDOUT_FILE)).forEach(line -> heldOut.add(Long.parseLong(line)));
         List<int[]> test = new ArrayList<>();
-        for (Row row : SparkTestSession.get().read().parquet(run.resolve("tokens").toString())
-                .select("sample_id", "token_ids").orderBy("sample_id").collectAsList()) {
+        for (Row row : SparkTestSession.get()
+                .read()
+                .parquet(run.resolve("tokens").toString())
+                .select("sample_id", "token_ids")
+                .orderBy("sample_id")
+                .collectAsList()) {
             if (heldOut.contains(row.getLong(0))) {
                 test.add(row.getList(1).stream().mapToInt(id -> (Integer) id).toArray());
             }
@@ -97,15 +133,20 @@ class TrainWikiIT {
         }
         assertThat(n).isEqualTo(targets);
         double modelLoss = nll / n;
-        System.out.printf("wiki-bpe after %d steps: held-out %.4f nats/token over %,d targets; unigram entropy %.4f%n",
+        System.out.printf(
+                "wiki-bpe after %d steps: held-out %.4f nats/token over %,d targets; unigram entropy %.4f%n",
                 STEPS, modelLoss, targets, unigram);
         assertThat(unigram).isBetween(4.0, Math.log(2000));
         assertThat(modelLoss).isLessThan(unigram - 0.3);
-        assertThat(Checkpoint.readMetadata(model).get("best_test_loss").getAsDouble()).isLessThan(unigram - 0.3);
+        assertThat(Checkpoint.readMetadata(model).get("best_test_loss").getAsDouble())
+                .isLessThan(unigram - 0.3);
 
-        CliRun sample = CliRun.withoutSpark("sample", "--model", model.toString(), "--prompt", " The", "--n", "3", "--seed", "7");
+        CliRun sample = CliRun.withoutSpark(
+                "sample", "--model", model.toString(), "--prompt", " The", "--n", "3", "--seed", "7");
         assertThat(sample.exitCode()).as(sample.err()).isZero();
         String[] texts = sample.out().split("(?m)^" + SampleJob.SEPARATOR + "\\R?");
-        assertThat(texts).hasSize(3).allSatisfy(text -> assertThat(text).startsWith(" The").hasSizeGreaterThan(" The".length() + 10));
+        assertThat(texts)
+                .hasSize(3)
+                .allSatisfy(text -> assertThat(text).startsWith(" The").hasSizeGreaterThan(" The".length() + 10));
     }
 }

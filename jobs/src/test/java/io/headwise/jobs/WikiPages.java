@@ -22,7 +22,8 @@ final class WikiPages {
 
     static Map<Long, Page> read(Path dump) throws Exception {
         Map<Long, Page> pages = new LinkedHashMap<>();
-        try (InputStream in = new BZip2CompressorInputStream(new BufferedInputStream(Files.newInputStream(dump)), true)) {
+        try (InputStream in =
+                new BZip2CompressorInputStream(new BufferedInputStream(Files.newInputStream(dump)), true)) {
             XMLStreamReader xml = XMLInputFactory.newFactory().createXMLStreamReader(in);
             String title = null;
             long ns = -1;
@@ -52,7 +53,7 @@ final class WikiPages {
                     case "redirect" -> redirect = true;
                     case "revision" -> inRevision = true;
                     case "text" -> pages.put(id, new Page(id, title, ns, redirect, xml.getElementText()));
-                    default -> { }
+                    default -> {}
                 }
             }
             xml.close();

@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 
 class HtmlReportTest {
 
-    private static final Pattern DATA = Pattern.compile(
-            "<script type=\"application/json\" id=\"data\">(.*?)</script>", Pattern.DOTALL);
+    private static final Pattern DATA =
+            Pattern.compile("<script type=\"application/json\" id=\"data\">(.*?)</script>", Pattern.DOTALL);
 
     /** The JSON blob of a page, as the browser's script element would hold it. */
     static JsonObject data(String html) {
@@ -27,11 +27,17 @@ class HtmlReportTest {
         assertThat(html.split("<script", -1)).hasSize(3);
         assertThat(html.split("</script>", -1)).hasSize(3);
         assertThat(html).doesNotContain("<img", "<!--", "window.__pwned=4>", "\u2028");
-        assertThat(html).contains("<title>&lt;/title&gt;&lt;/script&gt;&lt;img src=x onerror=window.__pwned=4&gt;</title>");
+        assertThat(html)
+                .contains("<title>&lt;/title&gt;&lt;/script&gt;&lt;img src=x onerror=window.__pwned=4&gt;</title>");
         JsonObject data = data(html);
         assertThat(data.get("title").getAsString()).isEqualTo(ReportSamples.HOSTILE_TITLE);
         for (int i = 0; i < ReportSamples.HOSTILE_TOKENS.length; i++) {
-            assertThat(data.getAsJsonArray("texts").get(0).getAsJsonObject().getAsJsonArray("tokens").get(i).getAsString())
+            assertThat(data.getAsJsonArray("texts")
+                            .get(0)
+                            .getAsJsonObject()
+                            .getAsJsonArray("tokens")
+                            .get(i)
+                            .getAsString())
                     .isEqualTo(ReportSamples.HOSTILE_TOKENS[i]);
         }
     }
@@ -49,9 +55,12 @@ class HtmlReportTest {
         String html = HtmlReport.html(ReportSamples.hostile());
         Matcher m = Pattern.compile("<script>(.*?)</script>", Pattern.DOTALL).matcher(html);
         assertThat(m.find()).isTrue();
-        String digest = java.util.Base64.getEncoder().encodeToString(
-                java.security.MessageDigest.getInstance("SHA-256").digest(m.group(1).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        assertThat(html).contains("default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'sha256-" + digest + "'");
+        String digest = java.util.Base64.getEncoder()
+                .encodeToString(java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(m.group(1).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(html)
+                .contains("default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'sha256-" + digest
+                        + "'");
         assertThat(html).doesNotContain("http://", "https://");
     }
 

@@ -57,7 +57,8 @@ class ReportModelTest {
     @Test
     void readsTheTrainingCurveWithAnEmptyTestLoss(@TempDir Path dir) throws Exception {
         assertThat(TrainingCurve.read(dir)).isEmpty();
-        Files.writeString(dir.resolve("curve.csv"),
+        Files.writeString(
+                dir.resolve("curve.csv"),
                 "step,train_loss,test_loss,lr,elapsed_seconds\n0,3.300000,3.310000,0.001,0.0\n100,2.500000,,0.0009,12.5\n");
         TrainingCurve curve = TrainingCurve.read(dir).orElseThrow();
         assertThat(curve.points()).hasSize(2);
@@ -69,7 +70,9 @@ class ReportModelTest {
 
     @Test
     void namesTheLineOfAMalformedCurve(@TempDir Path dir) throws Exception {
-        Files.writeString(dir.resolve("curve.csv"), "step,train_loss,test_loss,lr,elapsed_seconds\n0,3.3,,0.001,0\n5,x,,0.001,1\n");
+        Files.writeString(
+                dir.resolve("curve.csv"),
+                "step,train_loss,test_loss,lr,elapsed_seconds\n0,3.3,,0.001,0\n5,x,,0.001,1\n");
         assertThatThrownBy(() -> TrainingCurve.read(dir))
                 .isInstanceOf(BadInputException.class)
                 .hasMessageContaining("curve.csv: line 3");

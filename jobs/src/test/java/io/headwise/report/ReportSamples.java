@@ -55,7 +55,8 @@ public final class ReportSamples {
 
     /** A corpus part over the same 2 × 2 heads, with {@code tokens} as top tokens. */
     public static CorpusView corpus(String tablesDir, String[] tokens) {
-        List<CorpusView.TopToken> top = List.of(new CorpusView.TopToken(tokens[0], 0.6), new CorpusView.TopToken(tokens[1], 0.4));
+        List<CorpusView.TopToken> top =
+                List.of(new CorpusView.TopToken(tokens[0], 0.6), new CorpusView.TopToken(tokens[1], 0.4));
         List<CorpusView.HeadSummary> summary = new java.util.ArrayList<>();
         List<CorpusView.Probe> probes = new java.util.ArrayList<>();
         for (int l = 0; l < 2; l++) {
@@ -69,7 +70,9 @@ public final class ReportSamples {
             }
         }
         CorpusView.HeadMap map = new CorpusView.HeadMap(
-                new int[][] {{0, 0}, {0, 1}, {1, 0}, {1, 1}}, new double[][] {{0, 0}, {1, 0}, {0, 1}, {1, 1}}, new int[] {0, 0, 1, 1});
+                new int[][] {{0, 0}, {0, 1}, {1, 0}, {1, 1}},
+                new double[][] {{0, 0}, {1, 0}, {0, 1}, {1, 1}},
+                new int[] {0, 0, 1, 1});
         return new CorpusView(tablesDir, summary, probes, map);
     }
 
@@ -77,12 +80,18 @@ public final class ReportSamples {
     public static ReportData hostile() {
         String[] tokens = HOSTILE_TOKENS;
         ModelSummary model = ModelSummary.of(HOSTILE_TITLE, GptConfig.of(5, 8, 4, 2, 2), false);
-        EmbeddingView embedding = new EmbeddingView(tokens.clone(),
-                new double[][] {{0, 0}, {1, 0}, {0, 1}, {1, 1}, {0.5, 0.5}}, new double[] {0.6, 0.3});
+        EmbeddingView embedding = new EmbeddingView(
+                tokens.clone(), new double[][] {{0, 0}, {1, 0}, {0, 1}, {1, 1}, {0.5, 0.5}}, new double[] {0.6, 0.3});
         TrainingCurve curve = new TrainingCurve(List.of(
-                new TrainingCurve.Point(0, 3.3, 3.3, 1e-3, 0), new TrainingCurve.Point(100, 2.5, Double.NaN, 1e-3, 10)));
-        return new ReportData(HOSTILE_TITLE, model, List.of(textView(HOSTILE_TITLE, tokens)),
-                corpus(HOSTILE_TITLE, tokens), embedding, curve);
+                new TrainingCurve.Point(0, 3.3, 3.3, 1e-3, 0),
+                new TrainingCurve.Point(100, 2.5, Double.NaN, 1e-3, 10)));
+        return new ReportData(
+                HOSTILE_TITLE,
+                model,
+                List.of(textView(HOSTILE_TITLE, tokens)),
+                corpus(HOSTILE_TITLE, tokens),
+                embedding,
+                curve);
     }
 
     /**
@@ -120,7 +129,12 @@ public final class ReportSamples {
             xy[i] = new double[] {Math.cos(angle) * i / v, Math.sin(angle) * i / v};
         }
         GptConfig config = GptConfig.of(v, 1024, 768, layers, heads);
-        return new ReportData("gpt2-sized", ModelSummary.of("gpt2", config, false), List.of(text), null,
-                new EmbeddingView(labels, xy, new double[] {0.1, 0.05}), null);
+        return new ReportData(
+                "gpt2-sized",
+                ModelSummary.of("gpt2", config, false),
+                List.of(text),
+                null,
+                new EmbeddingView(labels, xy, new double[] {0.1, 0.05}),
+                null);
     }
 }

@@ -84,8 +84,12 @@ public final class ExtractFixtures {
     }
 
     /** Writes {@code rows} as {@code runDir/tokens} and {@code tokenizerJson} as {@code runDir/tokenizer.json}. */
-    public static Path writeTokens(SparkSession spark, Path runDir, List<Row> rows, String tokenizerJson, int partitions) {
-        Tables.write(spark.createDataFrame(rows, Schemas.TOKENS_SCHEMA).repartition(partitions), runDir.toString(), Schemas.TOKENS);
+    public static Path writeTokens(
+            SparkSession spark, Path runDir, List<Row> rows, String tokenizerJson, int partitions) {
+        Tables.write(
+                spark.createDataFrame(rows, Schemas.TOKENS_SCHEMA).repartition(partitions),
+                runDir.toString(),
+                Schemas.TOKENS);
         try {
             Files.writeString(runDir.resolve("tokenizer.json"), tokenizerJson);
         } catch (IOException e) {

@@ -16,42 +16,42 @@ import java.util.stream.Stream;
  */
 final class FakeSparkHome {
 
-  private FakeSparkHome() {}
+    private FakeSparkHome() {}
 
-  static void create(Path home, List<Path> classPath) {
-    try {
-      Path jars = home.resolve("jars");
-      deleteLinks(jars);
-      Files.createDirectories(jars);
-      Files.writeString(
-          home.resolve("RELEASE"),
-          "Stand-in for a Spark distribution, made by Headwise's LocalClusterSession:"
-              + " jars/ links to the test class path.\n");
-      Set<String> names = new HashSet<>();
-      for (Path entry : classPath) {
-        if (Files.isRegularFile(entry) && entry.getFileName().toString().endsWith(".jar")) {
-          // Two artifacts may share a file name (same artifactId, different groupId).
-          String name = entry.getFileName().toString();
-          for (int i = 2; !names.add(name); i++) {
-            name = i + "-" + entry.getFileName();
-          }
-          Files.createSymbolicLink(jars.resolve(name), entry);
+    static void create(Path home, List<Path> classPath) {
+        try {
+            Path jars = home.resolve("jars");
+            deleteLinks(jars);
+            Files.createDirectories(jars);
+            Files.writeString(
+                    home.resolve("RELEASE"),
+                    "Stand-in for a Spark distribution, made by Headwise's LocalClusterSession:"
+                            + " jars/ links to the test class path.\n");
+            Set<String> names = new HashSet<>();
+            for (Path entry : classPath) {
+                if (Files.isRegularFile(entry) && entry.getFileName().toString().endsWith(".jar")) {
+                    // Two artifacts may share a file name (same artifactId, different groupId).
+                    String name = entry.getFileName().toString();
+                    for (int i = 2; !names.add(name); i++) {
+                        name = i + "-" + entry.getFileName();
+                    }
+                    Files.createSymbolicLink(jars.resolve(name), entry);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the stand-in SPARK_HOME at " + home, e);
         }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the stand-in SPARK_HOME at " + home, e);
     }
-  }
 
-  /** Removes last run's links (never what they point to). */
-  private static void deleteLinks(Path jars) throws IOException {
-    if (!Files.isDirectory(jars)) {
-      return;
+    /** Removes last run's links (never what they point to). */
+    private static void deleteLinks(Path jars) throws IOException {
+        if (!Files.isDirectory(jars)) {
+            return;
+        }
+        try (Stream<Path> links = Files.list(jars)) {
+            for (Path link : (Iterable<Path>) links::iterator) {
+                Files.delete(link);
+            }
+        }
     }
-    try (Stream<Path> links = Files.list(jars)) {
-      for (Path link : (Iterable<Path>) links::iterator) {
-        Files.delete(link);
-      }
-    }
-  }
 }

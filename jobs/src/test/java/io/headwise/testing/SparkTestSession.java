@@ -15,50 +15,49 @@ import org.slf4j.LoggerFactory;
  */
 public final class SparkTestSession {
 
-  private static final Logger LOG = LoggerFactory.getLogger(SparkTestSession.class);
+    private static final Logger LOG = LoggerFactory.getLogger(SparkTestSession.class);
 
-  private static SparkSession session;
+    private static SparkSession session;
 
-  private SparkTestSession() {}
+    private SparkTestSession() {}
 
-  /** The shared session, started if it is not running. */
-  public static synchronized SparkSession get() {
-    if (session == null || session.sparkContext().isStopped()) {
-      session = start();
+    /** The shared session, started if it is not running. */
+    public static synchronized SparkSession get() {
+        if (session == null || session.sparkContext().isStopped()) {
+            session = start();
+        }
+        // Jobs run through the CLI pick up the active session instead of starting their own.
+        SparkSession.setActiveSession(session);
+        return session;
     }
-    // Jobs run through the CLI pick up the active session instead of starting their own.
-    SparkSession.setActiveSession(session);
-    return session;
-  }
 
-  /** Stops the shared session, if it runs; the next {@link #get()} starts a new one. */
-  public static synchronized void stop() {
-    if (session != null) {
-      session.stop();
-      session = null;
-      SparkSession.clearActiveSession();
-      SparkSession.clearDefaultSession();
+    /** Stops the shared session, if it runs; the next {@link #get()} starts a new one. */
+    public static synchronized void stop() {
+        if (session != null) {
+            session.stop();
+            session = null;
+            SparkSession.clearActiveSession();
+            SparkSession.clearDefaultSession();
+        }
     }
-  }
 
-  private static SparkSession start() {
-    long started = System.nanoTime();
-    SparkSession spark =
-        SparkSession.builder()
-            .master("local[2]")
-            .appName("headwise-it")
-            .config("spark.ui.enabled", "false")
-            .config("spark.ui.showConsoleProgress", "false")
-            .config("spark.driver.host", "127.0.0.1")
-            .config("spark.driver.bindAddress", "127.0.0.1")
-            .config("spark.sql.shuffle.partitions", "4")
-            .config("spark.sql.ansi.enabled", "true")
-            .config("spark.sql.session.timeZone", "UTC")
-            .config(
-                "spark.sql.warehouse.dir",
-                TestEnvironment.buildDir().resolve("spark-warehouse").toString())
-            .getOrCreate();
-    LOG.info("local[2] SparkSession started in {} ms", (System.nanoTime() - started) / 1_000_000);
-    return spark;
-  }
+    private static SparkSession start() {
+        long started = System.nanoTime();
+        SparkSession spark = SparkSession.builder()
+                .master("local[2]")
+                .appName("headwise-it")
+                .config("spark.ui.enabled", "false")
+                .config("spark.ui.showConsoleProgress", "false")
+                .config("spark.driver.host", "127.0.0.1")
+                .config("spark.driver.bindAddress", "127.0.0.1")
+                .config("spark.sql.shuffle.partitions", "4")
+                .config("spark.sql.ansi.enabled", "true")
+                .config("spark.sql.session.timeZone", "UTC")
+                .config(
+                        "spark.sql.warehouse.dir",
+                        TestEnvironment.buildDir().resolve("spark-warehouse").toString())
+                .getOrCreate();
+        LOG.info("local[2] SparkSession started in {} ms", (System.nanoTime() - started) / 1_000_000);
+        return spark;
+    }
 }

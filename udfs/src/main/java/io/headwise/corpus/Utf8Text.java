@@ -24,15 +24,16 @@ public final class Utf8Text {
      * @throws IllegalArgumentException naming the byte offset and value of the first invalid byte
      */
     public static String decode(byte[] bytes, int length) {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        CharsetDecoder decoder = StandardCharsets.UTF_8
+                .newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         try {
             return decoder.decode(ByteBuffer.wrap(bytes, 0, length)).toString();
         } catch (CharacterCodingException e) {
             int at = firstInvalid(bytes, length);
-            throw new IllegalArgumentException(String.format(
-                    "invalid UTF-8: byte 0x%02X at offset %d", bytes[at] & 0xFF, at), e);
+            throw new IllegalArgumentException(
+                    String.format("invalid UTF-8: byte 0x%02X at offset %d", bytes[at] & 0xFF, at), e);
         }
     }
 
@@ -54,7 +55,8 @@ public final class Utf8Text {
     }
 
     private static int firstInvalid(byte[] bytes, int length) {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        CharsetDecoder decoder = StandardCharsets.UTF_8
+                .newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(bytes, 0, length);

@@ -21,7 +21,10 @@ public final class XmlStart {
         } else if (head.length >= 2 && (head[0] & 0xFF) == 0xFE && (head[1] & 0xFF) == 0xFF) {
             charset = StandardCharsets.UTF_16BE;
             skip = 2;
-        } else if (head.length >= 3 && (head[0] & 0xFF) == 0xEF && (head[1] & 0xFF) == 0xBB && (head[2] & 0xFF) == 0xBF) {
+        } else if (head.length >= 3
+                && (head[0] & 0xFF) == 0xEF
+                && (head[1] & 0xFF) == 0xBB
+                && (head[2] & 0xFF) == 0xBF) {
             skip = 3;
         }
         return new String(head, skip, head.length - skip, charset);

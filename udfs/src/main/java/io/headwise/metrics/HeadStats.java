@@ -13,18 +13,17 @@ package io.headwise.metrics;
  * @param maxWeight mean of {@code max_k A[q][k]}
  */
 public record HeadStats(
-    int nQueries,
-    double entropy,
-    double distance,
-    double prevToken,
-    double firstToken,
-    double self,
-    double maxWeight) {
+        int nQueries,
+        double entropy,
+        double distance,
+        double prevToken,
+        double firstToken,
+        double self,
+        double maxWeight) {
 
-  public HeadStats {
-    if (nQueries < 1) {
-      throw new IllegalArgumentException(
-          String.format("head stats need n_queries >= 1, got %d", nQueries));
+    public HeadStats {
+        if (nQueries < 1) {
+            throw new IllegalArgumentException(String.format("head stats need n_queries >= 1, got %d", nQueries));
+        }
     }
-  }
 }

@@ -36,7 +36,8 @@ public final class PairwiseDistances {
      */
     public void add(AttentionPattern[] heads) {
         if (heads.length != nHeads) {
-            throw new IllegalArgumentException(String.format("expected %d heads' patterns, got %d", nHeads, heads.length));
+            throw new IllegalArgumentException(
+                    String.format("expected %d heads' patterns, got %d", nHeads, heads.length));
         }
         for (int a = 0; a < nHeads; a++) {
             for (int b = a + 1; b < nHeads; b++) {

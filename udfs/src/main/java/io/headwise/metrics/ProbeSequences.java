@@ -1,7 +1,7 @@
 package io.headwise.metrics;
 
-import java.util.SplittableRandom;
 import java.util.Set;
+import java.util.SplittableRandom;
 
 /**
  * The SPEC §4 probe sequences {@code [bos] + r + r}: {@code r} holds {@code n = half_length}

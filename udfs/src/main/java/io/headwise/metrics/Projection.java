@@ -9,148 +9,146 @@ package io.headwise.metrics;
  */
 public final class Projection {
 
-  private Projection() {}
+    private Projection() {}
 
-  /**
-   * PCA result.
-   *
-   * @param axes {@code [2][d]} unit principal axes, largest variance first
-   * @param variances {@code [2]} variance along each axis (sample covariance, divisor
-   *     {@code n − 1})
-   * @param coordinates {@code [n][2]} each centred row projected on the axes
-   */
-  public record Pca(double[][] axes, double[] variances, double[][] coordinates) {}
+    /**
+     * PCA result.
+     *
+     * @param axes {@code [2][d]} unit principal axes, largest variance first
+     * @param variances {@code [2]} variance along each axis (sample covariance, divisor
+     *     {@code n − 1})
+     * @param coordinates {@code [n][2]} each centred row projected on the axes
+     */
+    public record Pca(double[][] axes, double[] variances, double[][] coordinates) {}
 
-  /**
-   * Classical (Torgerson) MDS: {@code B = −½ J D⁽²⁾ J} with {@code J = I − 11ᵀ/H} and
-   * {@code D⁽²⁾} the element-wise squared distances; coordinate {@code j} of point {@code i} is
-   * {@code v_j[i] · sqrt(max(λ_j, 0))} for the two largest eigenvalues {@code λ_j} of {@code B}.
-   * Exactly Euclidean distances of points in a plane are reproduced; otherwise this is the best
-   * 2-D fit in the classical-scaling sense.
-   *
-   * @param distance {@code [H][H]} symmetric, finite, {@code ≥ 0}; diagonal ignored, not modified
-   * @return {@code [H][2]}
-   */
-  public static double[][] mds(double[][] distance) {
-    int h = DistanceMatrix.check(distance);
-    if (h < 2) {
-      return new double[h][2];
-    }
-    double[][] squared = new double[h][h];
-    for (int i = 0; i < h; i++) {
-      for (int j = 0; j < h; j++) {
-        double d = i < j ? distance[i][j] : i > j ? distance[j][i] : 0;
-        squared[i][j] = d * d;
-      }
-    }
-    TopEigenpairs.Pair[] top = TopEigenpairs.of(doubleCentre(squared), 2);
-    double[][] coordinates = new double[h][2];
-    for (int j = 0; j < 2; j++) {
-      double scale = Math.sqrt(Math.max(top[j].value(), 0));
-      for (int i = 0; i < h; i++) {
-        coordinates[i][j] = top[j].vector()[i] * scale;
-      }
-    }
-    return coordinates;
-  }
-
-  /**
-   * PCA to two dimensions: the top two eigenvectors of the rows' sample covariance.
-   *
-   * @param rows {@code [n][d]} with {@code n ≥ 2}, {@code d ≥ 2}, finite; not modified
-   * @throws IllegalArgumentException naming the row at fault
-   */
-  public static Pca pca(float[][] rows) {
-    int d = checkRows(rows);
-    int n = rows.length;
-    double[] mean = new double[d];
-    for (float[] row : rows) {
-      for (int a = 0; a < d; a++) {
-        mean[a] += row[a];
-      }
-    }
-    for (int a = 0; a < d; a++) {
-      mean[a] /= n;
-    }
-    double[][] covariance = new double[d][d];
-    double[] x = new double[d];
-    for (float[] row : rows) {
-      for (int a = 0; a < d; a++) {
-        x[a] = row[a] - mean[a];
-      }
-      for (int a = 0; a < d; a++) {
-        for (int b = a; b < d; b++) {
-          covariance[a][b] += x[a] * x[b];
+    /**
+     * Classical (Torgerson) MDS: {@code B = −½ J D⁽²⁾ J} with {@code J = I − 11ᵀ/H} and
+     * {@code D⁽²⁾} the element-wise squared distances; coordinate {@code j} of point {@code i} is
+     * {@code v_j[i] · sqrt(max(λ_j, 0))} for the two largest eigenvalues {@code λ_j} of {@code B}.
+     * Exactly Euclidean distances of points in a plane are reproduced; otherwise this is the best
+     * 2-D fit in the classical-scaling sense.
+     *
+     * @param distance {@code [H][H]} symmetric, finite, {@code ≥ 0}; diagonal ignored, not modified
+     * @return {@code [H][2]}
+     */
+    public static double[][] mds(double[][] distance) {
+        int h = DistanceMatrix.check(distance);
+        if (h < 2) {
+            return new double[h][2];
         }
-      }
+        double[][] squared = new double[h][h];
+        for (int i = 0; i < h; i++) {
+            for (int j = 0; j < h; j++) {
+                double d = i < j ? distance[i][j] : i > j ? distance[j][i] : 0;
+                squared[i][j] = d * d;
+            }
+        }
+        TopEigenpairs.Pair[] top = TopEigenpairs.of(doubleCentre(squared), 2);
+        double[][] coordinates = new double[h][2];
+        for (int j = 0; j < 2; j++) {
+            double scale = Math.sqrt(Math.max(top[j].value(), 0));
+            for (int i = 0; i < h; i++) {
+                coordinates[i][j] = top[j].vector()[i] * scale;
+            }
+        }
+        return coordinates;
     }
-    for (int a = 0; a < d; a++) {
-      for (int b = a; b < d; b++) {
-        covariance[a][b] /= n - 1;
-        covariance[b][a] = covariance[a][b];
-      }
-    }
-    TopEigenpairs.Pair[] top = TopEigenpairs.of(covariance, 2);
-    double[][] axes = {top[0].vector(), top[1].vector()};
-    double[][] coordinates = new double[n][2];
-    for (int i = 0; i < n; i++) {
-      for (int j = 0; j < 2; j++) {
-        double s = 0;
+
+    /**
+     * PCA to two dimensions: the top two eigenvectors of the rows' sample covariance.
+     *
+     * @param rows {@code [n][d]} with {@code n ≥ 2}, {@code d ≥ 2}, finite; not modified
+     * @throws IllegalArgumentException naming the row at fault
+     */
+    public static Pca pca(float[][] rows) {
+        int d = checkRows(rows);
+        int n = rows.length;
+        double[] mean = new double[d];
+        for (float[] row : rows) {
+            for (int a = 0; a < d; a++) {
+                mean[a] += row[a];
+            }
+        }
         for (int a = 0; a < d; a++) {
-          s += (rows[i][a] - mean[a]) * axes[j][a];
+            mean[a] /= n;
         }
-        coordinates[i][j] = s;
-      }
-    }
-    return new Pca(axes, new double[] {top[0].value(), top[1].value()}, coordinates);
-  }
-
-  /** {@code −½ J S J}: subtract row and column means, add back the grand mean. */
-  private static double[][] doubleCentre(double[][] s) {
-    int h = s.length;
-    double[] rowMean = new double[h];
-    double grand = 0;
-    for (int i = 0; i < h; i++) {
-      for (int j = 0; j < h; j++) {
-        rowMean[i] += s[i][j];
-      }
-      grand += rowMean[i];
-      rowMean[i] /= h;
-    }
-    grand /= (double) h * h;
-    double[][] b = new double[h][h];
-    for (int i = 0; i < h; i++) {
-      for (int j = 0; j < h; j++) {
-        b[i][j] = -0.5 * (s[i][j] - rowMean[i] - rowMean[j] + grand); // S symmetric
-      }
-    }
-    return b;
-  }
-
-  private static int checkRows(float[][] rows) {
-    if (rows == null || rows.length < 2) {
-      throw new IllegalArgumentException(String.format(
-          "PCA needs at least 2 rows, got %s", rows == null ? "null" : rows.length));
-    }
-    if (rows[0] == null || rows[0].length < 2) {
-      throw new IllegalArgumentException(String.format(
-          "PCA needs rows of at least 2 columns, row 0 has %s",
-          rows[0] == null ? "null" : rows[0].length));
-    }
-    int d = rows[0].length;
-    for (int i = 0; i < rows.length; i++) {
-      if (rows[i] == null || rows[i].length != d) {
-        throw new IllegalArgumentException(String.format(
-            "PCA row %d has length %s, expected %d like row 0",
-            i, rows[i] == null ? "null" : rows[i].length, d));
-      }
-      for (int a = 0; a < d; a++) {
-        if (!Float.isFinite(rows[i][a])) {
-          throw new IllegalArgumentException(
-              String.format("PCA row %d column %d is %s", i, a, rows[i][a]));
+        double[][] covariance = new double[d][d];
+        double[] x = new double[d];
+        for (float[] row : rows) {
+            for (int a = 0; a < d; a++) {
+                x[a] = row[a] - mean[a];
+            }
+            for (int a = 0; a < d; a++) {
+                for (int b = a; b < d; b++) {
+                    covariance[a][b] += x[a] * x[b];
+                }
+            }
         }
-      }
+        for (int a = 0; a < d; a++) {
+            for (int b = a; b < d; b++) {
+                covariance[a][b] /= n - 1;
+                covariance[b][a] = covariance[a][b];
+            }
+        }
+        TopEigenpairs.Pair[] top = TopEigenpairs.of(covariance, 2);
+        double[][] axes = {top[0].vector(), top[1].vector()};
+        double[][] coordinates = new double[n][2];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < 2; j++) {
+                double s = 0;
+                for (int a = 0; a < d; a++) {
+                    s += (rows[i][a] - mean[a]) * axes[j][a];
+                }
+                coordinates[i][j] = s;
+            }
+        }
+        return new Pca(axes, new double[] {top[0].value(), top[1].value()}, coordinates);
     }
-    return d;
-  }
+
+    /** {@code −½ J S J}: subtract row and column means, add back the grand mean. */
+    private static double[][] doubleCentre(double[][] s) {
+        int h = s.length;
+        double[] rowMean = new double[h];
+        double grand = 0;
+        for (int i = 0; i < h; i++) {
+            for (int j = 0; j < h; j++) {
+                rowMean[i] += s[i][j];
+            }
+            grand += rowMean[i];
+            rowMean[i] /= h;
+        }
+        grand /= (double) h * h;
+        double[][] b = new double[h][h];
+        for (int i = 0; i < h; i++) {
+            for (int j = 0; j < h; j++) {
+                b[i][j] = -0.5 * (s[i][j] - rowMean[i] - rowMean[j] + grand); // S symmetric
+            }
+        }
+        return b;
+    }
+
+    private static int checkRows(float[][] rows) {
+        if (rows == null || rows.length < 2) {
+            throw new IllegalArgumentException(
+                    String.format("PCA needs at least 2 rows, got %s", rows == null ? "null" : rows.length));
+        }
+        if (rows[0] == null || rows[0].length < 2) {
+            throw new IllegalArgumentException(String.format(
+                    "PCA needs rows of at least 2 columns, row 0 has %s", rows[0] == null ? "null" : rows[0].length));
+        }
+        int d = rows[0].length;
+        for (int i = 0; i < rows.length; i++) {
+            if (rows[i] == null || rows[i].length != d) {
+                throw new IllegalArgumentException(String.format(
+                        "PCA row %d has length %s, expected %d like row 0",
+                        i, rows[i] == null ? "null" : rows[i].length, d));
+            }
+            for (int a = 0; a < d; a++) {
+                if (!Float.isFinite(rows[i][a])) {
+                    throw new IllegalArgumentException(String.format("PCA row %d column %d is %s", i, a, rows[i][a]));
+                }
+            }
+        }
+        return d;
+    }
 }

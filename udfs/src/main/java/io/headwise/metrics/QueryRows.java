@@ -26,8 +26,10 @@ public final class QueryRows {
         for (int key = 0; key <= queryPos; key++) {
             keys[key] = key;
         }
-        Arrays.sort(keys, Comparator.comparingDouble((Integer key) -> -pattern.weight(queryPos, key))
-                .thenComparingInt(key -> key));
+        Arrays.sort(
+                keys,
+                Comparator.comparingDouble((Integer key) -> -pattern.weight(queryPos, key))
+                        .thenComparingInt(key -> key));
         int n = Math.min(k, keys.length);
         int[] top = new int[n];
         for (int i = 0; i < n; i++) {
@@ -61,8 +63,8 @@ public final class QueryRows {
 
     private static void checkQuery(AttentionPattern pattern, int queryPos) {
         if (!hasQuery(pattern, queryPos)) {
-            throw new IllegalArgumentException(String.format(
-                    "query_pos %d is outside 0..%d", queryPos, pattern.length() - 1));
+            throw new IllegalArgumentException(
+                    String.format("query_pos %d is outside 0..%d", queryPos, pattern.length() - 1));
         }
     }
 }

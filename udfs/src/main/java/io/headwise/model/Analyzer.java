@@ -36,7 +36,8 @@ public final class Analyzer {
      */
     public Analyzer(Gpt gpt, NDManager manager, int mlpTopK, boolean gradients) {
         if (mlpTopK < 0 || mlpTopK > gpt.config().dMlp()) {
-            throw new IllegalArgumentException("mlp top-k must be in 0.." + gpt.config().dMlp() + ", got " + mlpTopK);
+            throw new IllegalArgumentException(
+                    "mlp top-k must be in 0.." + gpt.config().dMlp() + ", got " + mlpTopK);
         }
         this.gpt = gpt;
         this.manager = manager;
@@ -89,7 +90,8 @@ public final class Analyzer {
                     gates.setRequiresGradient(true);
                     out = gpt.forward(embeddings, gates, false);
                     losses = Gpt.tokenLosses(out.logits(), ids);
-                    NDArray objective = losses.mul(batchManager.create(lossWeights, new Shape(b, t - 1))).sum();
+                    NDArray objective = losses.mul(batchManager.create(lossWeights, new Shape(b, t - 1)))
+                            .sum();
                     scope.backward(objective);
                     embeddingGrad = embeddings.getGradient();
                     gateGrad = gates.getGradient();
@@ -196,8 +198,18 @@ public final class Analyzer {
             }
             int last = i * t + n - 1;
             results.add(new SampleResult(
-                    ids, patterns, loss, mean, gradNorm, gradX, headGrad, residNorm, mlpIds, mlpValues,
-                    (int) argMax[last], maxProb[last]));
+                    ids,
+                    patterns,
+                    loss,
+                    mean,
+                    gradNorm,
+                    gradX,
+                    headGrad,
+                    residNorm,
+                    mlpIds,
+                    mlpValues,
+                    (int) argMax[last],
+                    maxProb[last]));
         }
         return results;
     }
@@ -212,7 +224,8 @@ public final class Analyzer {
         }
         for (int id : ids) {
             if (id < 0 || id >= config.vocabSize()) {
-                throw new IllegalArgumentException("token id " + id + " outside the vocabulary (vocab_size " + config.vocabSize() + ")");
+                throw new IllegalArgumentException(
+                        "token id " + id + " outside the vocabulary (vocab_size " + config.vocabSize() + ")");
             }
         }
     }

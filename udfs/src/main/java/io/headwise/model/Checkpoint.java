@@ -38,7 +38,8 @@ public final class Checkpoint {
     /** Key under which we keep our own metadata (training run, tokenizer kind) in config.json. */
     public static final String HEADWISE_KEY = "headwise";
 
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
+    private static final Gson GSON =
+            new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
     private static final Set<String> PICKLES = Set.of("pytorch_model.bin", "model.bin", "pytorch_model.bin.index.json");
 
     private Checkpoint() {}
@@ -51,7 +52,8 @@ public final class Checkpoint {
             throw new BadInputException("%s: no config.json in the model directory", dir);
         }
         try {
-            return ConfigJson.parse(JsonParser.parseString(Files.readString(file)).getAsJsonObject(), file.toString());
+            return ConfigJson.parse(
+                    JsonParser.parseString(Files.readString(file)).getAsJsonObject(), file.toString());
         } catch (IOException | RuntimeException e) {
             if (e instanceof BadInputException bad) {
                 throw bad;
@@ -63,7 +65,8 @@ public final class Checkpoint {
     /** The extra (non-Hugging Face) metadata stored in {@code config.json}, or an empty object. */
     public static JsonObject readMetadata(Path dir) {
         try {
-            JsonObject json = JsonParser.parseString(Files.readString(dir.resolve(CONFIG_FILE))).getAsJsonObject();
+            JsonObject json = JsonParser.parseString(Files.readString(dir.resolve(CONFIG_FILE)))
+                    .getAsJsonObject();
             return json.has(HEADWISE_KEY) ? json.getAsJsonObject(HEADWISE_KEY) : new JsonObject();
         } catch (IOException | RuntimeException e) {
             return new JsonObject();
@@ -146,7 +149,10 @@ public final class Checkpoint {
             config.add(HEADWISE_KEY, metadata);
         }
         writeAtomically(dir.resolve(CONFIG_FILE), GSON.toJson(config).getBytes(StandardCharsets.UTF_8));
-        if (tokenizer != null && !tokenizer.toAbsolutePath().equals(dir.resolve(TOKENIZER_FILE).toAbsolutePath())) {
+        if (tokenizer != null
+                && !tokenizer
+                        .toAbsolutePath()
+                        .equals(dir.resolve(TOKENIZER_FILE).toAbsolutePath())) {
             writeAtomically(dir.resolve(TOKENIZER_FILE), Files.readAllBytes(tokenizer));
         }
     }
@@ -226,7 +232,8 @@ public final class Checkpoint {
             if (!head.getShape().equals(tensors.get("wte.weight").getShape())
                     || !head.contentEquals(tensors.get("wte.weight"))) {
                 throw new BadInputException(
-                        "%s: config.json says tie_word_embeddings=true but lm_head.weight differs from wte.weight", source);
+                        "%s: config.json says tie_word_embeddings=true but lm_head.weight differs from wte.weight",
+                        source);
             }
         }
         return tensors;
@@ -243,9 +250,10 @@ public final class Checkpoint {
                 throw new BadInputException("%s: model_type is %s, only gpt2 is supported", source, type);
             }
             String activationName = optString(json, "activation_function", "gelu_new");
-            MlpActivation activation = MlpActivation.fromHuggingFace(activationName).orElseThrow(() -> new BadInputException(
-                    "%s: activation_function %s is not supported (supported: %s)", source, activationName,
-                    String.join(", ", MlpActivation.huggingFaceNames())));
+            MlpActivation activation = MlpActivation.fromHuggingFace(activationName)
+                    .orElseThrow(() -> new BadInputException(
+                            "%s: activation_function %s is not supported (supported: %s)",
+                            source, activationName, String.join(", ", MlpActivation.huggingFaceNames())));
             int nEmbd = requiredInt(json, "n_embd", source);
             int nInner = optInt(json, "n_inner", 4 * nEmbd, source);
             boolean scaleAttnWeights = optBoolean(json, "scale_attn_weights", true, source);
@@ -260,12 +268,25 @@ public final class Checkpoint {
             double epsilon = json.has("layer_norm_epsilon")
                     ? json.get("layer_norm_epsilon").getAsDouble()
                     : GptConfig.LAYER_NORM_EPSILON_DEFAULT;
-            boolean tied = !json.has("tie_word_embeddings") || json.get("tie_word_embeddings").getAsBoolean();
+            boolean tied = !json.has("tie_word_embeddings")
+                    || json.get("tie_word_embeddings").getAsBoolean();
             int bos = optInt(json, "bos_token_id", defaultSpecial, source);
             int eos = optInt(json, "eos_token_id", defaultSpecial, source);
             try {
-                return new GptConfig(vocab, nPositions, nEmbd, nLayer, nHead, epsilon, tied, bos, eos, nInner,
-                        scaleAttnWeights, byInverseLayerIdx, activation);
+                return new GptConfig(
+                        vocab,
+                        nPositions,
+                        nEmbd,
+                        nLayer,
+                        nHead,
+                        epsilon,
+                        tied,
+                        bos,
+                        eos,
+                        nInner,
+                        scaleAttnWeights,
+                        byInverseLayerIdx,
+                        activation);
             } catch (BadInputException e) {
                 // GptConfig cannot know the file; the user needs it to find the bad value.
                 throw new BadInputException(e, "%s: %s", source, e.getMessage());

@@ -108,14 +108,10 @@ public final class Gpt {
             x = x.add(drop(linear(hidden, l, "mlp.c_proj"), training));
             residPost.add(x);
         }
-        NDArray finalNorm =
-                LayerNorm.layerNorm(
-                                x,
-                                new Shape(config.nEmbd()),
-                                weights.get("ln_f.weight"),
-                                weights.get("ln_f.bias"),
-                                (float) config.layerNormEpsilon())
-                        .singletonOrThrow();
+        NDArray finalNorm = LayerNorm.layerNorm(
+                        x, new Shape(config.nEmbd()), weights.get("ln_f.weight"), weights.get("ln_f.bias"), (float)
+                                config.layerNormEpsilon())
+                .singletonOrThrow();
         NDArray lmHeadT = weights.lmHead().transpose();
         lmHeadT.attach(manager);
         NDArray logits = finalNorm.matMul(lmHeadT);

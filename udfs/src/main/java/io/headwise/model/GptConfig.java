@@ -47,8 +47,7 @@ public record GptConfig(
         requirePositive("n_inner", nInner);
         java.util.Objects.requireNonNull(activation, "activation");
         if (nEmbd % nHead != 0) {
-            throw new BadInputException(
-                    "n_embd (%d) is not divisible by n_head (%d)", nEmbd, nHead);
+            throw new BadInputException("n_embd (%d) is not divisible by n_head (%d)", nEmbd, nHead);
         }
         if (!(layerNormEpsilon > 0)) {
             throw new BadInputException("layer_norm_epsilon must be > 0, got %s", layerNormEpsilon);
@@ -63,34 +62,89 @@ public record GptConfig(
     }
 
     /** A config with GPT-2's MLP width (4·C) and attention scaling (1/√D). */
-    public GptConfig(int vocabSize, int nPositions, int nEmbd, int nLayer, int nHead, double layerNormEpsilon,
-            boolean tieWordEmbeddings, int bosTokenId, int eosTokenId) {
-        this(vocabSize, nPositions, nEmbd, nLayer, nHead, layerNormEpsilon, tieWordEmbeddings, bosTokenId, eosTokenId,
-                4 * nEmbd, true, false, MlpActivation.GELU_NEW);
+    public GptConfig(
+            int vocabSize,
+            int nPositions,
+            int nEmbd,
+            int nLayer,
+            int nHead,
+            double layerNormEpsilon,
+            boolean tieWordEmbeddings,
+            int bosTokenId,
+            int eosTokenId) {
+        this(
+                vocabSize,
+                nPositions,
+                nEmbd,
+                nLayer,
+                nHead,
+                layerNormEpsilon,
+                tieWordEmbeddings,
+                bosTokenId,
+                eosTokenId,
+                4 * nEmbd,
+                true,
+                false,
+                MlpActivation.GELU_NEW);
     }
 
     /** This config with an MLP hidden layer of {@code width} ({@code n_inner}). */
     public GptConfig withMlpWidth(int width) {
-        return new GptConfig(vocabSize, nPositions, nEmbd, nLayer, nHead, layerNormEpsilon, tieWordEmbeddings,
-                bosTokenId, eosTokenId, width, scaleAttnWeights, scaleAttnByInverseLayerIdx, activation);
+        return new GptConfig(
+                vocabSize,
+                nPositions,
+                nEmbd,
+                nLayer,
+                nHead,
+                layerNormEpsilon,
+                tieWordEmbeddings,
+                bosTokenId,
+                eosTokenId,
+                width,
+                scaleAttnWeights,
+                scaleAttnByInverseLayerIdx,
+                activation);
     }
 
     /** This config with Hugging Face's two attention-scaling options. */
     public GptConfig withAttentionScaling(boolean byRootHeadWidth, boolean byInverseLayerIdx) {
-        return new GptConfig(vocabSize, nPositions, nEmbd, nLayer, nHead, layerNormEpsilon, tieWordEmbeddings,
-                bosTokenId, eosTokenId, nInner, byRootHeadWidth, byInverseLayerIdx, activation);
+        return new GptConfig(
+                vocabSize,
+                nPositions,
+                nEmbd,
+                nLayer,
+                nHead,
+                layerNormEpsilon,
+                tieWordEmbeddings,
+                bosTokenId,
+                eosTokenId,
+                nInner,
+                byRootHeadWidth,
+                byInverseLayerIdx,
+                activation);
     }
 
     /** This config with another MLP activation. */
     public GptConfig withActivation(MlpActivation mlpActivation) {
-        return new GptConfig(vocabSize, nPositions, nEmbd, nLayer, nHead, layerNormEpsilon, tieWordEmbeddings,
-                bosTokenId, eosTokenId, nInner, scaleAttnWeights, scaleAttnByInverseLayerIdx, mlpActivation);
+        return new GptConfig(
+                vocabSize,
+                nPositions,
+                nEmbd,
+                nLayer,
+                nHead,
+                layerNormEpsilon,
+                tieWordEmbeddings,
+                bosTokenId,
+                eosTokenId,
+                nInner,
+                scaleAttnWeights,
+                scaleAttnByInverseLayerIdx,
+                mlpActivation);
     }
 
     /** A config with GPT-2 defaults for everything but the sizes; start/end token 0. */
     public static GptConfig of(int vocabSize, int nPositions, int nEmbd, int nLayer, int nHead) {
-        return new GptConfig(
-                vocabSize, nPositions, nEmbd, nLayer, nHead, LAYER_NORM_EPSILON_DEFAULT, true, 0, 0);
+        return new GptConfig(vocabSize, nPositions, nEmbd, nLayer, nHead, LAYER_NORM_EPSILON_DEFAULT, true, 0, 0);
     }
 
     /** Whether {@code id} is one of this model's token ids (0 ≤ id < V). */

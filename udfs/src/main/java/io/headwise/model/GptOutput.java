@@ -17,8 +17,4 @@ import java.util.List;
  *     blocks.{l}.mlp.hook_post})
  */
 public record GptOutput(
-        NDArray embeddings,
-        NDArray logits,
-        List<NDArray> patterns,
-        List<NDArray> residPost,
-        List<NDArray> mlpPost) {}
+        NDArray embeddings, NDArray logits, List<NDArray> patterns, List<NDArray> residPost, List<NDArray> mlpPost) {}

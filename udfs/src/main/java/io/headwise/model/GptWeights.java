@@ -60,7 +60,8 @@ public final class GptWeights {
      *
      * @throws BadInputException naming {@code source} and the first tensor at fault
      */
-    public static void checkLayout(GptConfig config, Map<String, Shape> shapes, Map<String, DataType> types, String source) {
+    public static void checkLayout(
+            GptConfig config, Map<String, Shape> shapes, Map<String, DataType> types, String source) {
         Map<String, Shape> expected = expectedShapes(config);
         TreeSet<String> missing = new TreeSet<>(expected.keySet());
         missing.removeAll(shapes.keySet());
@@ -156,7 +157,8 @@ public final class GptWeights {
                     fillGaussian(values, random, 1.0);
                 } else {
                     // Conv1D weights are [in, out]; lm_head is nn.Linear's [out, in]; a bias has its weight's fan-in.
-                    Shape weight = shapes.get(name.endsWith(".bias") ? name.substring(0, name.length() - 4) + "weight" : name);
+                    Shape weight =
+                            shapes.get(name.endsWith(".bias") ? name.substring(0, name.length() - 4) + "weight" : name);
                     long fanIn = name.equals("lm_head.weight") ? weight.get(1) : weight.get(0);
                     double bound = 1 / Math.sqrt(fanIn);
                     for (int i = 0; i < values.length; i++) {

@@ -47,7 +47,8 @@ public final class GradientScope implements AutoCloseable {
         }
         BACKWARD_LOCK.lock();
         try {
-            return new GradientScope(Engine.getEngine(manager.getEngine().getEngineName()).newGradientCollector());
+            return new GradientScope(
+                    Engine.getEngine(manager.getEngine().getEngineName()).newGradientCollector());
         } catch (RuntimeException e) {
             BACKWARD_LOCK.unlock();
             throw e;

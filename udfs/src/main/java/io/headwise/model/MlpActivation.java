@@ -46,10 +46,18 @@ public enum MlpActivation {
         return switch (this) {
             case GELU_NEW -> {
                 NDArray cube = x.mul(x).mul(x);
-                NDArray inner = cube.mul(Gpt.constant(x, 0.044715)).add(x).mul(Gpt.constant(x, Math.sqrt(2.0 / Math.PI))).tanh();
+                NDArray inner = cube.mul(Gpt.constant(x, 0.044715))
+                        .add(x)
+                        .mul(Gpt.constant(x, Math.sqrt(2.0 / Math.PI)))
+                        .tanh();
                 yield inner.add(Gpt.constant(x, 1)).mul(x).mul(Gpt.constant(x, 0.5));
             }
-            case GELU -> x.div(Gpt.constant(x, Math.sqrt(2))).erf().add(Gpt.constant(x, 1)).mul(x).mul(Gpt.constant(x, 0.5));
+            case GELU ->
+                x.div(Gpt.constant(x, Math.sqrt(2)))
+                        .erf()
+                        .add(Gpt.constant(x, 1))
+                        .mul(x)
+                        .mul(Gpt.constant(x, 0.5));
             case RELU -> x.maximum(Gpt.constant(x, 0));
             case SILU -> x.div(x.neg().exp().add(Gpt.constant(x, 1)));
         };

@@ -90,9 +90,14 @@ final class SafetensorsFile {
                 for (int i = 0; i < shape.length; i++) {
                     shape[i] = dims.get(i).getAsLong();
                 }
-                entries.put(e.getKey(), new Entry(new Shape(shape), DataType.fromSafetensors(tensor.get("dtype").getAsString())));
+                entries.put(
+                        e.getKey(),
+                        new Entry(
+                                new Shape(shape),
+                                DataType.fromSafetensors(tensor.get("dtype").getAsString())));
             } catch (RuntimeException ex) {
-                throw new BadInputException("%s: tensor %s has no valid shape or dtype in the header", source, e.getKey());
+                throw new BadInputException(
+                        "%s: tensor %s has no valid shape or dtype in the header", source, e.getKey());
             }
         }
         return entries;
@@ -115,7 +120,13 @@ final class SafetensorsFile {
                 continue;
             }
             try {
-                end = Math.max(end, e.getValue().getAsJsonObject().getAsJsonArray("data_offsets").get(1).getAsLong());
+                end = Math.max(
+                        end,
+                        e.getValue()
+                                .getAsJsonObject()
+                                .getAsJsonArray("data_offsets")
+                                .get(1)
+                                .getAsLong());
             } catch (RuntimeException ex) {
                 throw new BadInputException("%s: tensor %s has no valid data_offsets", source, e.getKey());
             }
@@ -130,15 +141,13 @@ final class SafetensorsFile {
     /** Encodes named tensors as safetensors with {@code __metadata__: {"format": "pt"}}. */
     static byte[] encode(Map<String, NDArray> tensors) {
         NDList list = new NDList(tensors.size());
-        tensors.forEach(
-                (name, array) -> {
-                    array.setName(name);
-                    list.add(array);
-                });
+        tensors.forEach((name, array) -> {
+            array.setName(name);
+            list.add(array);
+        });
         byte[] plain = list.encode(NDList.Encoding.SAFETENSORS);
         int oldLength = Math.toIntExact(headerLength(plain));
-        JsonObject header = JsonParser.parseString(
-                        new String(plain, 8, oldLength, StandardCharsets.UTF_8))
+        JsonObject header = JsonParser.parseString(new String(plain, 8, oldLength, StandardCharsets.UTF_8))
                 .getAsJsonObject();
         JsonObject metadata = new JsonObject();
         metadata.addProperty("format", "pt");
@@ -148,7 +157,8 @@ final class SafetensorsFile {
         byte[] json = withMetadata.toString().getBytes(StandardCharsets.UTF_8);
         // Pad with spaces (allowed by the format) so tensor data starts 8-byte aligned.
         int padded = (json.length + 7) / 8 * 8;
-        ByteBuffer out = ByteBuffer.allocate(8 + padded + plain.length - 8 - oldLength).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer out =
+                ByteBuffer.allocate(8 + padded + plain.length - 8 - oldLength).order(ByteOrder.LITTLE_ENDIAN);
         out.putLong(padded);
         out.put(json);
         for (int i = json.length; i < padded; i++) {
@@ -168,7 +178,8 @@ final class SafetensorsFile {
      */
     private static long checkedHeaderLength(byte[] bytes, long fileLength, String source) {
         if (fileLength < 8) {
-            throw new BadInputException("%s is truncated: %d bytes, shorter than a safetensors header", source, fileLength);
+            throw new BadInputException(
+                    "%s is truncated: %d bytes, shorter than a safetensors header", source, fileLength);
         }
         long n = headerLength(bytes);
         if (n <= 0 || n > fileLength - 8L) {
@@ -183,7 +194,8 @@ final class SafetensorsFile {
     private static JsonObject header(byte[] bytes, long fileLength, String source) {
         long n = checkedHeaderLength(bytes, fileLength, source);
         try {
-            return JsonParser.parseString(new String(bytes, 8, (int) n, StandardCharsets.UTF_8)).getAsJsonObject();
+            return JsonParser.parseString(new String(bytes, 8, (int) n, StandardCharsets.UTF_8))
+                    .getAsJsonObject();
         } catch (RuntimeException ex) {
             throw new BadInputException("%s: safetensors header is not valid JSON", source);
         }

@@ -54,7 +54,8 @@ public final class Sampler {
             for (int i = 0; i < length; i++) {
                 context[i] = ids[i];
             }
-            NDArray logits = gpt.forward(scratch.create(context, new Shape(1, length))).logits();
+            NDArray logits =
+                    gpt.forward(scratch.create(context, new Shape(1, length))).logits();
             return logits.get(new NDIndex("0, -1, :")).toFloatArray();
         }
     }

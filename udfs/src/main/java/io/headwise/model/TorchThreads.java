@@ -29,7 +29,9 @@ public final class TorchThreads {
      * (no OpenMP pool). A no-op on engines other than PyTorch.
      */
     public static void intraOpThreads(int threads) {
-        if (threads > 0 && "PyTorch".equals(Engine.getInstance().getEngineName()) && JniUtils.getNumThreads() != threads) {
+        if (threads > 0
+                && "PyTorch".equals(Engine.getInstance().getEngineName())
+                && JniUtils.getNumThreads() != threads) {
             JniUtils.setNumThreads(threads);
         }
     }

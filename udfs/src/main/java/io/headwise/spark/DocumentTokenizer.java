@@ -48,8 +48,10 @@ public final class DocumentTokenizer implements MapPartitionsFunction<Row, Row> 
         if (tokenizer.isCharLevel()) {
             return -1;
         }
-        return tokenizer.specialId(TokenizerJson.END_OF_TEXT).orElseThrow(() -> new IllegalArgumentException(
-                String.format("%s has no %s token to separate documents", name, TokenizerJson.END_OF_TEXT)));
+        return tokenizer
+                .specialId(TokenizerJson.END_OF_TEXT)
+                .orElseThrow(() -> new IllegalArgumentException(
+                        String.format("%s has no %s token to separate documents", name, TokenizerJson.END_OF_TEXT)));
     }
 
     @Override
@@ -102,10 +104,16 @@ public final class DocumentTokenizer implements MapPartitionsFunction<Row, Row> 
             for (int i = 0; i < sample.length; i++) {
                 boxed[i] = sample[i];
             }
-            rows.add(RowFactory.create(source, docId, title, chunk,
+            rows.add(RowFactory.create(
+                    source,
+                    docId,
+                    title,
+                    chunk,
                     CollectionConverters.asScala(List.of(boxed)).toSeq(),
-                    CollectionConverters.asScala(List.of(tokenizer.pieces(sample))).toSeq(),
-                    null, null));
+                    CollectionConverters.asScala(List.of(tokenizer.pieces(sample)))
+                            .toSeq(),
+                    null,
+                    null));
         }
         return rows;
     }

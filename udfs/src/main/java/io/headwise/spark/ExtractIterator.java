@@ -70,8 +70,13 @@ final class ExtractIterator implements Iterator<byte[]> {
     /**
      * @param hostThreads threads that build a batch's records (the task's cores)
      */
-    ExtractIterator(Iterator<Row> input, Analyzer analyzer, ExtractSettings settings, LongConsumer analysed,
-            ModelThread modelThread, int hostThreads) {
+    ExtractIterator(
+            Iterator<Row> input,
+            Analyzer analyzer,
+            ExtractSettings settings,
+            LongConsumer analysed,
+            ModelThread modelThread,
+            int hostThreads) {
         this.input = input;
         this.modelThread = modelThread;
         this.hostThreads = hostThreads;
@@ -115,9 +120,13 @@ final class ExtractIterator implements Iterator<byte[]> {
             mass.drain(this::emitMass);
             massEmitted = true;
             modelThread.close();
-            LOG.info("extract partition: {} samples; model {} s, records {} s on {} threads; the task waited {} s",
-                    samples, String.format("%.1f", modelNanos / 1e9), String.format("%.1f", recordNanos / 1e9),
-                    hostThreads, String.format("%.1f", waitNanos / 1e9));
+            LOG.info(
+                    "extract partition: {} samples; model {} s, records {} s on {} threads; the task waited {} s",
+                    samples,
+                    String.format("%.1f", modelNanos / 1e9),
+                    String.format("%.1f", recordNanos / 1e9),
+                    hostThreads,
+                    String.format("%.1f", waitNanos / 1e9));
         }
     }
 
@@ -205,14 +214,16 @@ final class ExtractIterator implements Iterator<byte[]> {
             return "extract: empty sample (no tokens)";
         }
         if (ids.length > config.nPositions()) {
-            return String.format("extract: %d tokens, longer than the model's n_positions (%d)", ids.length, config.nPositions());
+            return String.format(
+                    "extract: %d tokens, longer than the model's n_positions (%d)", ids.length, config.nPositions());
         }
         if (pieces != ids.length) {
             return String.format("extract: %d token ids but %d tokens", ids.length, pieces);
         }
         for (int p = 0; p < ids.length; p++) {
             if (ids[p] < 0 || ids[p] >= config.vocabSize()) {
-                return String.format("extract: token id %d at position %d is outside the model's vocabulary (vocab_size %d)",
+                return String.format(
+                        "extract: token id %d at position %d is outside the model's vocabulary (vocab_size %d)",
                         ids[p], p, config.vocabSize());
             }
         }

@@ -5,10 +5,10 @@ import io.headwise.model.Analyzer;
 import io.headwise.model.TorchThreads;
 import java.util.Iterator;
 import org.apache.spark.TaskContext;
-import org.apache.spark.util.TaskCompletionListener;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.util.LongAccumulator;
+import org.apache.spark.util.TaskCompletionListener;
 
 /**
  * The executor side of {@code extract}: {@code tokens} rows in, {@link ExtractRecords} out,

@@ -50,7 +50,11 @@ public final class ExtractRecords {
 
     /** The tables made from the records. */
     public static final List<String> TABLES = List.of(
-            Schemas.REJECTS, Schemas.ATTENTION, Schemas.HEAD_STATS, Schemas.TOKEN_STATS, Schemas.ACTIVATIONS,
+            Schemas.REJECTS,
+            Schemas.ATTENTION,
+            Schemas.HEAD_STATS,
+            Schemas.TOKEN_STATS,
+            Schemas.ACTIVATIONS,
             Schemas.HEAD_TOKEN_MASS);
 
     /** Characters of a rejected sample's decoded tokens kept in {@code rejects.excerpt}. */
@@ -81,7 +85,8 @@ public final class ExtractRecords {
         int k = nLayer == 0 || t == 0 ? 0 : r.mlpTopIds()[0][0].length;
         boolean gradients = r.hasGradients();
         byte[][] text = utf8(pieces);
-        int size = HEADER + Integer.BYTES * t
+        int size = HEADER
+                + Integer.BYTES * t
                 + (t >= 2 ? Double.BYTES * STATS * nLayer * nHead : 0)
                 + (gradients ? Float.BYTES * (nLayer * nHead + 2 * t) : 0)
                 + Float.BYTES * Math.max(t - 1, 0)
@@ -92,7 +97,12 @@ public final class ExtractRecords {
             size += Integer.BYTES + piece.length;
         }
         ByteBuffer out = ByteBuffer.allocate(size);
-        out.put(SAMPLE).putLong(sampleId).putInt(t).putInt(nLayer).putInt(nHead).putInt(k)
+        out.put(SAMPLE)
+                .putLong(sampleId)
+                .putInt(t)
+                .putInt(nLayer)
+                .putInt(nHead)
+                .putInt(k)
                 .put((byte) ((gradients ? GRADIENTS : 0) | (withPatterns ? PATTERNS : 0)));
         for (int id : r.tokenIds()) {
             out.putInt(id);
@@ -101,8 +111,12 @@ public final class ExtractRecords {
             for (int l = 0; l < nLayer; l++) {
                 for (int h = 0; h < nHead; h++) {
                     HeadStats s = HeadMetrics.headStats(patterns[l][h]).orElseThrow();
-                    out.putDouble(s.entropy()).putDouble(s.distance()).putDouble(s.prevToken())
-                            .putDouble(s.firstToken()).putDouble(s.self()).putDouble(s.maxWeight());
+                    out.putDouble(s.entropy())
+                            .putDouble(s.distance())
+                            .putDouble(s.prevToken())
+                            .putDouble(s.firstToken())
+                            .putDouble(s.self())
+                            .putDouble(s.maxWeight());
                 }
             }
             if (gradients) {
@@ -154,7 +168,8 @@ public final class ExtractRecords {
         }
         String excerpt = text.length() > EXCERPT_CHARS ? text.substring(0, EXCERPT_CHARS) : text.toString();
         byte[][] strings = utf8(List.of(source, reason, excerpt));
-        ByteBuffer out = ByteBuffer.allocate(1 + 1 + Long.BYTES + 3 * Integer.BYTES + strings[0].length + strings[1].length + strings[2].length);
+        ByteBuffer out = ByteBuffer.allocate(
+                1 + 1 + Long.BYTES + 3 * Integer.BYTES + strings[0].length + strings[1].length + strings[2].length);
         out.put(REJECT).put((byte) (docId == null ? 0 : 1)).putLong(docId == null ? 0 : docId);
         for (byte[] s : strings) {
             out.putInt(s.length).put(s);
@@ -166,7 +181,13 @@ public final class ExtractRecords {
     public static byte[] mass(int layer, int head, int tokenId, String token, double mass) {
         byte[] piece = token.getBytes(StandardCharsets.UTF_8);
         return ByteBuffer.allocate(1 + 4 * Integer.BYTES + Double.BYTES + piece.length)
-                .put(MASS).putInt(layer).putInt(head).putInt(tokenId).putDouble(mass).putInt(piece.length).put(piece)
+                .put(MASS)
+                .putInt(layer)
+                .putInt(head)
+                .putInt(tokenId)
+                .putDouble(mass)
+                .putInt(piece.length)
+                .put(piece)
                 .array();
     }
 
@@ -263,7 +284,7 @@ public final class ExtractRecords {
                 case Schemas.ATTENTION -> attention(out);
                 case Schemas.TOKEN_STATS -> tokenStats(out);
                 case Schemas.ACTIVATIONS -> activations(out);
-                default -> { } // rejects and head_token_mass have records of their own
+                default -> {} // rejects and head_token_mass have records of their own
             }
         }
 
@@ -276,9 +297,18 @@ public final class ExtractRecords {
                     int cell = l * nHead + h;
                     int base = stats + Double.BYTES * STATS * cell;
                     Double grad = gradients ? (double) in.getFloat(headGrad + Float.BYTES * cell) : null;
-                    out.accept(row(sampleId, l, h, t - 1,
-                            in.getDouble(base), in.getDouble(base + 8), in.getDouble(base + 16),
-                            in.getDouble(base + 24), in.getDouble(base + 32), in.getDouble(base + 40), grad));
+                    out.accept(row(
+                            sampleId,
+                            l,
+                            h,
+                            t - 1,
+                            in.getDouble(base),
+                            in.getDouble(base + 8),
+                            in.getDouble(base + 16),
+                            in.getDouble(base + 24),
+                            in.getDouble(base + 32),
+                            in.getDouble(base + 40),
+                            grad));
                 }
             }
         }
@@ -319,7 +349,11 @@ public final class ExtractRecords {
                     for (int j = 0; j < k; j++) {
                         topIds[j] = in.getInt(mlpIds + Integer.BYTES * (cell * k + j));
                     }
-                    out.accept(row(sampleId, l, p, (double) in.getFloat(residNorm + Float.BYTES * cell),
+                    out.accept(row(
+                            sampleId,
+                            l,
+                            p,
+                            (double) in.getFloat(residNorm + Float.BYTES * cell),
                             UnsafeArrayData.fromPrimitiveArray(topIds),
                             UnsafeArrayData.fromPrimitiveArray(floats(mlpValues + Float.BYTES * cell * k, k))));
                 }

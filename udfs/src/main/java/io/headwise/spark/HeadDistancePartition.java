@@ -64,8 +64,13 @@ public final class HeadDistancePartition implements MapPartitionsFunction<Row, R
                 try {
                     patterns[index] = AttentionPattern.ofRows(SparkArrays.floatRows(pattern));
                 } catch (IllegalArgumentException e) {
-                    throw new BadInputException(e, "attention, sample_id %d, layer %d, head %d: %s",
-                            sample.getLong(0), layer, head.getInt(1), e.getMessage());
+                    throw new BadInputException(
+                            e,
+                            "attention, sample_id %d, layer %d, head %d: %s",
+                            sample.getLong(0),
+                            layer,
+                            head.getInt(1),
+                            e.getMessage());
                 }
             }
             try {

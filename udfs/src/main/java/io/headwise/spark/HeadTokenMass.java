@@ -14,6 +14,7 @@ public final class HeadTokenMass {
 
     /** Largest dense table: 32 MB of doubles. */
     static final int DENSE_MAX = 1 << 22;
+
     static final int MAP_FLUSH = 1 << 20;
 
     /** Receives one partial sum. */

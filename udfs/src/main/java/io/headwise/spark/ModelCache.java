@@ -60,8 +60,12 @@ public final class ModelCache {
         try {
             GptWeights weights = Checkpoint.read(dir, manager);
             LOADS.incrementAndGet();
-            LOG.info("loaded model {} ({}) on {} in {} ms (copied and checked in {} ms)", model.location(),
-                    model.fingerprint().substring(0, 16), device, (System.nanoTime() - started) / 1_000_000,
+            LOG.info(
+                    "loaded model {} ({}) on {} in {} ms (copied and checked in {} ms)",
+                    model.location(),
+                    model.fingerprint().substring(0, 16),
+                    device,
+                    (System.nanoTime() - started) / 1_000_000,
                     (fetched - started) / 1_000_000);
             return new Loaded(new Gpt(weights), manager);
         } catch (RuntimeException e) {

@@ -74,7 +74,8 @@ public final class PatternSelection implements Serializable {
         try {
             return fraction(Double.parseDouble(v));
         } catch (NumberFormatException e) {
-            throw new BadInputException("--patterns must be none, all, a fraction in [0, 1] or ids:1,2,3; got '%s'", value);
+            throw new BadInputException(
+                    "--patterns must be none, all, a fraction in [0, 1] or ids:1,2,3; got '%s'", value);
         }
     }
 

@@ -100,8 +100,8 @@ public final class Schemas {
             field("n_sequences", IntegerType, false),
             field("half_length", IntegerType, false));
 
-    public static final StructType TOP_TOKEN = struct(
-            field("token", StringType, true), field("weight", DoubleType, false));
+    public static final StructType TOP_TOKEN =
+            struct(field("token", StringType, true), field("weight", DoubleType, false));
 
     public static final StructType HEAD_SUMMARY_SCHEMA = struct(
             field("layer", IntegerType, false),

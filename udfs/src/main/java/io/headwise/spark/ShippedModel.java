@@ -39,12 +39,14 @@ public record ShippedModel(String location, String fingerprint) implements Seria
     /** Copies the model into a fresh local directory under Spark's work directory and checks it. */
     public Path fetch() {
         try {
-            Path dir = Files.createTempDirectory(Path.of(SparkFiles.getRootDirectory()).toAbsolutePath(), "headwise-model-");
+            Path dir = Files.createTempDirectory(
+                    Path.of(SparkFiles.getRootDirectory()).toAbsolutePath(), "headwise-model-");
             org.apache.hadoop.fs.Path remote = new org.apache.hadoop.fs.Path(location);
             FileSystem fs = remote.getFileSystem(hadoopConf());
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             for (String name : new String[] {Checkpoint.CONFIG_FILE, Checkpoint.WEIGHTS_FILE}) {
-                try (InputStream in = new DigestInputStream(fs.open(new org.apache.hadoop.fs.Path(remote, name)), digest)) {
+                try (InputStream in =
+                        new DigestInputStream(fs.open(new org.apache.hadoop.fs.Path(remote, name)), digest)) {
                     Files.copy(in, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
                 }
             }

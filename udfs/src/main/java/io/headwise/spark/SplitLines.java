@@ -30,8 +30,7 @@ import scala.Tuple2;
  * <p>A compressed file that ends early (a truncated {@code .bz2}) fails in the middle of a split:
  * that becomes one last row carrying the error, and the split ends there.
  */
-public final class SplitLines
-        implements Function2<InputSplit, Iterator<Tuple2<LongWritable, Text>>, Iterator<Row>> {
+public final class SplitLines implements Function2<InputSplit, Iterator<Tuple2<LongWritable, Text>>, Iterator<Row>> {
 
     private static final long serialVersionUID = 1L;
 
@@ -89,8 +88,8 @@ public final class SplitLines
                 try {
                     return RowFactory.create(path, start, i, Utf8Text.decode(bytes, length), null, null);
                 } catch (IllegalArgumentException e) {
-                    return RowFactory.create(path, start, i, null, e.getMessage(),
-                            Utf8Text.excerpt(Utf8Text.lenient(bytes, length)));
+                    return RowFactory.create(
+                            path, start, i, null, e.getMessage(), Utf8Text.excerpt(Utf8Text.lenient(bytes, length)));
                 }
             }
         };

@@ -34,10 +34,16 @@ public final class SqlFunctions {
 
     /** Registers the functions in {@code spark}'s session catalog. */
     public static void register(SparkSession spark) {
-        spark.udf().register(TOP_ATTENDED, (UDF3<Seq<Seq<Object>>, Integer, Integer, List<Integer>>) SqlFunctions::topAttended,
-                DataTypes.createArrayType(DataTypes.IntegerType, false));
-        spark.udf().register(PATTERN_ENTROPY, (UDF2<Seq<Seq<Object>>, Integer, Double>) SqlFunctions::patternEntropy,
-                DataTypes.DoubleType);
+        spark.udf()
+                .register(
+                        TOP_ATTENDED,
+                        (UDF3<Seq<Seq<Object>>, Integer, Integer, List<Integer>>) SqlFunctions::topAttended,
+                        DataTypes.createArrayType(DataTypes.IntegerType, false));
+        spark.udf()
+                .register(
+                        PATTERN_ENTROPY,
+                        (UDF2<Seq<Seq<Object>>, Integer, Double>) SqlFunctions::patternEntropy,
+                        DataTypes.DoubleType);
     }
 
     static List<Integer> topAttended(Seq<Seq<Object>> pattern, Integer q, Integer k) {

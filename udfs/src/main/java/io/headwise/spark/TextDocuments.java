@@ -39,8 +39,11 @@ public final class TextDocuments implements FlatMapFunction<Row, Row> {
         List<Row> docs = new ArrayList<>();
         for (Paragraph p : parts) {
             if (p.badLine() > 0) {
-                docs.add(CorpusRows.rejected(source, p.firstLine(),
-                        "line " + p.badLine() + ": " + errors.get((int) p.badLine() - 1), p.text()));
+                docs.add(CorpusRows.rejected(
+                        source,
+                        p.firstLine(),
+                        "line " + p.badLine() + ": " + errors.get((int) p.badLine() - 1),
+                        p.text()));
             } else if (p.text().isBlank()) {
                 docs.add(CorpusRows.rejected(source, p.firstLine(), "empty or whitespace-only text", p.text()));
             } else {

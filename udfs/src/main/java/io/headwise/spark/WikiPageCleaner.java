@@ -39,14 +39,17 @@ public final class WikiPageCleaner implements MapFunction<Row, Row> {
         }
         if (wikitext == null) {
             // Spark's XML reader also gives null for a <text> of only whitespace.
-            return CorpusRows.rejected(source, id, "page '" + title + "' has no text (no revision <text>, or only whitespace)", null);
+            return CorpusRows.rejected(
+                    source, id, "page '" + title + "' has no text (no revision <text>, or only whitespace)", null);
         }
         if (wikitext.isBlank()) {
-            return CorpusRows.rejected(source, id, "page '" + title + "' has no text (no revision <text>, or only whitespace)", wikitext);
+            return CorpusRows.rejected(
+                    source, id, "page '" + title + "' has no text (no revision <text>, or only whitespace)", wikitext);
         }
         String text = cleaner.clean(wikitext);
         if (text.isBlank()) {
-            return CorpusRows.rejected(source, id, "page '" + title + "' has no prose left after removing wikitext markup", wikitext);
+            return CorpusRows.rejected(
+                    source, id, "page '" + title + "' has no prose left after removing wikitext markup", wikitext);
         }
         return CorpusRows.document(source, id, title, text);
     }

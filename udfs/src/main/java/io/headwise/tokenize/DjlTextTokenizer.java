@@ -6,89 +6,88 @@ import java.util.OptionalInt;
 
 /** {@link TextTokenizer} over DJL's Hugging Face tokenizers binding. */
 final class DjlTextTokenizer implements TextTokenizer {
-  private final HuggingFaceTokenizer hf;
-  private final TokenizerVocab vocab;
+    private final HuggingFaceTokenizer hf;
+    private final TokenizerVocab vocab;
 
-  DjlTextTokenizer(HuggingFaceTokenizer hf, TokenizerVocab vocab) {
-    this.hf = hf;
-    this.vocab = vocab;
-  }
-
-  @Override
-  public int[] encode(String text) {
-    Objects.requireNonNull(text, "text");
-    if (!vocab.isCharLevel()) {
-      return toInts(hf.encode(text).getIds());
+    DjlTextTokenizer(HuggingFaceTokenizer hf, TokenizerVocab vocab) {
+        this.hf = hf;
+        this.vocab = vocab;
     }
-    // WordLevel maps an unknown character to its unk token ('.') without complaint, so the
-    // characters are checked here before the text reaches the Rust side.
-    int[] body = CharNames.body(text, vocab::hasCharacter);
-    String delimited = "." + new String(body, 0, body.length) + ".";
-    int[] ids = toInts(hf.encode(delimited).getIds());
-    if (ids.length != body.length + 2) {
-      throw new IllegalStateException(String.format(
-          "char-level tokenizer split \"%s\" into %d tokens, expected %d",
-          delimited, ids.length, body.length + 2));
+
+    @Override
+    public int[] encode(String text) {
+        Objects.requireNonNull(text, "text");
+        if (!vocab.isCharLevel()) {
+            return toInts(hf.encode(text).getIds());
+        }
+        // WordLevel maps an unknown character to its unk token ('.') without complaint, so the
+        // characters are checked here before the text reaches the Rust side.
+        int[] body = CharNames.body(text, vocab::hasCharacter);
+        String delimited = "." + new String(body, 0, body.length) + ".";
+        int[] ids = toInts(hf.encode(delimited).getIds());
+        if (ids.length != body.length + 2) {
+            throw new IllegalStateException(String.format(
+                    "char-level tokenizer split \"%s\" into %d tokens, expected %d",
+                    delimited, ids.length, body.length + 2));
+        }
+        return ids;
     }
-    return ids;
-  }
 
-  @Override
-  public String decode(int[] ids) {
-    long[] longs = new long[ids.length];
-    for (int i = 0; i < ids.length; i++) {
-      longs[i] = checkId(ids, i);
+    @Override
+    public String decode(int[] ids) {
+        long[] longs = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            longs[i] = checkId(ids, i);
+        }
+        // DJL's decode(long[]) skips special tokens; keep them so decode is the inverse of encode.
+        return hf.decode(longs, false);
     }
-    // DJL's decode(long[]) skips special tokens; keep them so decode is the inverse of encode.
-    return hf.decode(longs, false);
-  }
 
-  @Override
-  public String[] pieces(int[] ids) {
-    String[] pieces = new String[ids.length];
-    for (int i = 0; i < ids.length; i++) {
-      String token = vocab.token(checkId(ids, i));
-      pieces[i] = vocab.isByteLevel() && !vocab.isAdded(token)
-          ? Utf8Pieces.render(ByteLevel.decode(token))
-          : token;
+    @Override
+    public String[] pieces(int[] ids) {
+        String[] pieces = new String[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            String token = vocab.token(checkId(ids, i));
+            pieces[i] =
+                    vocab.isByteLevel() && !vocab.isAdded(token) ? Utf8Pieces.render(ByteLevel.decode(token)) : token;
+        }
+        return pieces;
     }
-    return pieces;
-  }
 
-  @Override
-  public int vocabSize() {
-    return vocab.size();
-  }
-
-  @Override
-  public OptionalInt specialId(String token) {
-    return vocab.special(token);
-  }
-
-  @Override
-  public boolean isCharLevel() {
-    return vocab.isCharLevel();
-  }
-
-  @Override
-  public void close() {
-    hf.close();
-  }
-
-  private int checkId(int[] ids, int i) {
-    int id = ids[i];
-    if (id < 0 || id >= vocab.size() || vocab.token(id) == null) {
-      throw new IllegalArgumentException(String.format(
-          "token id %d at position %d is not in the vocabulary of %d ids", id, i, vocab.size()));
+    @Override
+    public int vocabSize() {
+        return vocab.size();
     }
-    return id;
-  }
 
-  private static int[] toInts(long[] ids) {
-    int[] out = new int[ids.length];
-    for (int i = 0; i < ids.length; i++) {
-      out[i] = Math.toIntExact(ids[i]);
+    @Override
+    public OptionalInt specialId(String token) {
+        return vocab.special(token);
     }
-    return out;
-  }
+
+    @Override
+    public boolean isCharLevel() {
+        return vocab.isCharLevel();
+    }
+
+    @Override
+    public void close() {
+        hf.close();
+    }
+
+    private int checkId(int[] ids, int i) {
+        int id = ids[i];
+        if (id < 0 || id >= vocab.size() || vocab.token(id) == null) {
+            throw new IllegalArgumentException(String.format(
+                    "token id %d at position %d is not in the vocabulary of %d ids", id, i, vocab.size()));
+        }
+        return id;
+    }
+
+    private static int[] toInts(long[] ids) {
+        int[] out = new int[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            out[i] = Math.toIntExact(ids[i]);
+        }
+        return out;
+    }
 }

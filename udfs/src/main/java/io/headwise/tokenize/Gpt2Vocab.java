@@ -21,78 +21,76 @@ import java.util.Map;
  * {@code <|endoftext|>} (id 50256 in GPT-2) as its special token.
  */
 public final class Gpt2Vocab {
-  public static final String ENCODER_JSON = "encoder.json";
-  public static final String VOCAB_BPE = "vocab.bpe";
+    public static final String ENCODER_JSON = "encoder.json";
+    public static final String VOCAB_BPE = "vocab.bpe";
 
-  private Gpt2Vocab() {}
+    private Gpt2Vocab() {}
 
-  /** Converts {@code dir/encoder.json} and {@code dir/vocab.bpe}. */
-  public static String toTokenizerJson(Path dir) throws IOException {
-    return toTokenizerJson(dir.resolve(ENCODER_JSON), dir.resolve(VOCAB_BPE));
-  }
-
-  /**
-   * Converts the two files.
-   *
-   * @throws IllegalArgumentException naming the file (and line) that is malformed, has a merge
-   *     whose sides or result are not in the vocabulary, or lacks {@code <|endoftext|>}
-   */
-  public static String toTokenizerJson(Path encoderJson, Path vocabBpe) throws IOException {
-    Map<String, Integer> vocab = readEncoder(encoderJson);
-    if (!vocab.containsKey(TokenizerJson.END_OF_TEXT)) {
-      throw new IllegalArgumentException(String.format(
-          "%s has no %s token", encoderJson, TokenizerJson.END_OF_TEXT));
+    /** Converts {@code dir/encoder.json} and {@code dir/vocab.bpe}. */
+    public static String toTokenizerJson(Path dir) throws IOException {
+        return toTokenizerJson(dir.resolve(ENCODER_JSON), dir.resolve(VOCAB_BPE));
     }
-    List<BpeMerge> merges = readMerges(vocabBpe, vocab);
-    return TokenizerJson.byteLevelBpe(
-        vocab, merges, TokenizerJson.PreTokenization.GPT2_BYTE_LEVEL);
-  }
 
-  private static Map<String, Integer> readEncoder(Path file) throws IOException {
-    JsonElement root;
-    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      root = JsonParser.parseReader(r);
-    } catch (JsonParseException e) {
-      throw new IllegalArgumentException(file + " is not valid JSON: " + e.getMessage(), e);
-    }
-    if (!root.isJsonObject()) {
-      throw new IllegalArgumentException(file + " must be a JSON object of token to id");
-    }
-    Map<String, Integer> vocab = new LinkedHashMap<>();
-    for (Map.Entry<String, JsonElement> e : ((JsonObject) root).entrySet()) {
-      JsonElement v = e.getValue();
-      if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isNumber()) {
-        throw new IllegalArgumentException(String.format(
-            "%s: token \"%s\" has id %s, expected a number", file, e.getKey(), v));
-      }
-      vocab.put(e.getKey(), v.getAsInt());
-    }
-    return vocab;
-  }
-
-  private static List<BpeMerge> readMerges(Path file, Map<String, Integer> vocab)
-      throws IOException {
-    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-    List<BpeMerge> merges = new ArrayList<>(lines.size());
-    for (int i = 0; i < lines.size(); i++) {
-      String line = lines.get(i);
-      if (line.isEmpty() || (i == 0 && line.startsWith("#version"))) {
-        continue;
-      }
-      String[] sides = line.split(" ", -1);
-      if (sides.length != 2 || sides[0].isEmpty() || sides[1].isEmpty()) {
-        throw new IllegalArgumentException(String.format(
-            "%s line %d: expected \"left right\", got \"%s\"", file, i + 1, line));
-      }
-      BpeMerge merge = new BpeMerge(sides[0], sides[1]);
-      for (String token : List.of(merge.left(), merge.right(), merge.merged())) {
-        if (!vocab.containsKey(token)) {
-          throw new IllegalArgumentException(String.format(
-              "%s line %d: token \"%s\" is not in the encoder vocabulary", file, i + 1, token));
+    /**
+     * Converts the two files.
+     *
+     * @throws IllegalArgumentException naming the file (and line) that is malformed, has a merge
+     *     whose sides or result are not in the vocabulary, or lacks {@code <|endoftext|>}
+     */
+    public static String toTokenizerJson(Path encoderJson, Path vocabBpe) throws IOException {
+        Map<String, Integer> vocab = readEncoder(encoderJson);
+        if (!vocab.containsKey(TokenizerJson.END_OF_TEXT)) {
+            throw new IllegalArgumentException(
+                    String.format("%s has no %s token", encoderJson, TokenizerJson.END_OF_TEXT));
         }
-      }
-      merges.add(merge);
+        List<BpeMerge> merges = readMerges(vocabBpe, vocab);
+        return TokenizerJson.byteLevelBpe(vocab, merges, TokenizerJson.PreTokenization.GPT2_BYTE_LEVEL);
     }
-    return merges;
-  }
+
+    private static Map<String, Integer> readEncoder(Path file) throws IOException {
+        JsonElement root;
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            root = JsonParser.parseReader(r);
+        } catch (JsonParseException e) {
+            throw new IllegalArgumentException(file + " is not valid JSON: " + e.getMessage(), e);
+        }
+        if (!root.isJsonObject()) {
+            throw new IllegalArgumentException(file + " must be a JSON object of token to id");
+        }
+        Map<String, Integer> vocab = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonElement> e : ((JsonObject) root).entrySet()) {
+            JsonElement v = e.getValue();
+            if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isNumber()) {
+                throw new IllegalArgumentException(
+                        String.format("%s: token \"%s\" has id %s, expected a number", file, e.getKey(), v));
+            }
+            vocab.put(e.getKey(), v.getAsInt());
+        }
+        return vocab;
+    }
+
+    private static List<BpeMerge> readMerges(Path file, Map<String, Integer> vocab) throws IOException {
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        List<BpeMerge> merges = new ArrayList<>(lines.size());
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.isEmpty() || (i == 0 && line.startsWith("#version"))) {
+                continue;
+            }
+            String[] sides = line.split(" ", -1);
+            if (sides.length != 2 || sides[0].isEmpty() || sides[1].isEmpty()) {
+                throw new IllegalArgumentException(
+                        String.format("%s line %d: expected \"left right\", got \"%s\"", file, i + 1, line));
+            }
+            BpeMerge merge = new BpeMerge(sides[0], sides[1]);
+            for (String token : List.of(merge.left(), merge.right(), merge.merged())) {
+                if (!vocab.containsKey(token)) {
+                    throw new IllegalArgumentException(String.format(
+                            "%s line %d: token \"%s\" is not in the encoder vocabulary", file, i + 1, token));
+                }
+            }
+            merges.add(merge);
+        }
+        return merges;
+    }
 }

@@ -18,28 +18,28 @@ import java.util.regex.Pattern;
  * checks the split against the Rust one through DJL.
  */
 public final class PreTokenizer {
-  private static final Pattern PATTERN =
-      Pattern.compile(TokenizerJson.LLAMA3_PATTERN, Pattern.UNICODE_CHARACTER_CLASS);
+    private static final Pattern PATTERN =
+            Pattern.compile(TokenizerJson.LLAMA3_PATTERN, Pattern.UNICODE_CHARACTER_CLASS);
 
-  private PreTokenizer() {}
+    private PreTokenizer() {}
 
-  /** The pieces of {@code text}, in order; they concatenate back to {@code text}. */
-  public static List<String> split(String text) {
-    List<String> pieces = new ArrayList<>();
-    Matcher m = PATTERN.matcher(text);
-    int end = 0;
-    while (m.find()) {
-      // Like Split's Isolated behaviour, text between matches is a piece too, so the split is
-      // lossless for any pattern (this one happens to match every character).
-      if (m.start() > end) {
-        pieces.add(text.substring(end, m.start()));
-      }
-      pieces.add(m.group());
-      end = m.end();
+    /** The pieces of {@code text}, in order; they concatenate back to {@code text}. */
+    public static List<String> split(String text) {
+        List<String> pieces = new ArrayList<>();
+        Matcher m = PATTERN.matcher(text);
+        int end = 0;
+        while (m.find()) {
+            // Like Split's Isolated behaviour, text between matches is a piece too, so the split is
+            // lossless for any pattern (this one happens to match every character).
+            if (m.start() > end) {
+                pieces.add(text.substring(end, m.start()));
+            }
+            pieces.add(m.group());
+            end = m.end();
+        }
+        if (end < text.length()) {
+            pieces.add(text.substring(end));
+        }
+        return pieces;
     }
-    if (end < text.length()) {
-      pieces.add(text.substring(end));
-    }
-    return pieces;
-  }
 }

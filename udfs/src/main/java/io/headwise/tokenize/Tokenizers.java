@@ -13,107 +13,105 @@ import java.nio.file.Path;
 
 /** Loads tokenizers; the one path by which jobs get a {@link TextTokenizer}. */
 public final class Tokenizers {
-  /** The file name a model directory keeps its tokenizer under. */
-  public static final String TOKENIZER_JSON = "tokenizer.json";
+    /** The file name a model directory keeps its tokenizer under. */
+    public static final String TOKENIZER_JSON = "tokenizer.json";
 
-  private Tokenizers() {}
+    private Tokenizers() {}
 
-  /**
-   * Loads a Hugging Face {@code tokenizer.json}, given as the file or as the model directory that
-   * holds it.
-   *
-   * <p>DJL's builder defaults to truncating at 512 tokens and padding to the longest input even
-   * when the file says {@code null} for both, and to adding the post-processor's special tokens;
-   * all three are switched off here so that ids are exactly the text's tokens.
-   *
-   * @throws IllegalArgumentException naming the path when it does not exist or is not a valid
-   *     tokenizer document
-   */
-  public static TextTokenizer load(Path tokenizerJsonOrModelDir) {
-    Path file = Files.isDirectory(tokenizerJsonOrModelDir)
-        ? tokenizerJsonOrModelDir.resolve(TOKENIZER_JSON)
-        : tokenizerJsonOrModelDir;
-    if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException(String.format("tokenizer file %s does not exist", file));
-    }
-    TokenizerVocab vocab = TokenizerVocab.parse(readJson(file), file.toString());
-    try {
-      HuggingFaceTokenizer hf = HuggingFaceTokenizer.builder()
-          .optTokenizerPath(file)
-          .optAddSpecialTokens(false)
-          .optTruncation(false)
-          .optPadding(false)
-          .build();
-      return new DjlTextTokenizer(hf, vocab);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read tokenizer " + file, e);
-    } catch (RuntimeException e) {
-      // The Rust side reports unknown components or fields as a bare RuntimeException.
-      throw new IllegalArgumentException(
-          String.format("%s is not a loadable tokenizer: %s", file, e.getMessage()), e);
-    }
-  }
-
-  /**
-   * Loads a tokenizer from the text of its {@code tokenizer.json}, as executors do with the
-   * document the driver shipped them (DJL's binding reads files, so it goes through a temporary
-   * file that is deleted once loaded).
-   *
-   * @param name what to call the document in messages, e.g. the path it was read from
-   * @throws IllegalArgumentException naming {@code name} when the document is not a loadable
-   *     tokenizer
-   */
-  public static TextTokenizer fromJson(String json, String name) {
-    Path file = null;
-    try {
-      file = Files.createTempFile("headwise-tokenizer", ".json");
-      Files.writeString(file, json, StandardCharsets.UTF_8);
-      TokenizerVocab vocab = TokenizerVocab.parse(parse(json, name), name);
-      return new DjlTextTokenizer(build(file, name), vocab);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write a temporary copy of tokenizer " + name, e);
-    } finally {
-      if (file != null) {
-        try {
-          Files.deleteIfExists(file);
-        } catch (IOException e) {
-          file.toFile().deleteOnExit();
+    /**
+     * Loads a Hugging Face {@code tokenizer.json}, given as the file or as the model directory that
+     * holds it.
+     *
+     * <p>DJL's builder defaults to truncating at 512 tokens and padding to the longest input even
+     * when the file says {@code null} for both, and to adding the post-processor's special tokens;
+     * all three are switched off here so that ids are exactly the text's tokens.
+     *
+     * @throws IllegalArgumentException naming the path when it does not exist or is not a valid
+     *     tokenizer document
+     */
+    public static TextTokenizer load(Path tokenizerJsonOrModelDir) {
+        Path file = Files.isDirectory(tokenizerJsonOrModelDir)
+                ? tokenizerJsonOrModelDir.resolve(TOKENIZER_JSON)
+                : tokenizerJsonOrModelDir;
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException(String.format("tokenizer file %s does not exist", file));
         }
-      }
+        TokenizerVocab vocab = TokenizerVocab.parse(readJson(file), file.toString());
+        try {
+            HuggingFaceTokenizer hf = HuggingFaceTokenizer.builder()
+                    .optTokenizerPath(file)
+                    .optAddSpecialTokens(false)
+                    .optTruncation(false)
+                    .optPadding(false)
+                    .build();
+            return new DjlTextTokenizer(hf, vocab);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read tokenizer " + file, e);
+        } catch (RuntimeException e) {
+            // The Rust side reports unknown components or fields as a bare RuntimeException.
+            throw new IllegalArgumentException(
+                    String.format("%s is not a loadable tokenizer: %s", file, e.getMessage()), e);
+        }
     }
-  }
 
-  private static HuggingFaceTokenizer build(Path file, String name) throws IOException {
-    try {
-      return HuggingFaceTokenizer.builder()
-          .optTokenizerPath(file)
-          .optAddSpecialTokens(false)
-          .optTruncation(false)
-          .optPadding(false)
-          .build();
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException(
-          String.format("%s is not a loadable tokenizer: %s", name, e.getMessage()), e);
+    /**
+     * Loads a tokenizer from the text of its {@code tokenizer.json}, as executors do with the
+     * document the driver shipped them (DJL's binding reads files, so it goes through a temporary
+     * file that is deleted once loaded).
+     *
+     * @param name what to call the document in messages, e.g. the path it was read from
+     * @throws IllegalArgumentException naming {@code name} when the document is not a loadable
+     *     tokenizer
+     */
+    public static TextTokenizer fromJson(String json, String name) {
+        Path file = null;
+        try {
+            file = Files.createTempFile("headwise-tokenizer", ".json");
+            Files.writeString(file, json, StandardCharsets.UTF_8);
+            TokenizerVocab vocab = TokenizerVocab.parse(parse(json, name), name);
+            return new DjlTextTokenizer(build(file, name), vocab);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write a temporary copy of tokenizer " + name, e);
+        } finally {
+            if (file != null) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException e) {
+                    file.toFile().deleteOnExit();
+                }
+            }
+        }
     }
-  }
 
-  private static JsonElement parse(String json, String name) {
-    try {
-      return JsonParser.parseString(json);
-    } catch (JsonParseException e) {
-      throw new IllegalArgumentException(
-          String.format("%s is not valid JSON: %s", name, e.getMessage()), e);
+    private static HuggingFaceTokenizer build(Path file, String name) throws IOException {
+        try {
+            return HuggingFaceTokenizer.builder()
+                    .optTokenizerPath(file)
+                    .optAddSpecialTokens(false)
+                    .optTruncation(false)
+                    .optPadding(false)
+                    .build();
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(
+                    String.format("%s is not a loadable tokenizer: %s", name, e.getMessage()), e);
+        }
     }
-  }
 
-  private static JsonElement readJson(Path file) {
-    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      return JsonParser.parseReader(r);
-    } catch (JsonParseException e) {
-      throw new IllegalArgumentException(
-          String.format("%s is not valid JSON: %s", file, e.getMessage()), e);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read tokenizer " + file, e);
+    private static JsonElement parse(String json, String name) {
+        try {
+            return JsonParser.parseString(json);
+        } catch (JsonParseException e) {
+            throw new IllegalArgumentException(String.format("%s is not valid JSON: %s", name, e.getMessage()), e);
+        }
     }
-  }
+
+    private static JsonElement readJson(Path file) {
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return JsonParser.parseReader(r);
+        } catch (JsonParseException e) {
+            throw new IllegalArgumentException(String.format("%s is not valid JSON: %s", file, e.getMessage()), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read tokenizer " + file, e);
+        }
+    }
 }

@@ -36,7 +36,13 @@ public final class AdamW implements AutoCloseable {
      * @param parameters name → parameter (each with {@code setRequiresGradient(true)})
      * @param manager the parent of the manager that holds the moments
      */
-    public AdamW(Map<String, NDArray> parameters, NDManager manager, double beta1, double beta2, double eps, double weightDecay) {
+    public AdamW(
+            Map<String, NDArray> parameters,
+            NDManager manager,
+            double beta1,
+            double beta2,
+            double eps,
+            double weightDecay) {
         this.parameters = new LinkedHashMap<>(parameters);
         this.stateManager = manager.newSubManager();
         this.beta1 = beta1;
@@ -78,7 +84,8 @@ public final class AdamW implements AutoCloseable {
             }
             mw.muli(beta1).addi(g.mul(1 - beta1));
             vw.muli(beta2).addi(g.square().muli(1 - beta2));
-            NDArray denominator = scratch(vw.sqrt(), scratch).divi(Math.sqrt(bias2)).addi(eps);
+            NDArray denominator =
+                    scratch(vw.sqrt(), scratch).divi(Math.sqrt(bias2)).addi(eps);
             NDArray update = scratch(mw.div(denominator), scratch).muli(lr / bias1);
             w.subi(update);
         }
@@ -148,8 +155,10 @@ public final class AdamW implements AutoCloseable {
     static void copyInto(Map<String, NDArray> state, String key, NDArray target) {
         NDArray saved = state.get(key);
         if (saved == null || !saved.getShape().equals(target.getShape())) {
-            throw new IllegalArgumentException(
-                    "optimizer state " + key + (saved == null ? " is missing" : " has shape " + saved.getShape() + ", expected " + target.getShape()));
+            throw new IllegalArgumentException("optimizer state " + key
+                    + (saved == null
+                            ? " is missing"
+                            : " has shape " + saved.getShape() + ", expected " + target.getShape()));
         }
         target.set(saved.toFloatArray());
     }

@@ -5,10 +5,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.headwise.BadInputException;
-import io.headwise.model.GradientScope;
 import io.headwise.model.Gpt;
 import io.headwise.model.GptConfig;
 import io.headwise.model.GptWeights;
+import io.headwise.model.GradientScope;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -41,6 +41,7 @@ public final class GptTrainer implements AutoCloseable {
     private final AdamW optimizer;
     /** The weight average evaluated and saved instead of the weights, or null without {@code --ema}. */
     private final WeightAverage average;
+
     private final List<TrainListener> listeners = new ArrayList<>();
     private double elapsedBefore;
     private long tokensBefore;
@@ -58,8 +59,8 @@ public final class GptTrainer implements AutoCloseable {
         for (NDArray parameter : weights.parameters()) {
             parameter.setRequiresGradient(true);
         }
-        this.optimizer = new AdamW(
-                weights.asMap(), manager, config.beta1(), config.beta2(), config.eps(), config.weightDecay());
+        this.optimizer =
+                new AdamW(weights.asMap(), manager, config.beta1(), config.beta2(), config.eps(), config.weightDecay());
         this.average = config.emaDecay() > 0 ? new WeightAverage(weights.asMap(), manager, config.emaDecay()) : null;
     }
 
@@ -101,14 +102,16 @@ public final class GptTrainer implements AutoCloseable {
      * the model's weights — the checkpoint's, i.e. that run's average — become the average and
      * the trained weights go back into the model.
      */
-    public void resume(Map<String, NDArray> optimizerState, int stepsDone, double elapsedSeconds, long tokens, double bestSoFar) {
+    public void resume(
+            Map<String, NDArray> optimizerState, int stepsDone, double elapsedSeconds, long tokens, double bestSoFar) {
         optimizer.restore(optimizerState, stepsDone);
         boolean hasTrained = optimizerState.keySet().stream().anyMatch(k -> k.startsWith(WeightAverage.TRAINED_PREFIX));
         if (average != null) {
             weights.asMap().forEach((name, w) -> w.copyTo(average.averaged().get(name)));
         }
         if (hasTrained) {
-            weights.asMap().forEach((name, w) -> AdamW.copyInto(optimizerState, WeightAverage.TRAINED_PREFIX + name, w));
+            weights.asMap()
+                    .forEach((name, w) -> AdamW.copyInto(optimizerState, WeightAverage.TRAINED_PREFIX + name, w));
         }
         this.elapsedBefore = elapsedSeconds;
         this.tokensBefore = tokens;
@@ -127,7 +130,10 @@ public final class GptTrainer implements AutoCloseable {
         GptConfig model = weights.config();
         checkSamples(train, model, "training");
         checkSamples(test, model, "held-out");
-        return train(BatchSource.uniform(train, config.batchSize(), config.seed()), evalSubset(train, config), testEval(test, config));
+        return train(
+                BatchSource.uniform(train, config.batchSize(), config.seed()),
+                evalSubset(train, config),
+                testEval(test, config));
     }
 
     /**
@@ -184,9 +190,11 @@ public final class GptTrainer implements AutoCloseable {
     }
 
     /** Evaluates the model's current weights and tells the listeners, with whether it is the best yet. */
-    private Evaluation evaluation(int step, List<int[]> trainEval, List<int[]> testEval, double lr, double elapsed, long tokens)
+    private Evaluation evaluation(
+            int step, List<int[]> trainEval, List<int[]> testEval, double lr, double elapsed, long tokens)
             throws IOException {
-        Evaluation e = new Evaluation(step, evaluate(trainEval), testEval.isEmpty() ? Double.NaN : evaluate(testEval), lr, elapsed, tokens);
+        Evaluation e = new Evaluation(
+                step, evaluate(trainEval), testEval.isEmpty() ? Double.NaN : evaluate(testEval), lr, elapsed, tokens);
         boolean best = e.selectionLoss() < bestLoss;
         if (best) {
             bestLoss = e.selectionLoss();
@@ -208,7 +216,8 @@ public final class GptTrainer implements AutoCloseable {
             List<int[]> batch = samples.subList(from, Math.min(samples.size(), from + config.batchSize()));
             try (NDManager scratch = manager.newSubManager()) {
                 Batch b = Batch.of(batch, scratch);
-                NDArray losses = Gpt.tokenLosses(gpt.forward(gpt.embed(b.ids()), null, false).logits(), b.ids());
+                NDArray losses = Gpt.tokenLosses(
+                        gpt.forward(gpt.embed(b.ids()), null, false).logits(), b.ids());
                 sum += losses.mul(b.mask()).sum().getFloat();
                 count += b.targets();
             }
@@ -222,7 +231,10 @@ public final class GptTrainer implements AutoCloseable {
             Batch b = Batch.of(batch, scratch);
             double loss;
             try (GradientScope scope = GradientScope.open(scratch)) {
-                NDArray losses = Gpt.tokenLosses(gpt.forward(gpt.embed(b.ids()), null, config.dropout() > 0).logits(), b.ids());
+                NDArray losses = Gpt.tokenLosses(
+                        gpt.forward(gpt.embed(b.ids()), null, config.dropout() > 0)
+                                .logits(),
+                        b.ids());
                 NDArray objective = losses.mul(b.mask()).sum().div(Gpt.constant(losses, b.targets()));
                 scope.backward(objective);
                 loss = objective.getFloat();
@@ -280,12 +292,14 @@ public final class GptTrainer implements AutoCloseable {
             int[] ids = samples.get(i);
             if (ids.length < 2 || ids.length > model.nPositions()) {
                 throw new BadInputException(
-                        "%s sample %d has %d tokens; training needs 2..n_positions (%d)", which, i, ids.length, model.nPositions());
+                        "%s sample %d has %d tokens; training needs 2..n_positions (%d)",
+                        which, i, ids.length, model.nPositions());
             }
             for (int id : ids) {
                 if (id < 0 || id >= model.vocabSize()) {
                     throw new BadInputException(
-                            "%s sample %d has token id %d outside the vocabulary (vocab_size %d)", which, i, id, model.vocabSize());
+                            "%s sample %d has token id %d outside the vocabulary (vocab_size %d)",
+                            which, i, id, model.vocabSize());
                 }
             }
         }
@@ -338,8 +352,7 @@ public final class GptTrainer implements AutoCloseable {
                 }
                 targets += s.length - 1;
             }
-            return new Batch(
-                    manager.create(ids, new Shape(b, t)), manager.create(mask, new Shape(b, t - 1)), targets);
+            return new Batch(manager.create(ids, new Shape(b, t)), manager.create(mask, new Shape(b, t - 1)), targets);
         }
     }
 }

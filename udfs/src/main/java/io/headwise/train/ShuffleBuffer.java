@@ -48,7 +48,8 @@ public final class ShuffleBuffer implements BatchSource {
     @Override
     public List<int[]> batch(int step) {
         if (step < nextStep) {
-            throw new IllegalStateException("step " + step + " asked for after step " + (nextStep - 1) + ": a stream cannot go back");
+            throw new IllegalStateException(
+                    "step " + step + " asked for after step " + (nextStep - 1) + ": a stream cannot go back");
         }
         if (pass == null) {
             pass = newPass();

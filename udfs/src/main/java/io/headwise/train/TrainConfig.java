@@ -56,16 +56,61 @@ public record TrainConfig(
 
     /** A run that starts from GPT-2's initialisation, without weight averaging. */
     public TrainConfig(
-            int steps, int batchSize, double lr, double minLr, int warmupSteps, boolean cosineDecay, double weightDecay,
-            double beta1, double beta2, double eps, double dropout, double gradClip, long seed, int evalInterval, int evalBatches) {
-        this(steps, batchSize, lr, minLr, warmupSteps, cosineDecay, weightDecay, beta1, beta2, eps, dropout, gradClip, seed,
-                evalInterval, evalBatches, GptWeights.Init.GPT2, 0);
+            int steps,
+            int batchSize,
+            double lr,
+            double minLr,
+            int warmupSteps,
+            boolean cosineDecay,
+            double weightDecay,
+            double beta1,
+            double beta2,
+            double eps,
+            double dropout,
+            double gradClip,
+            long seed,
+            int evalInterval,
+            int evalBatches) {
+        this(
+                steps,
+                batchSize,
+                lr,
+                minLr,
+                warmupSteps,
+                cosineDecay,
+                weightDecay,
+                beta1,
+                beta2,
+                eps,
+                dropout,
+                gradClip,
+                seed,
+                evalInterval,
+                evalBatches,
+                GptWeights.Init.GPT2,
+                0);
     }
 
     /** This run with weight averaging at {@code decay} (0: off). */
     public TrainConfig withEmaDecay(double decay) {
-        return new TrainConfig(steps, batchSize, lr, minLr, warmupSteps, cosineDecay, weightDecay, beta1, beta2, eps, dropout,
-                gradClip, seed, evalInterval, evalBatches, init, decay);
+        return new TrainConfig(
+                steps,
+                batchSize,
+                lr,
+                minLr,
+                warmupSteps,
+                cosineDecay,
+                weightDecay,
+                beta1,
+                beta2,
+                eps,
+                dropout,
+                gradClip,
+                seed,
+                evalInterval,
+                evalBatches,
+                init,
+                decay);
     }
 
     public TrainConfig {
@@ -93,7 +138,8 @@ public record TrainConfig(
             throw new BadInputException("--grad-clip must be >= 0 (0 = off), got %s", gradClip);
         }
         if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1) || !(eps > 0)) {
-            throw new BadInputException("AdamW needs 0 <= beta1, beta2 < 1 and eps > 0, got %s, %s, %s", beta1, beta2, eps);
+            throw new BadInputException(
+                    "AdamW needs 0 <= beta1, beta2 < 1 and eps > 0, got %s, %s, %s", beta1, beta2, eps);
         }
         if (!(emaDecay >= 0 && emaDecay < 1)) {
             throw new BadInputException("--ema must be in [0, 1) (0 = off), got %s", emaDecay);

@@ -34,7 +34,12 @@ public final class TrainingRun {
     public static final String OPTIMIZER_FILE = "optimizer.safetensors";
     /** Files a run writes; {@code --overwrite} deletes exactly these. */
     static final List<String> FILES = List.of(
-            Checkpoint.CONFIG_FILE, Checkpoint.WEIGHTS_FILE, Checkpoint.TOKENIZER_FILE, OPTIMIZER_FILE, HELDOUT_FILE, CURVE_FILE);
+            Checkpoint.CONFIG_FILE,
+            Checkpoint.WEIGHTS_FILE,
+            Checkpoint.TOKENIZER_FILE,
+            OPTIMIZER_FILE,
+            HELDOUT_FILE,
+            CURVE_FILE);
 
     /**
      * One sample of the corpus.
@@ -55,7 +60,13 @@ public final class TrainingRun {
      * @param nTrain training samples in the corpus
      * @param description how the samples are read, for config.json ({@code "memory"} or a stream's)
      */
-    public record Data(BatchSource batches, List<int[]> trainEval, List<int[]> testEval, long[] heldOut, long nTrain, String description) {
+    public record Data(
+            BatchSource batches,
+            List<int[]> trainEval,
+            List<int[]> testEval,
+            long[] heldOut,
+            long nTrain,
+            String description) {
 
         public long nTest() {
             return heldOut.length;
@@ -68,7 +79,8 @@ public final class TrainingRun {
          *
          * @throws BadInputException naming the sample when one cannot be trained on
          */
-        public static Data inMemory(List<Sample> samples, GptConfig model, TrainConfig train, double testFraction, boolean charLevel) {
+        public static Data inMemory(
+                List<Sample> samples, GptConfig model, TrainConfig train, double testFraction, boolean charLevel) {
             if (samples.isEmpty()) {
                 throw new BadInputException("the tokens table has no samples");
             }
@@ -81,10 +93,13 @@ public final class TrainingRun {
             }
             GptTrainer.checkSamples(trainSamples, model, "training");
             GptTrainer.checkSamples(test, model, "held-out");
-            return new Data(BatchSource.uniform(trainSamples, train.batchSize(), train.seed()),
+            return new Data(
+                    BatchSource.uniform(trainSamples, train.batchSize(), train.seed()),
                     GptTrainer.evalSubset(trainSamples, train),
                     GptTrainer.testEval(test, train),
-                    held.stream().mapToLong(Long::longValue).sorted().toArray(), trainSamples.size(), "memory");
+                    held.stream().mapToLong(Long::longValue).sorted().toArray(),
+                    trainSamples.size(),
+                    "memory");
         }
     }
 
@@ -123,7 +138,14 @@ public final class TrainingRun {
      * @param seconds wall time of this session
      * @param tokensTrained target tokens trained on in this session
      */
-    public record Result(int startStep, Evaluation last, Evaluation best, long nTrain, long nTest, double seconds, long tokensTrained) {
+    public record Result(
+            int startStep,
+            Evaluation last,
+            Evaluation best,
+            long nTrain,
+            long nTest,
+            double seconds,
+            long tokensTrained) {
 
         /** Target tokens per second of wall time in this session. */
         public double tokensPerSecond() {
@@ -135,7 +157,8 @@ public final class TrainingRun {
 
     /** Runs {@code spec} on {@code samples}, held in memory; progress goes to {@code err}. */
     public static Result run(Spec spec, List<Sample> samples, PrintStream err) throws IOException {
-        return run(spec, Data.inMemory(samples, spec.model(), spec.train(), spec.testFraction(), spec.charLevel()), err);
+        return run(
+                spec, Data.inMemory(samples, spec.model(), spec.train(), spec.testFraction(), spec.charLevel()), err);
     }
 
     /** Runs {@code spec} on {@code data}; progress goes to {@code err}. */
@@ -156,7 +179,8 @@ public final class TrainingRun {
                 }
                 saved = Checkpoint.readMetadata(dir);
             } else {
-                weights = GptWeights.random(spec.model(), manager, spec.train().seed(), spec.train().init());
+                weights = GptWeights.random(
+                        spec.model(), manager, spec.train().seed(), spec.train().init());
                 writeHeldOut(dir, heldOut);
             }
             try (GptTrainer trainer = new GptTrainer(weights, spec.train(), manager)) {
@@ -175,12 +199,21 @@ public final class TrainingRun {
                             "%s: already trained for %d steps; pass a larger --steps to continue", dir, start);
                 }
                 RunRecorder recorder = new RunRecorder(spec, trainer, data, start);
-                trainer.addListener(new TrainProgress(err, start, spec.train().steps())).addListener(recorder);
+                trainer.addListener(new TrainProgress(err, start, spec.train().steps()))
+                        .addListener(recorder);
                 long t0 = System.nanoTime();
                 Evaluation last = trainer.train(data.batches(), data.trainEval(), data.testEval());
                 double seconds = (System.nanoTime() - t0) / 1e9;
-                long startTokens = saved == null ? 0 : saved.get("tokens_trained").getAsLong();
-                return new Result(start, last, recorder.best(), data.nTrain(), data.nTest(), seconds, last.tokens() - startTokens);
+                long startTokens =
+                        saved == null ? 0 : saved.get("tokens_trained").getAsLong();
+                return new Result(
+                        start,
+                        last,
+                        recorder.best(),
+                        data.nTrain(),
+                        data.nTest(),
+                        seconds,
+                        last.tokens() - startTokens);
             }
         }
     }
@@ -189,9 +222,11 @@ public final class TrainingRun {
         Path dir = spec.modelDir();
         boolean exists = Files.exists(dir) && (!Files.isDirectory(dir) || hasEntries(dir));
         if (spec.resume()) {
-            if (!Files.isRegularFile(dir.resolve(Checkpoint.CONFIG_FILE)) || !Files.isRegularFile(dir.resolve(OPTIMIZER_FILE))) {
+            if (!Files.isRegularFile(dir.resolve(Checkpoint.CONFIG_FILE))
+                    || !Files.isRegularFile(dir.resolve(OPTIMIZER_FILE))) {
                 throw new BadInputException(
-                        "%s: nothing to resume (--resume needs a model directory written by `headwise train`, with %s)", dir, OPTIMIZER_FILE);
+                        "%s: nothing to resume (--resume needs a model directory written by `headwise train`, with %s)",
+                        dir, OPTIMIZER_FILE);
             }
             return;
         }
@@ -224,7 +259,10 @@ public final class TrainingRun {
 
     private static void checkHeldOut(Path dir, long[] heldOut) throws IOException {
         Path file = dir.resolve(HELDOUT_FILE);
-        long[] saved = Files.readAllLines(file).stream().filter(l -> !l.isBlank()).mapToLong(Long::parseLong).toArray();
+        long[] saved = Files.readAllLines(file).stream()
+                .filter(l -> !l.isBlank())
+                .mapToLong(Long::parseLong)
+                .toArray();
         if (!Arrays.equals(saved, heldOut)) {
             throw new BadInputException(
                     "%s: the held-out samples differ from this tokens table's (%d saved, %d now): resume with the tokens table the model was trained on",
@@ -269,7 +307,8 @@ public final class TrainingRun {
         }
 
         private JsonObject metadata(Evaluation e) {
-            JsonObject json = spec.metadata() == null ? new JsonObject() : spec.metadata().deepCopy();
+            JsonObject json =
+                    spec.metadata() == null ? new JsonObject() : spec.metadata().deepCopy();
             TrainConfig t = spec.train();
             json.addProperty("steps_done", e.step());
             json.addProperty("best_loss", e.selectionLoss());
@@ -313,9 +352,14 @@ public final class TrainingRun {
         private Curve() {}
 
         static void append(Path file, Evaluation e) throws IOException {
-            String row = String.format(Locale.ROOT, "%d,%.6f,%s,%.6g,%.1f%n",
-                    e.step(), e.trainLoss(), Double.isNaN(e.testLoss()) ? "" : String.format(Locale.ROOT, "%.6f", e.testLoss()),
-                    e.lr(), e.elapsedSeconds());
+            String row = String.format(
+                    Locale.ROOT,
+                    "%d,%.6f,%s,%.6g,%.1f%n",
+                    e.step(),
+                    e.trainLoss(),
+                    Double.isNaN(e.testLoss()) ? "" : String.format(Locale.ROOT, "%.6f", e.testLoss()),
+                    e.lr(),
+                    e.elapsedSeconds());
             if (!Files.exists(file)) {
                 Files.writeString(file, HEADER + "\n");
             }

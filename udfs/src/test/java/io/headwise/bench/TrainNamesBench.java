@@ -31,11 +31,14 @@ public final class TrainNamesBench {
         String corpus = a.getOrDefault("corpus", "names");
         int vocab = Integer.parseInt(a.getOrDefault("vocab", "27"));
         int block = Integer.parseInt(a.getOrDefault("block", "17"));
-        List<TrainingRun.Sample> samples = corpus.equals("names") ? names() : random(vocab, block, Integer.parseInt(a.getOrDefault("n", "5000")));
+        List<TrainingRun.Sample> samples =
+                corpus.equals("names") ? names() : random(vocab, block, Integer.parseInt(a.getOrDefault("n", "5000")));
         if (corpus.equals("names")) {
             vocab = 27;
         }
-        GptConfig model = GptConfig.of(vocab, block,
+        GptConfig model = GptConfig.of(
+                vocab,
+                block,
                 Integer.parseInt(a.getOrDefault("embd", "64")),
                 Integer.parseInt(a.getOrDefault("layers", "4")),
                 Integer.parseInt(a.getOrDefault("heads", "4")));
@@ -48,7 +51,9 @@ public final class TrainNamesBench {
                 Integer.parseInt(a.getOrDefault("warmup", "500")),
                 Boolean.parseBoolean(a.getOrDefault("cosine", "true")),
                 Double.parseDouble(a.getOrDefault("wd", "0.01")),
-                TrainConfig.BETA1_DEFAULT, TrainConfig.BETA2_DEFAULT, TrainConfig.EPS_DEFAULT,
+                TrainConfig.BETA1_DEFAULT,
+                TrainConfig.BETA2_DEFAULT,
+                TrainConfig.EPS_DEFAULT,
                 Double.parseDouble(a.getOrDefault("dropout", "0.1")),
                 Double.parseDouble(a.getOrDefault("clip", "1.0")),
                 Long.parseLong(a.getOrDefault("seed", "1337")),
@@ -56,9 +61,19 @@ public final class TrainNamesBench {
                 Integer.parseInt(a.getOrDefault("evalbatches", "16")));
         JsonObject meta = new JsonObject();
         meta.addProperty("bench", String.join(" ", args));
-        TrainingRun.Spec spec = new TrainingRun.Spec(Path.of(a.getOrDefault("out", "/tmp/bench-model")), model, train, null,
-                corpus.equals("names"), 0.1, Boolean.parseBoolean(a.getOrDefault("resume", "false")), true, meta);
-        System.out.printf("corpus %s: %d samples, model %s, %,d parameters, %s%n", corpus, samples.size(), model, model.parameterCount(), train);
+        TrainingRun.Spec spec = new TrainingRun.Spec(
+                Path.of(a.getOrDefault("out", "/tmp/bench-model")),
+                model,
+                train,
+                null,
+                corpus.equals("names"),
+                0.1,
+                Boolean.parseBoolean(a.getOrDefault("resume", "false")),
+                true,
+                meta);
+        System.out.printf(
+                "corpus %s: %d samples, model %s, %,d parameters, %s%n",
+                corpus, samples.size(), model, model.parameterCount(), train);
         TrainingRun.Result r = null;
         int retries = Integer.parseInt(a.getOrDefault("retries", "0"));
         for (int attempt = 0; r == null; attempt++) {
@@ -71,12 +86,22 @@ public final class TrainNamesBench {
                     throw e;
                 }
                 System.out.printf("attempt %d: %s; resuming from the best checkpoint%n", attempt, e.getMessage());
-                spec = new TrainingRun.Spec(spec.modelDir(), model, train, null, spec.charLevel(), 0.1, true, false, meta);
+                spec = new TrainingRun.Spec(
+                        spec.modelDir(), model, train, null, spec.charLevel(), 0.1, true, false, meta);
             }
         }
-        System.out.printf("steps %d..%d  train %.4f  test %.4f  best test %.4f at step %d  wall %.1f s  %,.0f tokens/s  (%d train / %d test samples)%n",
-                r.startStep(), r.last().step(), r.last().trainLoss(), r.last().testLoss(), r.best().testLoss(), r.best().step(),
-                r.seconds(), r.tokensPerSecond(), r.nTrain(), r.nTest());
+        System.out.printf(
+                "steps %d..%d  train %.4f  test %.4f  best test %.4f at step %d  wall %.1f s  %,.0f tokens/s  (%d train / %d test samples)%n",
+                r.startStep(),
+                r.last().step(),
+                r.last().trainLoss(),
+                r.last().testLoss(),
+                r.best().testLoss(),
+                r.best().step(),
+                r.seconds(),
+                r.tokensPerSecond(),
+                r.nTrain(),
+                r.nTest());
     }
 
     static List<TrainingRun.Sample> names() throws Exception {

@@ -18,7 +18,9 @@ class Bz2TailTest {
             byte[] data = new byte[random.nextInt(5000)];
             random.nextBytes(data);
             byte[] bz2 = compress(data);
-            assertThat(Bz2Tail.isComplete(tail(bz2))).as("length %d", data.length).isTrue();
+            assertThat(Bz2Tail.isComplete(tail(bz2)))
+                    .as("length %d", data.length)
+                    .isTrue();
         }
     }
 
@@ -31,7 +33,9 @@ class Bz2TailTest {
         }
         byte[] bz2 = compress(data);
         for (int cut : new int[] {1, 2, 5, 10, 100, bz2.length / 2}) {
-            assertThat(Bz2Tail.isComplete(tail(Arrays.copyOf(bz2, bz2.length - cut)))).as("cut %d", cut).isFalse();
+            assertThat(Bz2Tail.isComplete(tail(Arrays.copyOf(bz2, bz2.length - cut))))
+                    .as("cut %d", cut)
+                    .isFalse();
         }
     }
 

@@ -18,8 +18,7 @@ class ParagraphsTest {
     void anUnreadableLineMarksItsParagraph() {
         assertThat(Paragraphs.of(Arrays.asList("a", null, "b", "", "c")))
                 .containsExactly(new Paragraph(1, "a\nb", 2), new Paragraph(5, "c", 0));
-        assertThat(Paragraphs.of(Arrays.asList(null, "b")))
-                .containsExactly(new Paragraph(1, "b", 1));
+        assertThat(Paragraphs.of(Arrays.asList(null, "b"))).containsExactly(new Paragraph(1, "b", 1));
     }
 
     @Test

@@ -13,8 +13,7 @@ class WindowsTest {
     @Test
     void separatorThenNonOverlappingWindowsOfBlockSizeMinusOne() {
         List<int[]> samples = Windows.cut(new int[] {1, 2, 3, 4, 5, 6, 7}, 4, 0, SEP);
-        assertThat(samples).containsExactly(
-                new int[] {SEP, 1, 2, 3}, new int[] {SEP, 4, 5, 6}, new int[] {SEP, 7});
+        assertThat(samples).containsExactly(new int[] {SEP, 1, 2, 3}, new int[] {SEP, 4, 5, 6}, new int[] {SEP, 7});
     }
 
     @Test
@@ -26,8 +25,7 @@ class WindowsTest {
     void aStrideSmallerThanTheWindowOverlapsAndStopsOnceTheEndIsReached() {
         // width 3, stride 2: starts 0, 2, 4; the window at 4 reaches the end (4, 5), none at 6.
         List<int[]> samples = Windows.cut(new int[] {1, 2, 3, 4, 5, 6}, 4, 2, SEP);
-        assertThat(samples).containsExactly(
-                new int[] {SEP, 1, 2, 3}, new int[] {SEP, 3, 4, 5}, new int[] {SEP, 5, 6});
+        assertThat(samples).containsExactly(new int[] {SEP, 1, 2, 3}, new int[] {SEP, 3, 4, 5}, new int[] {SEP, 5, 6});
     }
 
     @Test

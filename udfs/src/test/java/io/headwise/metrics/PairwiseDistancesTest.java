@@ -26,8 +26,7 @@ class PairwiseDistancesTest {
         assertThat(d.pair(1, 2).js()).isCloseTo(Math.log(2), within(1e-12));
 
         double[][] m = PairwiseDistances.matrix(
-                new long[][] {{0, 1, 2}, {0, 0, 1}, {0, 0, 0}},
-                new double[][] {{0, 0.5, 0.2}, {0, 0, 0.3}, {0, 0, 0}});
+                new long[][] {{0, 1, 2}, {0, 0, 1}, {0, 0, 0}}, new double[][] {{0, 0.5, 0.2}, {0, 0, 0.3}, {0, 0, 0}});
         assertThat(m[0]).containsExactly(0, 0.5, 0.1);
         assertThat(m[2]).containsExactly(0.1, 0.3, 0);
     }

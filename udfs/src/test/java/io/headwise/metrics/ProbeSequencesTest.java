@@ -23,9 +23,12 @@ class ProbeSequencesTest {
     @Test
     void sequencesDependOnlyOnSeedAndIndex() {
         int[] vocabulary = ProbeSequences.vocabulary(50, Set.of(0, 49));
-        assertThat(ProbeSequences.sequence(1, 9, 8, 0, vocabulary)).containsExactly(ProbeSequences.sequence(1, 9, 8, 0, vocabulary));
-        assertThat(ProbeSequences.sequence(1, 9, 8, 0, vocabulary)).isNotEqualTo(ProbeSequences.sequence(1, 10, 8, 0, vocabulary));
-        assertThat(ProbeSequences.sequence(1, 9, 8, 0, vocabulary)).isNotEqualTo(ProbeSequences.sequence(2, 9, 8, 0, vocabulary));
+        assertThat(ProbeSequences.sequence(1, 9, 8, 0, vocabulary))
+                .containsExactly(ProbeSequences.sequence(1, 9, 8, 0, vocabulary));
+        assertThat(ProbeSequences.sequence(1, 9, 8, 0, vocabulary))
+                .isNotEqualTo(ProbeSequences.sequence(1, 10, 8, 0, vocabulary));
+        assertThat(ProbeSequences.sequence(1, 9, 8, 0, vocabulary))
+                .isNotEqualTo(ProbeSequences.sequence(2, 9, 8, 0, vocabulary));
     }
 
     @Test
@@ -46,6 +49,7 @@ class ProbeSequencesTest {
     void defaultHalfLengthFitsTheContext() {
         assertThat(ProbeSequences.defaultHalfLength(1024)).isEqualTo(20);
         assertThat(ProbeSequences.defaultHalfLength(16)).isEqualTo(7);
-        assertThatThrownBy(() -> ProbeSequences.vocabulary(1, Set.of(0))).hasMessageContaining("no non-special token ids");
+        assertThatThrownBy(() -> ProbeSequences.vocabulary(1, Set.of(0)))
+                .hasMessageContaining("no non-special token ids");
     }
 }

@@ -9,10 +9,7 @@ import org.junit.jupiter.api.Test;
 class QueryRowsTest {
 
     private static final AttentionPattern PATTERN = AttentionPattern.ofRows(new float[][] {
-        {1f},
-        {0.25f, 0.75f},
-        {0.5f, 0.2f, 0.3f},
-        {0.1f, 0.4f, 0.4f, 0.1f},
+        {1f}, {0.25f, 0.75f}, {0.5f, 0.2f, 0.3f}, {0.1f, 0.4f, 0.4f, 0.1f},
     });
 
     @Test

@@ -27,7 +27,9 @@ class AnalyzerMemoryTest {
             for (int i = 0; i < 20; i++) { // a leak shows after the first batch; 20 rules out a slow one
                 analyzer.analyze(batch);
                 // getManagedArrays() counts sub-managers' arrays too, so an unclosed batch shows.
-                assertThat(manager.getManagedArrays()).as("arrays on the model manager after %d batches", i + 1).hasSize(parameters);
+                assertThat(manager.getManagedArrays())
+                        .as("arrays on the model manager after %d batches", i + 1)
+                        .hasSize(parameters);
             }
         }
     }

@@ -22,6 +22,7 @@ class BatchingTest {
 
     /** Relative above 1, absolute below: float32 sums regrouped by a different batch shape. */
     private static final double TOLERANCE = 1e-5;
+
     private static final int[] LENGTHS = {1, 2, 5, 17, 20};
 
     private static NDManager manager;
@@ -53,7 +54,8 @@ class BatchingTest {
     @ParameterizedTest
     @ValueSource(ints = {0, 1, 2, 3})
     void batchedEqualsOneByOne(int order) {
-        List<Integer> indices = new ArrayList<>(IntStream.range(0, samples.size()).boxed().toList());
+        List<Integer> indices =
+                new ArrayList<>(IntStream.range(0, samples.size()).boxed().toList());
         if (order == 1) {
             Collections.reverse(indices);
         } else if (order > 1) {
@@ -63,7 +65,10 @@ class BatchingTest {
         List<SampleResult> results = analyzer.analyze(batch);
         assertThat(results).hasSize(batch.size());
         for (int i = 0; i < batch.size(); i++) {
-            assertSame(results.get(i), alone.get(indices.get(i)), "length " + batch.get(i).length + " at batch index " + i);
+            assertSame(
+                    results.get(i),
+                    alone.get(indices.get(i)),
+                    "length " + batch.get(i).length + " at batch index " + i);
         }
     }
 
@@ -83,20 +88,31 @@ class BatchingTest {
         for (int l = 0; l < layers; l++) {
             for (int h = 0; h < expected.patterns()[l].length; h++) {
                 for (int q = 0; q < expected.length(); q++) {
-                    close(actual.patterns()[l][h][q], expected.patterns()[l][h][q], where + " pattern[" + l + "][" + h + "][" + q + "]");
+                    close(
+                            actual.patterns()[l][h][q],
+                            expected.patterns()[l][h][q],
+                            where + " pattern[" + l + "][" + h + "][" + q + "]");
                 }
             }
             close(actual.residNorm()[l], expected.residNorm()[l], where + " resid_norm[" + l + "]");
             for (int q = 0; q < expected.length(); q++) {
-                assertThat(actual.mlpTopIds()[l][q]).as("%s mlp_top_ids[%d][%d]", where, l, q).isEqualTo(expected.mlpTopIds()[l][q]);
-                close(actual.mlpTopValues()[l][q], expected.mlpTopValues()[l][q], where + " mlp_top_values[" + l + "][" + q + "]");
+                assertThat(actual.mlpTopIds()[l][q])
+                        .as("%s mlp_top_ids[%d][%d]", where, l, q)
+                        .isEqualTo(expected.mlpTopIds()[l][q]);
+                close(
+                        actual.mlpTopValues()[l][q],
+                        expected.mlpTopValues()[l][q],
+                        where + " mlp_top_values[" + l + "][" + q + "]");
             }
         }
         close(actual.loss(), expected.loss(), where + " loss");
         if (Double.isNaN(expected.meanLoss())) {
             assertThat(actual.meanLoss()).as("%s mean loss", where).isNaN();
         } else {
-            close(new float[] {(float) actual.meanLoss()}, new float[] {(float) expected.meanLoss()}, where + " mean loss");
+            close(
+                    new float[] {(float) actual.meanLoss()},
+                    new float[] {(float) expected.meanLoss()},
+                    where + " mean loss");
         }
         assertThat(actual.hasGradients()).as("%s has gradients", where).isEqualTo(expected.hasGradients());
         if (expected.hasGradients()) {

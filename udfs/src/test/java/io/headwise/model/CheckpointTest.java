@@ -59,14 +59,21 @@ class CheckpointTest {
                 Checkpoint.write(dir, saved, null, null);
                 GptWeights loaded = Checkpoint.read(dir, scope);
                 assertThat(loaded.config()).isEqualTo(config);
-                assertThat(loaded.asMap().keySet()).containsExactlyElementsOf(saved.asMap().keySet());
+                assertThat(loaded.asMap().keySet())
+                        .containsExactlyElementsOf(saved.asMap().keySet());
                 saved.asMap().forEach((name, array) -> {
                     assertThat(loaded.get(name).getShape()).as(name).isEqualTo(array.getShape());
                     assertThat(loaded.get(name).toFloatArray()).as(name).isEqualTo(array.toFloatArray());
                 });
                 long[] ids = NaiveGptAgreementTest.toLongs(TestModels.randomIds(config, 20, 9));
-                float[] before = new Gpt(saved).forward(scope.create(ids, new Shape(1, 20))).logits().toFloatArray();
-                float[] after = new Gpt(loaded).forward(scope.create(ids, new Shape(1, 20))).logits().toFloatArray();
+                float[] before = new Gpt(saved)
+                        .forward(scope.create(ids, new Shape(1, 20)))
+                        .logits()
+                        .toFloatArray();
+                float[] after = new Gpt(loaded)
+                        .forward(scope.create(ids, new Shape(1, 20)))
+                        .logits()
+                        .toFloatArray();
                 assertThat(after).isEqualTo(before);
             }
         }
@@ -149,8 +156,7 @@ class CheckpointTest {
         JsonObject metadata = new JsonObject();
         metadata.addProperty("format", "pt");
         assertThat(header.get("__metadata__")).isEqualTo(metadata);
-        assertThat(header.keySet()).containsExactlyInAnyOrderElementsOf(
-                concat("__metadata__", want.keySet()));
+        assertThat(header.keySet()).containsExactlyInAnyOrderElementsOf(concat("__metadata__", want.keySet()));
         long dataLength = bytes.length - 8 - headerLength(bytes);
         long covered = 0;
         for (Map.Entry<String, long[]> e : want.entrySet()) {
@@ -160,7 +166,9 @@ class CheckpointTest {
             assertThat(shape).as(e.getKey()).isEqualTo(e.getValue());
             long begin = tensor.getAsJsonArray("data_offsets").get(0).getAsLong();
             long end = tensor.getAsJsonArray("data_offsets").get(1).getAsLong();
-            assertThat(end - begin).as(e.getKey() + " bytes").isEqualTo(4 * Arrays.stream(shape).reduce(1, (a, b) -> a * b));
+            assertThat(end - begin)
+                    .as(e.getKey() + " bytes")
+                    .isEqualTo(4 * Arrays.stream(shape).reduce(1, (a, b) -> a * b));
             covered += end - begin;
         }
         assertThat(covered).isEqualTo(dataLength);
@@ -184,7 +192,9 @@ class CheckpointTest {
         assertThat(json.get("bos_token_id").getAsInt()).isEqualTo(1);
         assertThat(json.get("eos_token_id").getAsInt()).isEqualTo(2);
         assertThat(json.getAsJsonArray("architectures").get(0).getAsString()).isEqualTo("GPT2LMHeadModel");
-        assertThat(json.has("n_inner")).as("n_inner of a 4·C MLP (absent means 4·n_embd)").isFalse();
+        assertThat(json.has("n_inner"))
+                .as("n_inner of a 4·C MLP (absent means 4·n_embd)")
+                .isFalse();
         assertThat(Checkpoint.readConfig(dir)).isEqualTo(config);
     }
 
@@ -204,16 +214,23 @@ class CheckpointTest {
     void nInnerThatDisagreesWithTheWeights() throws IOException {
         Path dir = writeTiny(tmp.resolve("m"));
         setConfig(dir, json -> json.addProperty("n_inner", 20));
-        assertBadInput(dir, dir.resolve("model.safetensors") + ": tensor h.0.mlp.c_fc.weight has shape (12, 48), config.json implies (12, 20)");
+        assertBadInput(
+                dir,
+                dir.resolve("model.safetensors")
+                        + ": tensor h.0.mlp.c_fc.weight has shape (12, 48), config.json implies (12, 20)");
     }
 
     /** Hugging Face GPT-2 options we do not compute are refused, not ignored; so are bad values. */
     @Test
     void configOptionsWeDoNotComputeAreRefused() throws IOException {
         Map<Consumer<JsonObject>, String> cases = new LinkedHashMap<>();
-        cases.put(json -> json.addProperty("activation_function", "mish"), "activation_function mish is not supported"
-                + " (supported: gelu_new, gelu_pytorch_tanh, gelu_fast, gelu, gelu_python, relu, silu, swish)");
-        cases.put(json -> json.addProperty("scale_attn_weights", "yes"), "scale_attn_weights must be true or false, got \"yes\"");
+        cases.put(
+                json -> json.addProperty("activation_function", "mish"),
+                "activation_function mish is not supported"
+                        + " (supported: gelu_new, gelu_pytorch_tanh, gelu_fast, gelu, gelu_python, relu, silu, swish)");
+        cases.put(
+                json -> json.addProperty("scale_attn_weights", "yes"),
+                "scale_attn_weights must be true or false, got \"yes\"");
         cases.put(json -> json.addProperty("model_type", "gpt_neo"), "model_type is gpt_neo, only gpt2 is supported");
         cases.put(json -> json.addProperty("n_inner", 0), "n_inner must be >= 1, got 0");
         cases.put(json -> json.addProperty("n_inner", "wide"), "n_inner must be an integer, got \"wide\"");
@@ -272,7 +289,8 @@ class CheckpointTest {
         assertThat(config.attentionDivisor(0)).isEqualTo(1.0);
         assertThat(config.attentionDivisor(2)).isEqualTo(3.0);
         assertThat(TestModels.tiny().attentionDivisor(2)).isEqualTo(2.0); // √(12 / 3)
-        assertThat(TestModels.tiny().withAttentionScaling(true, true).attentionDivisor(2)).isEqualTo(6.0);
+        assertThat(TestModels.tiny().withAttentionScaling(true, true).attentionDivisor(2))
+                .isEqualTo(6.0);
     }
 
     // ---- what Hugging Face writes and we accept ---------------------------------------------
@@ -288,7 +306,8 @@ class CheckpointTest {
             NDList list = new NDList();
             weights.asMap().forEach((name, array) -> list.add(named("transformer." + name, array.duplicate())));
             for (int l = 0; l < config.nLayer(); l++) {
-                list.add(named("transformer.h." + l + ".attn.bias", scope.create(lowerTriangle(p), new Shape(1, 1, p, p))));
+                list.add(named(
+                        "transformer.h." + l + ".attn.bias", scope.create(lowerTriangle(p), new Shape(1, 1, p, p))));
                 list.add(named("transformer.h." + l + ".attn.masked_bias", scope.create(-1e4f)));
             }
             list.add(named("lm_head.weight", weights.get("wte.weight").duplicate()));
@@ -296,24 +315,33 @@ class CheckpointTest {
 
             GptWeights loaded = Checkpoint.read(dir, scope);
             assertThat(Checkpoint.checkLayout(dir)).isFalse(); // lm_head.weight: read() compares it
-            assertThat(loaded.asMap().keySet()).containsExactlyElementsOf(weights.asMap().keySet());
-            weights.asMap().forEach((name, array) ->
-                    assertThat(loaded.get(name).toFloatArray()).as(name).isEqualTo(array.toFloatArray()));
+            assertThat(loaded.asMap().keySet())
+                    .containsExactlyElementsOf(weights.asMap().keySet());
+            weights.asMap()
+                    .forEach((name, array) ->
+                            assertThat(loaded.get(name).toFloatArray()).as(name).isEqualTo(array.toFloatArray()));
         }
     }
 
     @Test
     void tiedCheckpointWithADifferentLmHeadIsRefused() throws IOException {
         Path dir = writeTiny(tmp.resolve("lm_head"));
-        assertThat(Checkpoint.checkLayout(dir)).as("no lm_head.weight: the header says it all").isTrue();
-        rewrite(dir, tensors -> tensors.put("lm_head.weight", tensors.get("wte.weight").add(1f)));
+        assertThat(Checkpoint.checkLayout(dir))
+                .as("no lm_head.weight: the header says it all")
+                .isTrue();
+        rewrite(
+                dir,
+                tensors ->
+                        tensors.put("lm_head.weight", tensors.get("wte.weight").add(1f)));
         try (NDManager scope = manager.newSubManager()) {
             assertThatThrownBy(() -> Checkpoint.read(dir, scope))
                     .isInstanceOf(BadInputException.class)
                     .hasMessage(dir.resolve("model.safetensors")
                             + ": config.json says tie_word_embeddings=true but lm_head.weight differs from wte.weight");
         }
-        assertThat(Checkpoint.checkLayout(dir)).as("the values must be read to compare them").isFalse();
+        assertThat(Checkpoint.checkLayout(dir))
+                .as("the values must be read to compare them")
+                .isFalse();
     }
 
     // ---- bad input: each message names the thing at fault -----------------------------------
@@ -343,9 +371,11 @@ class CheckpointTest {
         Path dir = writeTiny(tmp.resolve("m"));
         Files.delete(dir.resolve("model.safetensors"));
         Files.write(dir.resolve("pytorch_model.bin"), new byte[] {(byte) 0x80, 2});
-        assertBadInput(dir, dir + ": refusing to load pytorch_model.bin: pickled PyTorch checkpoints can execute"
-                + " arbitrary code when loaded. Convert it once, where you trust it, with Python:"
-                + " GPT2LMHeadModel.from_pretrained(DIR).save_pretrained(DIR, safe_serialization=True)");
+        assertBadInput(
+                dir,
+                dir + ": refusing to load pytorch_model.bin: pickled PyTorch checkpoints can execute"
+                        + " arbitrary code when loaded. Convert it once, where you trust it, with Python:"
+                        + " GPT2LMHeadModel.from_pretrained(DIR).save_pretrained(DIR, safe_serialization=True)");
     }
 
     @Test
@@ -358,8 +388,14 @@ class CheckpointTest {
     @Test
     void extraTensor() throws IOException {
         Path dir = writeTiny(tmp.resolve("m"));
-        rewrite(dir, tensors -> tensors.put("h.0.attn.c_attn.extra", tensors.get("h.0.attn.c_attn.bias").duplicate()));
-        assertBadInput(dir, dir.resolve("model.safetensors") + ": unexpected tensor h.0.attn.c_attn.extra for a 3-layer model");
+        rewrite(
+                dir,
+                tensors -> tensors.put(
+                        "h.0.attn.c_attn.extra",
+                        tensors.get("h.0.attn.c_attn.bias").duplicate()));
+        assertBadInput(
+                dir,
+                dir.resolve("model.safetensors") + ": unexpected tensor h.0.attn.c_attn.extra for a 3-layer model");
     }
 
     @Test
@@ -372,9 +408,15 @@ class CheckpointTest {
     @Test
     void misShapedTensor() throws IOException {
         Path dir = writeTiny(tmp.resolve("m"));
-        rewrite(dir, tensors -> tensors.put("h.2.attn.c_attn.weight", tensors.get("h.2.attn.c_attn.weight").transpose().duplicate()));
-        assertBadInput(dir, dir.resolve("model.safetensors")
-                + ": tensor h.2.attn.c_attn.weight has shape (36, 12), config.json implies (12, 36)");
+        rewrite(
+                dir,
+                tensors -> tensors.put(
+                        "h.2.attn.c_attn.weight",
+                        tensors.get("h.2.attn.c_attn.weight").transpose().duplicate()));
+        assertBadInput(
+                dir,
+                dir.resolve("model.safetensors")
+                        + ": tensor h.2.attn.c_attn.weight has shape (36, 12), config.json implies (12, 36)");
     }
 
     @Test
@@ -383,9 +425,13 @@ class CheckpointTest {
         rewrite(dir, tensors -> tensors.replaceAll((name, array) -> array.toType(DataType.FLOAT16, false)));
         assertThat(Checkpoint.checkLayout(dir)).isTrue();
         try (NDManager scope = manager.newSubManager()) {
-            assertThat(Checkpoint.read(dir, scope).get("wte.weight").getDataType()).isEqualTo(DataType.FLOAT32);
+            assertThat(Checkpoint.read(dir, scope).get("wte.weight").getDataType())
+                    .isEqualTo(DataType.FLOAT32);
         }
-        rewrite(dir, tensors -> tensors.put("h.1.ln_2.bias", tensors.get("h.1.ln_2.bias").toType(DataType.FLOAT64, false)));
+        rewrite(
+                dir,
+                tensors -> tensors.put(
+                        "h.1.ln_2.bias", tensors.get("h.1.ln_2.bias").toType(DataType.FLOAT64, false)));
         assertBadInput(dir, dir.resolve("model.safetensors") + ": tensor h.1.ln_2.bias is float64, expected float32");
     }
 
@@ -396,9 +442,11 @@ class CheckpointTest {
         byte[] bytes = Files.readAllBytes(file);
         long dataLength = bytes.length - 8 - headerLength(bytes);
         Files.write(file, Arrays.copyOf(bytes, bytes.length - 100));
-        assertBadInput(dir, String.format(
-                "%s is truncated: its header promises %d bytes of tensor data, the file has %d",
-                file, dataLength, dataLength - 100));
+        assertBadInput(
+                dir,
+                String.format(
+                        "%s is truncated: its header promises %d bytes of tensor data, the file has %d",
+                        file, dataLength, dataLength - 100));
     }
 
     @Test
@@ -407,8 +455,11 @@ class CheckpointTest {
         Path file = dir.resolve("model.safetensors");
         byte[] bytes = Files.readAllBytes(file);
         Files.write(file, Arrays.copyOf(bytes, 50));
-        assertBadInput(dir, String.format(
-                "%s is not a safetensors file or is truncated: header length %d, file length 50", file, headerLength(bytes)));
+        assertBadInput(
+                dir,
+                String.format(
+                        "%s is not a safetensors file or is truncated: header length %d, file length 50",
+                        file, headerLength(bytes)));
         Files.write(file, Arrays.copyOf(bytes, 5));
         assertBadInput(dir, file + " is truncated: 5 bytes, shorter than a safetensors header");
     }
@@ -417,21 +468,26 @@ class CheckpointTest {
     void configWithMoreLayersThanTheWeights() throws IOException {
         Path dir = writeTiny(tmp.resolve("m"));
         setConfig(dir, json -> json.addProperty("n_layer", 4));
-        assertBadInput(dir, dir.resolve("model.safetensors") + ": missing tensor h.3.attn.c_attn.bias (12 missing in all)");
+        assertBadInput(
+                dir, dir.resolve("model.safetensors") + ": missing tensor h.3.attn.c_attn.bias (12 missing in all)");
     }
 
     @Test
     void configWithFewerLayersThanTheWeights() throws IOException {
         Path dir = writeTiny(tmp.resolve("m"));
         setConfig(dir, json -> json.addProperty("n_layer", 2));
-        assertBadInput(dir, dir.resolve("model.safetensors") + ": unexpected tensor h.2.attn.c_attn.bias for a 2-layer model");
+        assertBadInput(
+                dir, dir.resolve("model.safetensors") + ": unexpected tensor h.2.attn.c_attn.bias for a 2-layer model");
     }
 
     @Test
     void configWithAnotherWidthThanTheWeights() throws IOException {
         Path dir = writeTiny(tmp.resolve("m"));
         setConfig(dir, json -> json.addProperty("n_embd", 15));
-        assertBadInput(dir, dir.resolve("model.safetensors") + ": tensor wte.weight has shape (23, 12), config.json implies (23, 15)");
+        assertBadInput(
+                dir,
+                dir.resolve("model.safetensors")
+                        + ": tensor wte.weight has shape (23, 12), config.json implies (23, 15)");
     }
 
     @Test
@@ -489,7 +545,8 @@ class CheckpointTest {
         try (NDManager scope = manager.newSubManager()) {
             Checkpoint.write(dir, GptWeights.random(config, scope, 1), null, null);
         }
-        return JsonParser.parseString(Files.readString(dir.resolve("config.json"))).getAsJsonObject();
+        return JsonParser.parseString(Files.readString(dir.resolve("config.json")))
+                .getAsJsonObject();
     }
 
     private static void setConfig(Path dir, Consumer<JsonObject> edit) throws IOException {
@@ -518,11 +575,14 @@ class CheckpointTest {
     }
 
     private static JsonObject header(byte[] bytes) {
-        return JsonParser.parseString(new String(bytes, 8, (int) headerLength(bytes), StandardCharsets.UTF_8)).getAsJsonObject();
+        return JsonParser.parseString(new String(bytes, 8, (int) headerLength(bytes), StandardCharsets.UTF_8))
+                .getAsJsonObject();
     }
 
     private static long[] toLongs(JsonObject tensor) {
-        return tensor.getAsJsonArray("shape").asList().stream().mapToLong(JsonElement::getAsLong).toArray();
+        return tensor.getAsJsonArray("shape").asList().stream()
+                .mapToLong(JsonElement::getAsLong)
+                .toArray();
     }
 
     private static List<String> concat(String first, Collection<String> rest) {

@@ -34,7 +34,9 @@ class GoldenGpt2TinyTest {
         weights = Checkpoint.read(Fixtures.gpt2Tiny(), manager);
         expected = Fixtures.gpt2TinyExpected();
         ids = toInts(expected.getAsJsonArray("token_ids"));
-        result = new Analyzer(new Gpt(weights), manager, 8, true).analyze(List.of(ids)).get(0);
+        result = new Analyzer(new Gpt(weights), manager, 8, true)
+                .analyze(List.of(ids))
+                .get(0);
     }
 
     @AfterAll
@@ -49,14 +51,18 @@ class GoldenGpt2TinyTest {
             for (int i = 0; i < ids.length; i++) {
                 longs[i] = ids[i];
             }
-            NDArray logits = new Gpt(weights).forward(batch.create(longs, new Shape(1, ids.length))).logits();
+            NDArray logits = new Gpt(weights)
+                    .forward(batch.create(longs, new Shape(1, ids.length)))
+                    .logits();
             float[] actual = logits.toFloatArray();
             JsonArray rows = expected.getAsJsonArray("logits");
             int v = weights.config().vocabSize();
             for (int t = 0; t < ids.length; t++) {
                 JsonArray row = rows.get(t).getAsJsonArray();
                 for (int k = 0; k < v; k++) {
-                    assertThat((double) actual[t * v + k]).as("logit[%d][%d]", t, k).isCloseTo(row.get(k).getAsDouble(), within(ABS));
+                    assertThat((double) actual[t * v + k])
+                            .as("logit[%d][%d]", t, k)
+                            .isCloseTo(row.get(k).getAsDouble(), within(ABS));
                 }
             }
         }
@@ -95,7 +101,9 @@ class GoldenGpt2TinyTest {
         JsonArray loss = expected.getAsJsonArray("loss");
         assertThat(loss.get(ids.length - 1).isJsonNull()).isTrue();
         for (int t = 0; t < ids.length - 1; t++) {
-            assertThat((double) result.loss()[t]).as("loss[%d]", t).isCloseTo(loss.get(t).getAsDouble(), within(ABS));
+            assertThat((double) result.loss()[t])
+                    .as("loss[%d]", t)
+                    .isCloseTo(loss.get(t).getAsDouble(), within(ABS));
         }
         assertThat(result.meanLoss()).isCloseTo(expected.get("mean_loss").getAsDouble(), within(ABS));
     }
@@ -109,7 +117,9 @@ class GoldenGpt2TinyTest {
             int l = stats.get("layer").getAsInt();
             int h = stats.get("head").getAsInt();
             double want = stats.get("head_grad").getAsDouble();
-            assertThat((double) result.headGrad()[l][h]).as("head_grad[%d][%d]", l, h).isCloseTo(want, within(1e-4 * Math.abs(want) + 1e-7));
+            assertThat((double) result.headGrad()[l][h])
+                    .as("head_grad[%d][%d]", l, h)
+                    .isCloseTo(want, within(1e-4 * Math.abs(want) + 1e-7));
         }
     }
 

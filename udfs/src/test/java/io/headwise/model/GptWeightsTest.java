@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 class GptWeightsTest {
 
     /** 2 layers, 64 wide (MLP 256), untied head: every kind of tensor, with two fan-ins (64, 256). */
-    private static final GptConfig CONFIG = new GptConfig(27, 16, 64, 2, 4, GptConfig.LAYER_NORM_EPSILON_DEFAULT, false, 0, 0);
+    private static final GptConfig CONFIG =
+            new GptConfig(27, 16, 64, 2, 4, GptConfig.LAYER_NORM_EPSILON_DEFAULT, false, 0, 0);
 
     @Test
     void pytorchInitIsPyTorchsModuleDefaults() {
@@ -61,9 +62,12 @@ class GptWeightsTest {
     @Test
     void theSeedDecidesTheWeights() {
         try (NDManager manager = NDManager.newBaseManager()) {
-            float[] a = values(GptWeights.random(CONFIG, manager, 7, GptWeights.Init.PYTORCH), "h.0.attn.c_attn.weight");
-            float[] b = values(GptWeights.random(CONFIG, manager, 7, GptWeights.Init.PYTORCH), "h.0.attn.c_attn.weight");
-            float[] c = values(GptWeights.random(CONFIG, manager, 8, GptWeights.Init.PYTORCH), "h.0.attn.c_attn.weight");
+            float[] a =
+                    values(GptWeights.random(CONFIG, manager, 7, GptWeights.Init.PYTORCH), "h.0.attn.c_attn.weight");
+            float[] b =
+                    values(GptWeights.random(CONFIG, manager, 7, GptWeights.Init.PYTORCH), "h.0.attn.c_attn.weight");
+            float[] c =
+                    values(GptWeights.random(CONFIG, manager, 8, GptWeights.Init.PYTORCH), "h.0.attn.c_attn.weight");
             assertThat(a).containsExactly(b);
             assertThat(a).isNotEqualTo(c);
         }
@@ -74,7 +78,8 @@ class GptWeightsTest {
         assertThat(GptWeights.Init.parse("gpt2", "--init")).isEqualTo(GptWeights.Init.GPT2);
         assertThat(GptWeights.Init.parse("pytorch", "--init")).isEqualTo(GptWeights.Init.PYTORCH);
         assertThatThrownBy(() -> GptWeights.Init.parse("xavier", "--init"))
-                .isInstanceOf(BadInputException.class).hasMessage("--init must be gpt2 or pytorch, got 'xavier'");
+                .isInstanceOf(BadInputException.class)
+                .hasMessage("--init must be gpt2 or pytorch, got 'xavier'");
     }
 
     private static float[] values(GptWeights w, String name) {
@@ -103,7 +108,8 @@ class GptWeightsTest {
             assertThat(max).isGreaterThan(0.99 * bound);
             assertThat(min).isLessThan(-0.99 * bound);
         }
-        assertThat(std(v, mean(v))).isCloseTo(bound / Math.sqrt(3), within((large ? 0.05 : 0.25) * bound / Math.sqrt(3)));
+        assertThat(std(v, mean(v)))
+                .isCloseTo(bound / Math.sqrt(3), within((large ? 0.05 : 0.25) * bound / Math.sqrt(3)));
     }
 
     private static void assertLayerNorm(GptWeights w, String name) {

@@ -64,9 +64,11 @@ class GradientScopeTest {
                 }
                 // A thread that analysed is left recording nothing, whatever libtorch's default.
                 assertThat(threads.submit(() -> {
-                    analyzer.analyze(batches.get(0));
-                    return JniUtils.isGradMode();
-                }).get()).isFalse();
+                                    analyzer.analyze(batches.get(0));
+                                    return JniUtils.isGradMode();
+                                })
+                                .get())
+                        .isFalse();
             } finally {
                 threads.shutdownNow();
             }
@@ -85,12 +87,14 @@ class GradientScopeTest {
                 GradientScope.BACKWARD_LOCK.lock();
                 try {
                     waiting = thread.submit(() -> analyzer.analyze(batch));
-                    assertThatThrownBy(() -> waiting.get(500, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
+                    assertThatThrownBy(() -> waiting.get(500, TimeUnit.MILLISECONDS))
+                            .isInstanceOf(TimeoutException.class);
                     assertThat(GradientScope.BACKWARD_LOCK.hasQueuedThreads()).isTrue();
                 } finally {
                     GradientScope.BACKWARD_LOCK.unlock();
                 }
-                assertThat(waiting.get(30, TimeUnit.SECONDS).get(0).gradNorm()).containsExactly(want.get(0).gradNorm());
+                assertThat(waiting.get(30, TimeUnit.SECONDS).get(0).gradNorm())
+                        .containsExactly(want.get(0).gradNorm());
             } finally {
                 thread.shutdownNow();
             }

@@ -3,7 +3,6 @@ package io.headwise.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,7 +22,9 @@ class MlpActivationTest {
             float[] ys = activation.apply(manager.create(xs)).toFloatArray();
             for (int i = 0; i < xs.length; i++) {
                 double expected = NaiveGpt.activation(activation, xs[i]);
-                assertThat((double) ys[i]).as("%s(%s)", activation, xs[i]).isCloseTo(expected, within(2e-6 * Math.max(1, Math.abs(expected))));
+                assertThat((double) ys[i])
+                        .as("%s(%s)", activation, xs[i])
+                        .isCloseTo(expected, within(2e-6 * Math.max(1, Math.abs(expected))));
             }
         }
     }
@@ -46,6 +47,7 @@ class MlpActivationTest {
         assertThat(MlpActivation.fromHuggingFace("mish")).isEmpty();
         assertThat(MlpActivation.GELU_NEW.huggingFaceName()).isEqualTo("gelu_new");
         assertThat(MlpActivation.huggingFaceNames())
-                .containsExactly("gelu_new", "gelu_pytorch_tanh", "gelu_fast", "gelu", "gelu_python", "relu", "silu", "swish");
+                .containsExactly(
+                        "gelu_new", "gelu_pytorch_tanh", "gelu_fast", "gelu", "gelu_python", "relu", "silu", "swish");
     }
 }

@@ -39,6 +39,7 @@ class NaiveGptAgreementTest {
      * one (1e-8) would leave only a few significant digits of the loss difference.
      */
     private static final double STEP = 1e-4;
+
     private static final int TOP_K = 8;
     private static final long SEED = 42;
 
@@ -56,7 +57,8 @@ class NaiveGptAgreementTest {
 
     static Stream<Arguments> configs() {
         return Stream.of(
-                Arguments.of("tied", TestModels.tiny()), Arguments.of("untied", TestModels.tinyUntied()),
+                Arguments.of("tied", TestModels.tiny()),
+                Arguments.of("untied", TestModels.tinyUntied()),
                 Arguments.of("scaled", TestModels.tinyScaled()));
     }
 
@@ -138,10 +140,11 @@ class NaiveGptAgreementTest {
             m[i / config.nHead()][i % config.nHead()] = gates[i];
         }
         try (NDManager batch = manager.newSubManager()) {
-            GptOutput out = new Gpt(weights).forward(
-                    batch.create(embeddings, new Shape(1, t, c)),
-                    batch.create(gates, new Shape(1, config.nLayer(), config.nHead())),
-                    false);
+            GptOutput out = new Gpt(weights)
+                    .forward(
+                            batch.create(embeddings, new Shape(1, t, c)),
+                            batch.create(gates, new Shape(1, config.nLayer(), config.nHead())),
+                            false);
             assertForwardAgrees(out, naive.forward(ids, e, m), config, t);
         }
     }
@@ -161,13 +164,25 @@ class NaiveGptAgreementTest {
                     for (int q = 0; q < t; q++) {
                         assertThat(r.patterns()[l][h][q]).hasSize(q + 1);
                         for (int k = 0; k <= q; k++) {
-                            assertClose(r.patterns()[l][h][q][k], ref.patterns()[l][h][q][k], ABS, "pattern[%d][%d][%d][%d]", l, h, q, k);
+                            assertClose(
+                                    r.patterns()[l][h][q][k],
+                                    ref.patterns()[l][h][q][k],
+                                    ABS,
+                                    "pattern[%d][%d][%d][%d]",
+                                    l,
+                                    h,
+                                    q,
+                                    k);
                         }
                     }
                 }
                 for (int q = 0; q < t; q++) {
                     assertCloseScaled(r.residNorm()[l][q], norm(ref.residPost()[l][q]), "resid_norm[%d][%d]", l, q);
-                    assertTopK(r.mlpTopIds()[l][q], r.mlpTopValues()[l][q], ref.mlpPost()[l][q], "mlp[" + l + "][" + q + "]");
+                    assertTopK(
+                            r.mlpTopIds()[l][q],
+                            r.mlpTopValues()[l][q],
+                            ref.mlpPost()[l][q],
+                            "mlp[" + l + "][" + q + "]");
                 }
             }
             assertThat(r.loss()).hasSize(t - 1);
@@ -213,7 +228,13 @@ class NaiveGptAgreementTest {
                 for (int h = 0; h < config.nHead(); h++) {
                     double want = headGrad[l][h];
                     // Heads with a gradient a thousand times below the largest are judged on its scale.
-                    assertRelative(r.headGrad()[l][h], want, Math.max(Math.abs(want), 1e-3 * largest), "head_grad[%d][%d]", l, h);
+                    assertRelative(
+                            r.headGrad()[l][h],
+                            want,
+                            Math.max(Math.abs(want), 1e-3 * largest),
+                            "head_grad[%d][%d]",
+                            l,
+                            h);
                 }
             }
         }
@@ -235,7 +256,8 @@ class NaiveGptAgreementTest {
             NDArray idArray = batch.create(toLongs(ids), new Shape(1, t));
             NDArray e = gpt.embed(idArray);
             e.setRequiresGradient(true);
-            scope.backward(Gpt.tokenLosses(gpt.forward(e, null, false).logits(), idArray).mean());
+            scope.backward(Gpt.tokenLosses(gpt.forward(e, null, false).logits(), idArray)
+                    .mean());
             actual = e.getGradient().toFloatArray();
         }
         for (int q = 0; q < t; q++) {
@@ -255,7 +277,9 @@ class NaiveGptAgreementTest {
                 double[][] minus = NaiveGpt.copy(e);
                 plus[t][c] += STEP;
                 minus[t][c] -= STEP;
-                grad[t][c] = (naive.forward(ids, plus, null).meanLoss() - naive.forward(ids, minus, null).meanLoss()) / (2 * STEP);
+                grad[t][c] = (naive.forward(ids, plus, null).meanLoss()
+                                - naive.forward(ids, minus, null).meanLoss())
+                        / (2 * STEP);
             }
         }
         return grad;
@@ -270,7 +294,9 @@ class NaiveGptAgreementTest {
                 double[][] minus = ones(config);
                 plus[l][h] += STEP;
                 minus[l][h] -= STEP;
-                grad[l][h] = (naive.forward(ids, e, plus).meanLoss() - naive.forward(ids, e, minus).meanLoss()) / (2 * STEP);
+                grad[l][h] = (naive.forward(ids, e, plus).meanLoss()
+                                - naive.forward(ids, e, minus).meanLoss())
+                        / (2 * STEP);
             }
         }
         return grad;
@@ -293,16 +319,34 @@ class NaiveGptAgreementTest {
             for (int h = 0; h < config.nHead(); h++) {
                 for (int q = 0; q < t; q++) {
                     for (int k = 0; k < t; k++) {
-                        assertClose(pattern[(h * t + q) * t + k], ref.patterns()[l][h][q][k], ABS, "pattern[%d][%d][%d][%d]", l, h, q, k);
+                        assertClose(
+                                pattern[(h * t + q) * t + k],
+                                ref.patterns()[l][h][q][k],
+                                ABS,
+                                "pattern[%d][%d][%d][%d]",
+                                l,
+                                h,
+                                q,
+                                k);
                     }
                 }
             }
             for (int q = 0; q < t; q++) {
                 // A residual value is a sum of terms as large as the row's largest value: a small
                 // one after cancellation carries their float32 rounding.
-                double rowScale = Arrays.stream(ref.residPost()[l][q]).map(Math::abs).max().orElse(0);
+                double rowScale = Arrays.stream(ref.residPost()[l][q])
+                        .map(Math::abs)
+                        .max()
+                        .orElse(0);
                 for (int i = 0; i < c; i++) {
-                    assertClose(resid[q * c + i], ref.residPost()[l][q][i], ABS * Math.max(1, rowScale), "resid_post[%d][%d][%d]", l, q, i);
+                    assertClose(
+                            resid[q * c + i],
+                            ref.residPost()[l][q][i],
+                            ABS * Math.max(1, rowScale),
+                            "resid_post[%d][%d][%d]",
+                            l,
+                            q,
+                            i);
                 }
                 for (int i = 0; i < f; i++) {
                     assertCloseScaled(mlp[q * f + i], ref.mlpPost()[l][q][i], "mlp_post[%d][%d][%d]", l, q, i);
@@ -347,7 +391,9 @@ class NaiveGptAgreementTest {
             return;
         }
         if (!(Math.abs(actual - expected) <= GRAD_REL * scale)) {
-            assertThat(actual).as(what + " (scale %s)", append(args, scale)).isCloseTo(expected, within(GRAD_REL * scale));
+            assertThat(actual)
+                    .as(what + " (scale %s)", append(args, scale))
+                    .isCloseTo(expected, within(GRAD_REL * scale));
         }
     }
 

@@ -23,7 +23,8 @@ class SamplerTest {
     @Test
     void generationStopsAtTheStopTokenOrTheContextAndIsSeeded() {
         try (NDManager manager = NDManager.newBaseManager()) {
-            Sampler sampler = new Sampler(new Gpt(GptWeights.random(GptConfig.of(5, 8, 16, 1, 2), manager, 1)), manager);
+            Sampler sampler =
+                    new Sampler(new Gpt(GptWeights.random(GptConfig.of(5, 8, 16, 1, 2), manager, 1)), manager);
             int[] a = sampler.generate(new int[] {0}, 1.0, 0, 0, new Random(3));
             int[] b = sampler.generate(new int[] {0}, 1.0, 0, 0, new Random(3));
             assertThat(a).isEqualTo(b);
@@ -31,7 +32,9 @@ class SamplerTest {
             if (a.length < 8) {
                 assertThat(a[a.length - 1]).isZero();
             }
-            assertThat(sampler.generate(new int[] {1, 2}, 1.0, 0, -1, new Random(3))).hasSize(8).startsWith(1, 2);
+            assertThat(sampler.generate(new int[] {1, 2}, 1.0, 0, -1, new Random(3)))
+                    .hasSize(8)
+                    .startsWith(1, 2);
         }
     }
 }

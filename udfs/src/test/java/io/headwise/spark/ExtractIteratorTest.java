@@ -28,7 +28,8 @@ class ExtractIteratorTest {
     @Test
     void rejectReasons() {
         assertThat(ExtractIterator.rejectReason(new int[] {0, 3, 0}, 3, config)).isNull();
-        assertThat(ExtractIterator.rejectReason(new int[] {0, 1, 2, 3, 4}, 5, config)).isNull();
+        assertThat(ExtractIterator.rejectReason(new int[] {0, 1, 2, 3, 4}, 5, config))
+                .isNull();
         assertThat(ExtractIterator.rejectReason(new int[0], 0, config)).isEqualTo("extract: empty sample (no tokens)");
         assertThat(ExtractIterator.rejectReason(new int[6], 6, config))
                 .isEqualTo("extract: 6 tokens, longer than the model's n_positions (5)");
@@ -36,7 +37,8 @@ class ExtractIteratorTest {
                 .isEqualTo("extract: token id 27 at position 1 is outside the model's vocabulary (vocab_size 27)");
         assertThat(ExtractIterator.rejectReason(new int[] {-1}, 1, config))
                 .isEqualTo("extract: token id -1 at position 0 is outside the model's vocabulary (vocab_size 27)");
-        assertThat(ExtractIterator.rejectReason(new int[] {0, 1}, 3, config)).isEqualTo("extract: 2 token ids but 3 tokens");
+        assertThat(ExtractIterator.rejectReason(new int[] {0, 1}, 3, config))
+                .isEqualTo("extract: 2 token ids but 3 tokens");
     }
 
     /**
@@ -68,14 +70,16 @@ class ExtractIteratorTest {
             AtomicLong analysed = new AtomicLong();
             ModelThread thread = ModelThread.acquire();
             List<byte[]> out = new ArrayList<>();
-            new ExtractIterator(input.iterator(), analyzer, settings, analysed::addAndGet, thread, 2).forEachRemaining(out::add);
+            new ExtractIterator(input.iterator(), analyzer, settings, analysed::addAndGet, thread, 2)
+                    .forEachRemaining(out::add);
 
             assertThat(analysed.get()).isEqualTo(11);
             assertThat(thread.isClosed()).isTrue();
             Map<String, List<Row>> tables = new HashMap<>();
             for (String table : ExtractRecords.TABLES) {
                 List<Row> rows = new ArrayList<>();
-                out.forEach(record -> ExtractRecords.rows(table, record, row -> rows.add(InternalRows.external(Schemas.ALL.get(table), row))));
+                out.forEach(record -> ExtractRecords.rows(
+                        table, record, row -> rows.add(InternalRows.external(Schemas.ALL.get(table), row))));
                 tables.put(table, rows);
             }
             assertThat(tables.get("rejects")).hasSize(1);
@@ -107,7 +111,8 @@ class ExtractIteratorTest {
                 throw new IllegalArgumentException("token id 99 outside the vocabulary");
             });
             assertThatThrownBy(() -> thread.await(failed))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessage("token id 99 outside the vocabulary");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("token id 99 outside the vocabulary");
         }
     }
 
@@ -118,7 +123,16 @@ class ExtractIteratorTest {
             idList.add(id);
             pieces.add(id == 0 ? "." : Character.toString('a' + id - 1));
         }
-        return new GenericRowWithSchema(new Object[] {sampleId, "test", sampleId, null, 0,
-            CollectionConverters.asScala(idList).toSeq(), CollectionConverters.asScala(pieces).toSeq()}, Schemas.TOKENS_SCHEMA);
+        return new GenericRowWithSchema(
+                new Object[] {
+                    sampleId,
+                    "test",
+                    sampleId,
+                    null,
+                    0,
+                    CollectionConverters.asScala(idList).toSeq(),
+                    CollectionConverters.asScala(pieces).toSeq()
+                },
+                Schemas.TOKENS_SCHEMA);
     }
 }

@@ -51,7 +51,14 @@ class ExtractRecordsTest {
             HeadStats s = HeadMetrics.headStats(r.patterns()[l][h]).orElseThrow();
             assertThat(row.getLong(0)).isEqualTo(id);
             assertThat(row.getInt(3)).isEqualTo(t - 1);
-            assertThat(new double[] {row.getDouble(4), row.getDouble(5), row.getDouble(6), row.getDouble(7), row.getDouble(8), row.getDouble(9)})
+            assertThat(new double[] {
+                        row.getDouble(4),
+                        row.getDouble(5),
+                        row.getDouble(6),
+                        row.getDouble(7),
+                        row.getDouble(8),
+                        row.getDouble(9)
+                    })
                     .containsExactly(s.entropy(), s.distance(), s.prevToken(), s.firstToken(), s.self(), s.maxWeight());
             assertThat(row.get(10)).isEqualTo(gradients ? (Object) (double) r.headGrad()[l][h] : null);
         }
@@ -93,15 +100,19 @@ class ExtractRecordsTest {
 
     @Test
     void rejectAndMassRecordsRoundTrip() {
-        byte[] reject = ExtractRecords.reject("wiki/bg.xml.bz2", null, "extract: empty sample (no tokens)", List.of("Бълг", "ария ", "\uD83D\uDE00"));
+        byte[] reject = ExtractRecords.reject(
+                "wiki/bg.xml.bz2", null, "extract: empty sample (no tokens)", List.of("Бълг", "ария ", "\uD83D\uDE00"));
         assertThat(rows(Schemas.REJECTS, reject)).singleElement().satisfies(row -> {
             assertThat(row.getString(0)).isEqualTo("wiki/bg.xml.bz2");
             assertThat(row.get(1)).isNull();
             assertThat(row.getString(2)).isEqualTo("extract: empty sample (no tokens)");
             assertThat(row.getString(3)).isEqualTo("България \uD83D\uDE00");
         });
-        assertThat(rows(Schemas.REJECTS, ExtractRecords.reject("names.txt", 42L, "r", List.of("x".repeat(150), "y".repeat(150)))))
-                .singleElement().satisfies(row -> {
+        assertThat(rows(
+                        Schemas.REJECTS,
+                        ExtractRecords.reject("names.txt", 42L, "r", List.of("x".repeat(150), "y".repeat(150)))))
+                .singleElement()
+                .satisfies(row -> {
                     assertThat(row.getLong(1)).isEqualTo(42L);
                     assertThat(row.getString(3)).hasSize(ExtractRecords.EXCERPT_CHARS);
                 });
@@ -109,7 +120,8 @@ class ExtractRecordsTest {
 
         byte[] mass = ExtractRecords.mass(3, 1, 26, "ž", 12.5);
         assertThat(rows(Schemas.HEAD_TOKEN_MASS, mass)).singleElement().satisfies(row -> {
-            assertThat(new Object[] {row.get(0), row.get(1), row.get(2), row.get(3), row.get(4)}).containsExactly(3, 1, 26, "ž", 12.5);
+            assertThat(new Object[] {row.get(0), row.get(1), row.get(2), row.get(3), row.get(4)})
+                    .containsExactly(3, 1, 26, "ž", 12.5);
         });
         assertThat(rows(Schemas.HEAD_STATS, mass)).isEmpty();
         assertThatThrownBy(() -> ExtractRecords.rowsOf("tokens")).hasMessage("not an extract table: tokens");

@@ -21,10 +21,18 @@ class HeadTokenMassTest {
         float[][][][] patterns = {{head0, head1}};
         HeadTokenMass mass = new HeadTokenMass(1, 2, 3, dense);
         List<Cell> cells = new ArrayList<>();
-        mass.add(patterns, new int[] {0, 1, 0}, List.of(".", "a", "."), (l, h, t, s, m) -> cells.add(new Cell(l, h, t, s, m)));
+        mass.add(
+                patterns,
+                new int[] {0, 1, 0},
+                List.of(".", "a", "."),
+                (l, h, t, s, m) -> cells.add(new Cell(l, h, t, s, m)));
         assertThat(cells).isEmpty();
         // A second sample doubles head 0's masses for token 1 and adds token 2.
-        mass.add(new float[][][][] {{{{1f}, {0.5f, 0.5f}}, {{1f}, {0f, 1f}}}}, new int[] {1, 2}, List.of("a", "b"), null);
+        mass.add(
+                new float[][][][] {{{{1f}, {0.5f, 0.5f}}, {{1f}, {0f, 1f}}}},
+                new int[] {1, 2},
+                List.of("a", "b"),
+                null);
         mass.drain((l, h, t, s, m) -> cells.add(new Cell(l, h, t, s, m)));
         cells.sort(java.util.Comparator.comparingInt(Cell::head).thenComparingInt(Cell::tokenId));
         // head 0: token 0 ← k0 (0.25 + 0.5) + k2 (0.25) = 1.0; token 1 ← k1 (0.75 + 0.25) + 0.5 = 1.5; token 2 ← 0.5

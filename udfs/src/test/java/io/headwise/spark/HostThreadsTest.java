@@ -36,9 +36,12 @@ class HostThreadsTest {
         assertThat(threads).hasSize(3).contains(Thread.currentThread().getName());
         // Shares 0..2, 3..5, 6..9 (n·s/shares): the caller takes the first.
         assertThat(shareOf[0]).isEqualTo(Thread.currentThread().getName().hashCode());
-        assertThat(IntStream.of(0, 1, 2).map(i -> shareOf[i]).distinct().count()).isEqualTo(1);
-        assertThat(IntStream.of(3, 4, 5).map(i -> shareOf[i]).distinct().count()).isEqualTo(1);
-        assertThat(IntStream.of(6, 7, 8, 9).map(i -> shareOf[i]).distinct().count()).isEqualTo(1);
+        assertThat(IntStream.of(0, 1, 2).map(i -> shareOf[i]).distinct().count())
+                .isEqualTo(1);
+        assertThat(IntStream.of(3, 4, 5).map(i -> shareOf[i]).distinct().count())
+                .isEqualTo(1);
+        assertThat(IntStream.of(6, 7, 8, 9).map(i -> shareOf[i]).distinct().count())
+                .isEqualTo(1);
         assertThat(shareOf[3]).isNotEqualTo(shareOf[0]).isNotEqualTo(shareOf[6]);
     }
 
@@ -53,10 +56,12 @@ class HostThreadsTest {
     @Test
     void aFailureInAnyShareIsRethrownAsThrown() {
         assertThatThrownBy(() -> HostThreads.map(6, 2, i -> {
-            if (i == 4) {
-                throw new IllegalArgumentException("attention weight at query_pos=3, key_pos=1 is NaN");
-            }
-            return i;
-        })).isInstanceOf(IllegalArgumentException.class).hasMessage("attention weight at query_pos=3, key_pos=1 is NaN");
+                    if (i == 4) {
+                        throw new IllegalArgumentException("attention weight at query_pos=3, key_pos=1 is NaN");
+                    }
+                    return i;
+                }))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("attention weight at query_pos=3, key_pos=1 is NaN");
     }
 }

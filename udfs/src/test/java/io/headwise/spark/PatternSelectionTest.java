@@ -24,11 +24,16 @@ class PatternSelectionTest {
     @Test
     void aFractionSelectsAboutThatShareDeterministically() {
         PatternSelection two = PatternSelection.parse("0.02");
-        long selected = LongStream.range(0, 200_000).map(i -> i * 0x9E3779B97F4A7C15L).filter(two::selects).count();
+        long selected = LongStream.range(0, 200_000)
+                .map(i -> i * 0x9E3779B97F4A7C15L)
+                .filter(two::selects)
+                .count();
         // Binomial(200000, 0.02): mean 4000, sd 63.
         assertThat(selected).isBetween(3750L, 4250L);
         assertThat(LongStream.range(0, 1000).filter(two::selects).toArray())
-                .isEqualTo(LongStream.range(0, 1000).filter(PatternSelection.parse("0.02")::selects).toArray());
+                .isEqualTo(LongStream.range(0, 1000)
+                        .filter(PatternSelection.parse("0.02")::selects)
+                        .toArray());
         assertThat(PatternSelection.parse("0").selects(1)).isFalse();
         assertThat(PatternSelection.parse("1").selects(1)).isTrue();
         assertThat(PatternSelection.uniform(42)).isBetween(0.0, 1.0);
@@ -36,11 +41,14 @@ class PatternSelectionTest {
 
     @Test
     void badValuesNameTheOption() {
-        assertThatThrownBy(() -> PatternSelection.parse("some")).isInstanceOf(BadInputException.class)
+        assertThatThrownBy(() -> PatternSelection.parse("some"))
+                .isInstanceOf(BadInputException.class)
                 .hasMessage("--patterns must be none, all, a fraction in [0, 1] or ids:1,2,3; got 'some'");
-        assertThatThrownBy(() -> PatternSelection.parse("1.5")).isInstanceOf(BadInputException.class)
+        assertThatThrownBy(() -> PatternSelection.parse("1.5"))
+                .isInstanceOf(BadInputException.class)
                 .hasMessage("--patterns: a fraction must be in [0, 1], got 1.5");
-        assertThatThrownBy(() -> PatternSelection.parse("ids:1,x")).isInstanceOf(BadInputException.class)
+        assertThatThrownBy(() -> PatternSelection.parse("ids:1,x"))
+                .isInstanceOf(BadInputException.class)
                 .hasMessage("--patterns: 'x' in 'ids:1,x' is not a sample id");
     }
 }

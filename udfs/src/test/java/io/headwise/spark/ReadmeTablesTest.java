@@ -32,13 +32,18 @@ class ReadmeTablesTest {
         Map<String, List<String>> written = new LinkedHashMap<>();
         Schemas.ALL.forEach((table, schema) -> written.put(table, columns(schema)));
         assertThat(documented.keySet()).containsExactlyInAnyOrderElementsOf(written.keySet());
-        written.forEach((table, columns) -> assertThat(documented.get(table)).as(table).containsExactlyElementsOf(columns));
+        written.forEach(
+                (table, columns) -> assertThat(documented.get(table)).as(table).containsExactlyElementsOf(columns));
     }
 
     @Test
     void columnsAreReadWithTheirTypesAndNullability() {
-        assertThat(documentedTables("| `t` | job | row | `a bigint`, `b array<struct<x:string,y:double>>` (nullable), `c map<string,bigint>` |"))
-                .containsExactly(Map.entry("t", List.of("a bigint", "b array<struct<x:string,y:double>> nullable", "c map<string,bigint>")));
+        assertThat(
+                        documentedTables(
+                                "| `t` | job | row | `a bigint`, `b array<struct<x:string,y:double>>` (nullable), `c map<string,bigint>` |"))
+                .containsExactly(Map.entry(
+                        "t",
+                        List.of("a bigint", "b array<struct<x:string,y:double>> nullable", "c map<string,bigint>")));
     }
 
     /** Table → its columns as {@code "name type"}, {@code " nullable"} appended where it may be null. */

@@ -9,11 +9,11 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Stream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /** Test resources and the shared datasets, found the way the jobs find them. */
 public final class Fixtures {
@@ -73,7 +73,8 @@ public final class Fixtures {
     /** {@code gpt2-tiny/expected.json}: values computed with Hugging Face GPT-2 semantics. */
     public static JsonObject gpt2TinyExpected() {
         try {
-            return JsonParser.parseString(Files.readString(gpt2Tiny().resolve("expected.json"))).getAsJsonObject();
+            return JsonParser.parseString(Files.readString(gpt2Tiny().resolve("expected.json")))
+                    .getAsJsonObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -95,7 +96,6 @@ public final class Fixtures {
                 }
             }
         }
-        throw new IllegalStateException(
-                "datasets not found: set HEADWISE_DATASETS_DIR or run datasets/fetch.sh");
+        throw new IllegalStateException("datasets not found: set HEADWISE_DATASETS_DIR or run datasets/fetch.sh");
     }
 }

@@ -45,7 +45,8 @@ class AdamWTest {
                         double g = coeffs[i];
                         m[i] = B1 * m[i] + (1 - B1) * g;
                         v[i] = B2 * v[i] + (1 - B2) * g * g;
-                        double update = LR * (m[i] / (1 - Math.pow(B1, t))) / (Math.sqrt(v[i] / (1 - Math.pow(B2, t))) + EPS);
+                        double update =
+                                LR * (m[i] / (1 - Math.pow(B1, t))) / (Math.sqrt(v[i] / (1 - Math.pow(B2, t))) + EPS);
                         expectedBias[i] -= update;
                         expectedMatrix[i] = expectedMatrix[i] * (1 - LR * WD) - update;
                     }

@@ -106,7 +106,8 @@ class GptTrainerTest {
             float[] initial = weights.asMap().get(name).toFloatArray();
             List<float[]> afterStep = new ArrayList<>();
             double[] inListener = new double[1];
-            try (GptTrainer trainer = new GptTrainer(weights, config(6, 1e-2, 0, 4).withEmaDecay(decay), manager)) {
+            try (GptTrainer trainer =
+                    new GptTrainer(weights, config(6, 1e-2, 0, 4).withEmaDecay(decay), manager)) {
                 trainer.addListener(new TrainListener() {
                     @Override
                     public void onStep(int step, double loss, double lr, long tokens) {
@@ -138,7 +139,8 @@ class GptTrainerTest {
                 }
                 assertThat(weights.asMap().get(name).toFloatArray()).isEqualTo(afterStep.get(5));
                 assertThat(last.testLoss()).isEqualTo(inListener[0]);
-                assertThat(Math.abs(trainer.evaluate(test) - last.testLoss())).isGreaterThan(1e-4); // the trained weights differ
+                assertThat(Math.abs(trainer.evaluate(test) - last.testLoss()))
+                        .isGreaterThan(1e-4); // the trained weights differ
             }
         }
     }
@@ -151,7 +153,8 @@ class GptTrainerTest {
             try (GptTrainer trainer = new GptTrainer(weights, crazy, manager)) {
                 assertThatThrownBy(() -> trainer.train(train, test))
                         .isInstanceOf(BadInputException.class)
-                        .hasMessageMatching("training diverged: the loss is (NaN|infinite) at step \\d+ \\(learning rate 1\\.00e\\+09\\).*");
+                        .hasMessageMatching(
+                                "training diverged: the loss is (NaN|infinite) at step \\d+ \\(learning rate 1\\.00e\\+09\\).*");
             }
         }
     }
@@ -175,11 +178,14 @@ class GptTrainerTest {
     @Test
     void samplesThatDoNotFitAreRefused() {
         try (NDManager manager = NDManager.newBaseManager();
-                GptTrainer trainer = new GptTrainer(GptWeights.random(TINY, manager, 1), config(5, 1e-3, 0, 1), manager)) {
+                GptTrainer trainer =
+                        new GptTrainer(GptWeights.random(TINY, manager, 1), config(5, 1e-3, 0, 1), manager)) {
             assertThatThrownBy(() -> trainer.train(List.of(new int[] {0, 27}), List.of()))
-                    .isInstanceOf(BadInputException.class).hasMessageContaining("token id 27");
+                    .isInstanceOf(BadInputException.class)
+                    .hasMessageContaining("token id 27");
             assertThatThrownBy(() -> trainer.train(List.of(new int[20]), List.of()))
-                    .isInstanceOf(BadInputException.class).hasMessageContaining("20 tokens");
+                    .isInstanceOf(BadInputException.class)
+                    .hasMessageContaining("20 tokens");
         }
     }
 }

@@ -66,7 +66,9 @@ class ShuffleBufferTest {
             got.add(firsts(resumed.batch(step)));
         }
         assertThat(got).isEqualTo(expected.subList(90, 120));
-        assertThatThrownBy(() -> resumed.batch(5)).isInstanceOf(IllegalStateException.class).hasMessageContaining("cannot go back");
+        assertThatThrownBy(() -> resumed.batch(5))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("cannot go back");
     }
 
     @Test
@@ -98,6 +100,8 @@ class ShuffleBufferTest {
     @Test
     void anEmptyStreamIsBadInput() {
         ShuffleBuffer buffer = new ShuffleBuffer(new Corpus(0)::pass, 10, 4, 3);
-        assertThatThrownBy(() -> buffer.batch(0)).isInstanceOf(BadInputException.class).hasMessage("no training samples");
+        assertThatThrownBy(() -> buffer.batch(0))
+                .isInstanceOf(BadInputException.class)
+                .hasMessage("no training samples");
     }
 }

@@ -37,14 +37,18 @@ class TrainConfigTest {
     @Test
     void badValuesNameTheOption() {
         assertThatThrownBy(() -> new TrainConfig(0, 8, 1e-3, 0, 0, false, 0, 0.9, 0.99, 1e-8, 0, 0, 1, 1, 1))
-                .isInstanceOf(BadInputException.class).hasMessageContaining("--steps");
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("--steps");
         assertThatThrownBy(() -> new TrainConfig(10, 8, 1e-3, 0, 0, false, 0, 0.9, 0.99, 1e-8, 1.0, 0, 1, 1, 1))
-                .isInstanceOf(BadInputException.class).hasMessageContaining("--dropout");
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("--dropout");
         assertThatThrownBy(() -> new TrainConfig(10, 8, Double.NaN, 0, 0, false, 0, 0.9, 0.99, 1e-8, 0, 0, 1, 1, 1))
-                .isInstanceOf(BadInputException.class).hasMessageContaining("--lr");
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("--lr");
         TrainConfig fine = new TrainConfig(10, 8, 1e-3, 0, 0, false, 0, 0.9, 0.99, 1e-8, 0, 0, 1, 1, 1);
         assertThatThrownBy(() -> fine.withEmaDecay(1.0))
-                .isInstanceOf(BadInputException.class).hasMessage("--ema must be in [0, 1) (0 = off), got 1.0");
+                .isInstanceOf(BadInputException.class)
+                .hasMessage("--ema must be in [0, 1) (0 = off), got 1.0");
         assertThat(fine.withEmaDecay(0.999).emaDecay()).isEqualTo(0.999);
         assertThat(fine.emaDecay()).isZero();
     }

@@ -35,12 +35,21 @@ class TrainingRunTest {
     }
 
     static TrainingRun.Spec spec(Path dir, int steps, boolean resume, boolean overwrite) {
-        return spec(dir, new TrainConfig(steps, 8, 1e-2, 1e-3, 2, true, 0.01, 0.9, 0.99, 1e-8, 0, 1.0, 5, 5, 2), resume, overwrite);
+        return spec(
+                dir,
+                new TrainConfig(steps, 8, 1e-2, 1e-3, 2, true, 0.01, 0.9, 0.99, 1e-8, 0, 1.0, 5, 5, 2),
+                resume,
+                overwrite);
     }
 
     /** A constant rate after the warm-up: the schedule of step 10 does not depend on --steps. */
     static TrainingRun.Spec averaged(Path dir, int steps, boolean resume) {
-        return spec(dir, new TrainConfig(steps, 8, 1e-2, 1e-2, 2, false, 0.01, 0.9, 0.99, 1e-8, 0, 1.0, 5, 5, 2).withEmaDecay(0.8), resume, false);
+        return spec(
+                dir,
+                new TrainConfig(steps, 8, 1e-2, 1e-2, 2, false, 0.01, 0.9, 0.99, 1e-8, 0, 1.0, 5, 5, 2)
+                        .withEmaDecay(0.8),
+                resume,
+                false);
     }
 
     static TrainingRun.Spec spec(Path dir, TrainConfig train, boolean resume, boolean overwrite) {
@@ -65,12 +74,14 @@ class TrainingRunTest {
 
         assertThatThrownBy(() -> TrainingRun.run(spec(dir, 10, false, false), corpus(), System.err))
                 .isInstanceOf(BadInputException.class)
-                .hasMessage("%s already exists; pass --resume to continue training it or --overwrite to replace it", dir);
+                .hasMessage(
+                        "%s already exists; pass --resume to continue training it or --overwrite to replace it", dir);
 
         TrainingRun.Result resumed = TrainingRun.run(spec(dir, 20, true, false), corpus(), System.err);
         assertThat(resumed.startStep()).isEqualTo(first.best().step());
         assertThat(resumed.last().step()).isEqualTo(20);
-        assertThat(Files.readAllLines(dir.resolve(TrainingRun.CURVE_FILE)).get(curve.size() - 1)).startsWith("10,");
+        assertThat(Files.readAllLines(dir.resolve(TrainingRun.CURVE_FILE)).get(curve.size() - 1))
+                .startsWith("10,");
 
         TrainingRun.Result fresh = TrainingRun.run(spec(dir, 5, false, true), corpus(), System.err);
         assertThat(fresh.startStep()).isZero();
@@ -88,7 +99,11 @@ class TrainingRunTest {
         TrainingRun.run(averaged(straight, 20, false), corpus(), System.err);
         TrainingRun.Result first = TrainingRun.run(averaged(resumed, 10, false), corpus(), System.err);
         assertThat(first.best().step()).isEqualTo(10); // so that the resumed run starts from step 10
-        assertThat(Checkpoint.readMetadata(resumed).getAsJsonObject("train").get("ema").getAsDouble()).isEqualTo(0.8);
+        assertThat(Checkpoint.readMetadata(resumed)
+                        .getAsJsonObject("train")
+                        .get("ema")
+                        .getAsDouble())
+                .isEqualTo(0.8);
         try (NDManager manager = NDManager.newBaseManager()) {
             assertThat(Checkpoint.readTensors(resumed.resolve(TrainingRun.OPTIMIZER_FILE), manager))
                     .containsKey(WeightAverage.TRAINED_PREFIX + "wte.weight");
@@ -101,8 +116,12 @@ class TrainingRunTest {
             String[] x = a.get(i).split(",");
             String[] y = b.get(i).split(",");
             assertThat(y[0]).isEqualTo(x[0]);
-            assertThat(Double.parseDouble(y[1])).as("train loss at step %s", x[0]).isCloseTo(Double.parseDouble(x[1]), within(1e-5));
-            assertThat(Double.parseDouble(y[2])).as("held-out loss at step %s", x[0]).isCloseTo(Double.parseDouble(x[2]), within(1e-5));
+            assertThat(Double.parseDouble(y[1]))
+                    .as("train loss at step %s", x[0])
+                    .isCloseTo(Double.parseDouble(x[1]), within(1e-5));
+            assertThat(Double.parseDouble(y[2]))
+                    .as("held-out loss at step %s", x[0])
+                    .isCloseTo(Double.parseDouble(x[2]), within(1e-5));
         }
     }
 
@@ -126,7 +145,10 @@ class TrainingRunTest {
     private static void assertReloadsWithItsHeldOutLoss(Path dir, TrainingRun.Result run) throws IOException {
         Set<Long> heldOut = new HashSet<>();
         Files.readAllLines(dir.resolve(TrainingRun.HELDOUT_FILE)).forEach(line -> heldOut.add(Long.parseLong(line)));
-        List<int[]> test = corpus().stream().filter(s -> heldOut.contains(s.sampleId())).map(TrainingRun.Sample::ids).toList();
+        List<int[]> test = corpus().stream()
+                .filter(s -> heldOut.contains(s.sampleId()))
+                .map(TrainingRun.Sample::ids)
+                .toList();
         assertThat(test).hasSize(6);
 
         double sum = 0;
@@ -149,8 +171,10 @@ class TrainingRunTest {
     @Test
     void refusesAnEmptyCorpusAndResumingNothing(@TempDir Path tmp) {
         assertThatThrownBy(() -> TrainingRun.run(spec(tmp.resolve("m"), 5, false, false), List.of(), System.err))
-                .isInstanceOf(BadInputException.class).hasMessageContaining("no samples");
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("no samples");
         assertThatThrownBy(() -> TrainingRun.run(spec(tmp.resolve("m"), 5, true, false), corpus(), System.err))
-                .isInstanceOf(BadInputException.class).hasMessageContaining("nothing to resume");
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("nothing to resume");
     }
 }

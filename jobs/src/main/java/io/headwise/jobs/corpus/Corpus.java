@@ -20,7 +20,9 @@ public record Corpus(Dataset<Row> documents, Map<String, Long> counts) {
 
     /** The input formats. */
     public enum Format {
-        LINES, WIKI, TEXT;
+        LINES,
+        WIKI,
+        TEXT;
 
         public static Format parse(String option) {
             for (Format f : values()) {
@@ -39,8 +41,13 @@ public record Corpus(Dataset<Row> documents, Map<String, Long> counts) {
      * @param paragraphs text: one document per paragraph instead of per file
      * @param splitSize the largest input split in bytes, 0 for the default
      */
-    public static Corpus read(SparkSession spark, List<String> files, Format format, Set<Long> namespaces,
-            boolean paragraphs, long splitSize) {
+    public static Corpus read(
+            SparkSession spark,
+            List<String> files,
+            Format format,
+            Set<Long> namespaces,
+            boolean paragraphs,
+            long splitSize) {
         return switch (format) {
             case LINES -> new Corpus(LineFiles.lineDocuments(spark, files, splitSize), Map.of());
             case TEXT -> new Corpus(LineFiles.textDocuments(spark, files, paragraphs, splitSize), Map.of());

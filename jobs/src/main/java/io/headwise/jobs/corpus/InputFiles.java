@@ -73,7 +73,8 @@ public final class InputFiles {
     public static boolean matches(SparkSession spark, String input) {
         try {
             Path path = new Path(input);
-            FileStatus[] matches = path.getFileSystem(spark.sessionState().newHadoopConf()).globStatus(path);
+            FileStatus[] matches =
+                    path.getFileSystem(spark.sessionState().newHadoopConf()).globStatus(path);
             return matches != null && matches.length > 0;
         } catch (IOException | IllegalArgumentException e) {
             return false;
@@ -112,7 +113,8 @@ public final class InputFiles {
         var conf = spark.sessionState().newHadoopConf();
         FileSystem fs = path.getFileSystem(conf);
         CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(path);
-        try (InputStream raw = fs.open(path); InputStream in = codec == null ? raw : codec.createInputStream(raw)) {
+        try (InputStream raw = fs.open(path);
+                InputStream in = codec == null ? raw : codec.createInputStream(raw)) {
             return in.readNBytes(n);
         }
     }

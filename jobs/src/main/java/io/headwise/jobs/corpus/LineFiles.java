@@ -59,38 +59,50 @@ final class LineFiles {
                 String.join(",", files), TextInputFormat.class, LongWritable.class, Text.class, conf);
         JavaRDD<Row> rows = raw.mapPartitionsWithInputSplit(new SplitLines(), true);
         Dataset<Row> lines = spark.createDataFrame(rows, SplitLines.LINE);
-        Dataset<Row> offsets = lines.groupBy("file", "split_start").agg(count(lit(1)).as("n"))
-                .withColumn("offset", coalesce(sum("n").over(Window.partitionBy("file").orderBy("split_start")
-                        .rowsBetween(Window.unboundedPreceding(), -1)), lit(0L)))
+        Dataset<Row> offsets = lines.groupBy("file", "split_start")
+                .agg(count(lit(1)).as("n"))
+                .withColumn(
+                        "offset",
+                        coalesce(
+                                sum("n").over(Window.partitionBy("file")
+                                        .orderBy("split_start")
+                                        .rowsBetween(Window.unboundedPreceding(), -1)),
+                                lit(0L)))
                 .drop("n");
         return lines.join(functions.broadcast(offsets), new String[] {"file", "split_start"})
                 .select(
                         regexp_extract(col("file"), "[^/]*$", 0).as("source"),
                         col("offset").plus(col("index")).plus(1).as("line"),
-                        col("text"), col("error"), col("excerpt"));
+                        col("text"),
+                        col("error"),
+                        col("excerpt"));
     }
 
     /** {@code --format lines}: one document per line; bad, empty and blank lines rejected. */
     static Dataset<Row> lineDocuments(SparkSession spark, List<String> files, long splitSize) {
         Column blank = col("text").rlike("^(?U)\\s*$");
         Column usable = col("error").isNull().and(functions.not(blank));
-        return lines(spark, files, splitSize).select(
-                col("source"),
-                col("line").as("doc_id"),
-                lit(null).cast("string").as("title"),
-                when(usable, col("text")).as("text"),
-                when(col("error").isNotNull(), col("error"))
-                        .when(blank, lit("empty or whitespace-only line")).as("reason"),
-                when(usable, lit(null).cast("string"))
-                        .otherwise(coalesce(col("excerpt"), functions.substring(col("text"), 1, Utf8Text.EXCERPT_CHARS)))
-                        .as("excerpt"));
+        return lines(spark, files, splitSize)
+                .select(
+                        col("source"),
+                        col("line").as("doc_id"),
+                        lit(null).cast("string").as("title"),
+                        when(usable, col("text")).as("text"),
+                        when(col("error").isNotNull(), col("error"))
+                                .when(blank, lit("empty or whitespace-only line"))
+                                .as("reason"),
+                        when(usable, lit(null).cast("string"))
+                                .otherwise(coalesce(
+                                        col("excerpt"), functions.substring(col("text"), 1, Utf8Text.EXCERPT_CHARS)))
+                                .as("excerpt"));
     }
 
     /** {@code --format text}: one document per file, or per paragraph. */
     static Dataset<Row> textDocuments(SparkSession spark, List<String> files, boolean paragraphs, long splitSize) {
         Dataset<Row> byFile = lines(spark, files, splitSize)
                 .groupBy("source")
-                .agg(sort_array(collect_list(struct(col("line"), col("text"), col("error")))).as("lines"));
+                .agg(sort_array(collect_list(struct(col("line"), col("text"), col("error"))))
+                        .as("lines"));
         return byFile.flatMap(new TextDocuments(paragraphs), Encoders.row(CorpusRows.DOCUMENT));
     }
 }

@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  */
 public final class ReadFailures {
 
-    private static final Pattern FILE = Pattern.compile("FAILED_READ_FILE[.A-Z_]*\\] Encountered error while reading file (\\S+?)\\.?\\s");
+    private static final Pattern FILE =
+            Pattern.compile("FAILED_READ_FILE[.A-Z_]*\\] Encountered error while reading file (\\S+?)\\.?\\s");
 
     private ReadFailures() {}
 

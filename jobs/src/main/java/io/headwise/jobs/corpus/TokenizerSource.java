@@ -34,7 +34,9 @@ public record TokenizerSource(String json, String name) {
                 path = new Path(path, Tokenizers.TOKENIZER_JSON);
             }
             if (!fs.exists(path)) {
-                throw new BadInputException("--tokenizer %s: no such file (expected 'char', a tokenizer.json or a model directory holding one)", path);
+                throw new BadInputException(
+                        "--tokenizer %s: no such file (expected 'char', a tokenizer.json or a model directory holding one)",
+                        path);
             }
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             try (InputStream in = fs.open(path)) {

@@ -48,9 +48,11 @@ final class WikiDumps {
             .add("ns", DataTypes.LongType)
             .add("id", DataTypes.LongType)
             .add("redirect", new StructType().add("_title", DataTypes.StringType))
-            .add("revision", new StructType()
-                    .add("id", DataTypes.LongType)
-                    .add("text", new StructType().add("_VALUE", DataTypes.StringType)))
+            .add(
+                    "revision",
+                    new StructType()
+                            .add("id", DataTypes.LongType)
+                            .add("text", new StructType().add("_VALUE", DataTypes.StringType)))
             .add(CORRUPT, DataTypes.StringType);
 
     private WikiDumps() {}
@@ -65,11 +67,14 @@ final class WikiDumps {
                 fileRejects.add(notADump);
                 continue;
             }
-            boolean cut = file.endsWith(".bz2") && !Bz2Tail.isComplete(InputFiles.tail(spark, file, Bz2Tail.TAIL_BYTES));
+            boolean cut =
+                    file.endsWith(".bz2") && !Bz2Tail.isComplete(InputFiles.tail(spark, file, Bz2Tail.TAIL_BYTES));
             (cut ? truncated : whole).add(file);
         }
         if (whole.isEmpty() && truncated.isEmpty()) {
-            return new Corpus(spark.createDataFrame(fileRejects, CorpusRows.DOCUMENT), Map.of("redirects", 0L, "other_namespaces", 0L));
+            return new Corpus(
+                    spark.createDataFrame(fileRejects, CorpusRows.DOCUMENT),
+                    Map.of("redirects", 0L, "other_namespaces", 0L));
         }
         Dataset<Row> pages = null;
         if (!whole.isEmpty()) {
@@ -81,15 +86,21 @@ final class WikiDumps {
         }
         Column redirect = col("redirect").isNotNull().and(col(CORRUPT).isNull());
         Column listed = col("ns").isin(namespaces.toArray());
-        Column other = col(CORRUPT).isNull().and(col("redirect").isNull())
+        Column other = col(CORRUPT)
+                .isNull()
+                .and(col("redirect").isNull())
                 .and(col("ns").isNull().or(not(listed)));
 
         Map<String, Long> counts = new LinkedHashMap<>();
         Set<String> withPages = new HashSet<>();
         long redirects = 0;
         long others = 0;
-        for (Row r : pages.groupBy("source").agg(count(lit(1)), sum(when(redirect, 1).otherwise(0)),
-                sum(when(other, 1).otherwise(0))).collectAsList()) {
+        for (Row r : pages.groupBy("source")
+                .agg(
+                        count(lit(1)),
+                        sum(when(redirect, 1).otherwise(0)),
+                        sum(when(other, 1).otherwise(0)))
+                .collectAsList()) {
             withPages.add(r.getString(0));
             redirects += r.getLong(2);
             others += r.getLong(3);
@@ -97,21 +108,28 @@ final class WikiDumps {
         counts.put("redirects", redirects);
         counts.put("other_namespaces", others);
 
-        Dataset<Row> documents = pages
-                .filter(col(CORRUPT).isNotNull().or(col("redirect").isNull().and(listed)))
-                .select(col("source"), col("id"), col("title"), col("revision.text._VALUE").as("wikitext"),
+        Dataset<Row> documents = pages.filter(
+                        col(CORRUPT).isNotNull().or(col("redirect").isNull().and(listed)))
+                .select(
+                        col("source"),
+                        col("id"),
+                        col("title"),
+                        col("revision.text._VALUE").as("wikitext"),
                         col(CORRUPT).as("corrupt"))
                 .map(new WikiPageCleaner(), Encoders.row(CorpusRows.DOCUMENT));
         for (String file : whole) {
             String source = InputFiles.sourceName(file);
             if (!withPages.contains(source)) {
-                fileRejects.add(CorpusRows.rejected(source, null,
-                        "no <page> element: not a MediaWiki XML dump (or unreadable)", null));
+                fileRejects.add(CorpusRows.rejected(
+                        source, null, "no <page> element: not a MediaWiki XML dump (or unreadable)", null));
             }
         }
         for (String file : truncated) {
-            fileRejects.add(CorpusRows.rejected(InputFiles.sourceName(file), null,
-                    "truncated .bz2 (no end-of-stream marker): pages after the cut are lost", null));
+            fileRejects.add(CorpusRows.rejected(
+                    InputFiles.sourceName(file),
+                    null,
+                    "truncated .bz2 (no end-of-stream marker): pages after the cut are lost",
+                    null));
         }
         if (!fileRejects.isEmpty()) {
             documents = documents.union(spark.createDataFrame(fileRejects, CorpusRows.DOCUMENT));
@@ -136,14 +154,15 @@ final class WikiDumps {
         if (start.startsWith("<?xml") || start.startsWith("<mediawiki")) {
             return null;
         }
-        return CorpusRows.rejected(source, null,
-                "not a MediaWiki XML dump: it does not start with <?xml or <mediawiki", start);
+        return CorpusRows.rejected(
+                source, null, "not a MediaWiki XML dump: it does not start with <?xml or <mediawiki", start);
     }
 
     private static final int HEAD_BYTES = 256;
 
     private static Dataset<Row> pages(SparkSession spark, List<String> files, boolean truncated) {
-        return spark.read().format("xml")
+        return spark.read()
+                .format("xml")
                 .option("rowTag", "page")
                 .option("mode", "PERMISSIVE")
                 .option("columnNameOfCorruptRecord", CORRUPT)

@@ -10,19 +10,19 @@ import java.util.regex.Pattern;
  */
 final class ExternalLinks {
 
-  private static final String URL = "(?:(?:(?:https?|ftps?|sftp|irc|ircs|news|nntp|gopher|mms"
-      + "|svn|git|ssh|telnet|worldwind|xmpp):)?//|mailto:)[^\\s\\[\\]<>\"]++";
-  /** Labels cannot span lines in MediaWiki; possessive quantifiers keep matching linear. */
-  private static final Pattern BRACKETED =
-      Pattern.compile("\\[" + URL + "(?:[ \\t]++([^\\]\\n]*+))?\\]", Pattern.CASE_INSENSITIVE);
+    private static final String URL = "(?:(?:(?:https?|ftps?|sftp|irc|ircs|news|nntp|gopher|mms"
+            + "|svn|git|ssh|telnet|worldwind|xmpp):)?//|mailto:)[^\\s\\[\\]<>\"]++";
+    /** Labels cannot span lines in MediaWiki; possessive quantifiers keep matching linear. */
+    private static final Pattern BRACKETED =
+            Pattern.compile("\\[" + URL + "(?:[ \\t]++([^\\]\\n]*+))?\\]", Pattern.CASE_INSENSITIVE);
 
-  private ExternalLinks() {}
+    private ExternalLinks() {}
 
-  static String render(String text) {
-    if (text.indexOf('[') < 0) {
-      return text;
+    static String render(String text) {
+        if (text.indexOf('[') < 0) {
+            return text;
+        }
+        Matcher m = BRACKETED.matcher(text);
+        return m.replaceAll(r -> Matcher.quoteReplacement(r.group(1) == null ? "" : r.group(1)));
     }
-    Matcher m = BRACKETED.matcher(text);
-    return m.replaceAll(r -> Matcher.quoteReplacement(r.group(1) == null ? "" : r.group(1)));
-  }
 }

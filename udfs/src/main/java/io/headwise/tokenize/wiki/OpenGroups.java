@@ -13,62 +13,62 @@ import java.util.Arrays;
  */
 final class OpenGroups {
 
-  private int[] starts = new int[16];
-  private int[] widths = new int[16];
-  private int size;
+    private int[] starts = new int[16];
+    private int[] widths = new int[16];
+    private int size;
 
-  void push(int start, int width) {
-    if (size == starts.length) {
-      starts = Arrays.copyOf(starts, size * 2);
-      widths = Arrays.copyOf(widths, size * 2);
+    void push(int start, int width) {
+        if (size == starts.length) {
+            starts = Arrays.copyOf(starts, size * 2);
+            widths = Arrays.copyOf(widths, size * 2);
+        }
+        starts[size] = start;
+        widths[size] = width;
+        size++;
     }
-    starts[size] = start;
-    widths[size] = width;
-    size++;
-  }
 
-  boolean isEmpty() {
-    return size == 0;
-  }
-
-  int size() {
-    return size;
-  }
-
-  int topStart() {
-    return starts[size - 1];
-  }
-
-  int topWidth() {
-    return widths[size - 1];
-  }
-
-  /** Narrows the top group's marker to its first {@code width} characters. */
-  void setTopWidth(int width) {
-    widths[size - 1] = width;
-  }
-
-  void pop() {
-    size--;
-  }
-
-  /**
-   * Deletes the markers of all groups still open from {@code out}, keeping their text. Starts
-   * ascend from bottom to top of the stack because every group opened after the one below it.
-   */
-  void removeUnclosedMarkers(StringBuilder out) {
-    if (size == 0) {
-      return;
+    boolean isEmpty() {
+        return size == 0;
     }
-    StringBuilder kept = new StringBuilder(out.length());
-    int from = 0;
-    for (int i = 0; i < size; i++) {
-      kept.append(out, from, starts[i]);
-      from = starts[i] + widths[i];
+
+    int size() {
+        return size;
     }
-    kept.append(out, from, out.length());
-    out.setLength(0);
-    out.append(kept);
-    size = 0;
-  }
+
+    int topStart() {
+        return starts[size - 1];
+    }
+
+    int topWidth() {
+        return widths[size - 1];
+    }
+
+    /** Narrows the top group's marker to its first {@code width} characters. */
+    void setTopWidth(int width) {
+        widths[size - 1] = width;
+    }
+
+    void pop() {
+        size--;
+    }
+
+    /**
+     * Deletes the markers of all groups still open from {@code out}, keeping their text. Starts
+     * ascend from bottom to top of the stack because every group opened after the one below it.
+     */
+    void removeUnclosedMarkers(StringBuilder out) {
+        if (size == 0) {
+            return;
+        }
+        StringBuilder kept = new StringBuilder(out.length());
+        int from = 0;
+        for (int i = 0; i < size; i++) {
+            kept.append(out, from, starts[i]);
+            from = starts[i] + widths[i];
+        }
+        kept.append(out, from, out.length());
+        out.setLength(0);
+        out.append(kept);
+        size = 0;
+    }
 }

@@ -13,62 +13,62 @@ package io.headwise.tokenize.wiki;
  */
 final class Templates {
 
-  private Templates() {}
+    private Templates() {}
 
-  static String strip(String text) {
-    if (!text.contains("{{") && !text.contains("}}")) {
-      return text;
+    static String strip(String text) {
+        if (!text.contains("{{") && !text.contains("}}")) {
+            return text;
+        }
+        StringBuilder out = new StringBuilder(text.length());
+        OpenGroups open = new OpenGroups();
+        int n = text.length();
+        int i = 0;
+        while (i < n) {
+            char c = text.charAt(i);
+            int run = runLength(text, i, c);
+            if (c == '{' && run >= 2) {
+                open.push(out.length(), run);
+                out.append(text, i, i + run);
+            } else if (c == '}' && run >= 2) {
+                close(out, open, text, i, run);
+            } else {
+                out.append(text, i, i + run);
+            }
+            i += run;
+        }
+        open.removeUnclosedMarkers(out);
+        return out.toString();
     }
-    StringBuilder out = new StringBuilder(text.length());
-    OpenGroups open = new OpenGroups();
-    int n = text.length();
-    int i = 0;
-    while (i < n) {
-      char c = text.charAt(i);
-      int run = runLength(text, i, c);
-      if (c == '{' && run >= 2) {
-        open.push(out.length(), run);
-        out.append(text, i, i + run);
-      } else if (c == '}' && run >= 2) {
-        close(out, open, text, i, run);
-      } else {
-        out.append(text, i, i + run);
-      }
-      i += run;
-    }
-    open.removeUnclosedMarkers(out);
-    return out.toString();
-  }
 
-  private static void close(StringBuilder out, OpenGroups open, String text, int at, int run) {
-    int left = run;
-    while (left >= 2 && !open.isEmpty()) {
-      int width = open.topWidth();
-      int matched = Math.min(left, width) >= 3 ? 3 : 2;
-      out.setLength(open.topStart() + width - matched);
-      left -= matched;
-      if (width - matched >= 2) {
-        open.setTopWidth(width - matched);
-      } else {
-        open.pop();
-      }
+    private static void close(StringBuilder out, OpenGroups open, String text, int at, int run) {
+        int left = run;
+        while (left >= 2 && !open.isEmpty()) {
+            int width = open.topWidth();
+            int matched = Math.min(left, width) >= 3 ? 3 : 2;
+            out.setLength(open.topStart() + width - matched);
+            left -= matched;
+            if (width - matched >= 2) {
+                open.setTopWidth(width - matched);
+            } else {
+                open.pop();
+            }
+        }
+        if (open.isEmpty()) {
+            return;
+        }
+        // Closers that are part of an open group's text stay until that group resolves.
+        out.append(text, at + run - left, at + run);
     }
-    if (open.isEmpty()) {
-      return;
-    }
-    // Closers that are part of an open group's text stay until that group resolves.
-    out.append(text, at + run - left, at + run);
-  }
 
-  /** Length of the run of {@code c} starting at {@code i}; 1 for any character but a brace. */
-  private static int runLength(String text, int i, char c) {
-    if (c != '{' && c != '}') {
-      return 1;
+    /** Length of the run of {@code c} starting at {@code i}; 1 for any character but a brace. */
+    private static int runLength(String text, int i, char c) {
+        if (c != '{' && c != '}') {
+            return 1;
+        }
+        int j = i;
+        while (j < text.length() && text.charAt(j) == c) {
+            j++;
+        }
+        return j - i;
     }
-    int j = i;
-    while (j < text.length() && text.charAt(j) == c) {
-      j++;
-    }
-    return j - i;
-  }
 }
