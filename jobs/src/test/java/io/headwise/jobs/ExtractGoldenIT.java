@@ -1,0 +1,202 @@
+package io.headwise.jobs;
+
+import static io.headwise.testing.ExtractFixtures.NAMES_CONFIG;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParser;
+import io.headwise.spark.Schemas;
+import io.headwise.testing.CliRun;
+import io.headwise.testing.ExtractFixtures;
+import io.headwise.tokenize.CharTokenizer;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The tables of {@code extract} and {@code summarize} on 120 names and two bad samples, with a
+ * seeded random names model, equal within 1e-6 (relative to the value's size, at least 1) to the
+ * values stored in {@code src/test/resources/extract-golden/}: they were written by the extraction
+ * path that packed every sample into a hand-made byte record, before the path was rebuilt on
+ * typed results and per-table declarations, so this test holds the rebuilt path to the old
+ * numbers. Every pattern is kept ({@code --patterns all}), so {@code head_distances} over the
+ * analysed samples equals the old definition over the kept ones.
+ *
+ * <p>To write the stored values again (only when a definition changes on purpose, through the
+ * SPEC): run this test with {@code -Dheadwise.golden.write=DIR} and copy DIR's files over.
+ */
+class ExtractGoldenIT {
+
+    static final int NAMES = 120;
+
+    /** Each compared table and the columns that order its rows. */
+    static final Map<String, List<String>> TABLES = Map.of(
+            Schemas.HEAD_STATS, List.of("sample_id", "layer", "head"),
+            Schemas.TOKEN_STATS, List.of("sample_id", "position"),
+            Schemas.ACTIVATIONS, List.of("sample_id", "layer", "position"),
+            Schemas.ATTENTION, List.of("sample_id", "layer", "head"),
+            Schemas.HEAD_TOKEN_MASS, List.of("layer", "head", "token_id"),
+            Schemas.REJECTS, List.of("source", "doc_id"),
+            Schemas.HEAD_DISTANCES, List.of("layer_a", "head_a", "layer_b", "head_b"),
+            Schemas.HEAD_SUMMARY, List.of("layer", "head"));
+
+    static final double TOLERANCE = 1e-6;
+
+    static SparkSession spark;
+    static Path out;
+
+    @BeforeAll
+    static void extractAndSummarize(@org.junit.jupiter.api.io.TempDir Path tmp) {
+        spark = io.headwise.testing.SparkTestSession.get();
+        CharTokenizer tokenizer = ExtractFixtures.namesTokenizer();
+        List<String> names = ExtractFixtures.allNames().subList(0, NAMES);
+        Path model = ExtractFixtures.randomModel(tmp.resolve("model"), NAMES_CONFIG, tokenizer.toTokenizerJson(), 11);
+        List<Row> rows = new ArrayList<>(ExtractFixtures.nameRows(tokenizer, names));
+        rows.add(ExtractFixtures.tokensRow(ExtractFixtures.sampleId(9001), 9001, new int[0], List.of()));
+        rows.add(ExtractFixtures.tokensRow(
+                ExtractFixtures.sampleId(9002), 9002, new int[] {0, 27, 0}, List.of(".", "?", ".")));
+        Path tokens = ExtractFixtures.writeTokens(spark, tmp.resolve("run"), rows, tokenizer.toTokenizerJson(), 3);
+        out = tokens;
+        CliRun extract = CliRun.of(
+                "extract",
+                "--model",
+                model.toString(),
+                "--tokens",
+                tokens.toString(),
+                "--out",
+                out.toString(),
+                "--patterns",
+                "all",
+                "--batch-size",
+                "8");
+        assertThat(extract.exitCode()).as(extract.err()).isZero();
+        CliRun summarize = CliRun.of("summarize", "--tables", out.toString());
+        assertThat(summarize.exitCode()).as(summarize.err()).isZero();
+        String write = System.getProperty("headwise.golden.write");
+        if (write != null) {
+            TABLES.forEach((table, keys) -> store(Path.of(write), table, lines(table, keys)));
+        }
+    }
+
+    static List<String> tables() {
+        return TABLES.keySet().stream().sorted().toList();
+    }
+
+    @ParameterizedTest
+    @MethodSource("tables")
+    void equalsTheStoredValues(String table) {
+        List<String> actual = lines(table, TABLES.get(table));
+        List<String> expected = stored(table);
+        assertThat(actual).as(table + " row count").hasSameSizeAs(expected);
+        for (int i = 0; i < expected.size(); i++) {
+            assertClose(
+                    JsonParser.parseString(actual.get(i)),
+                    JsonParser.parseString(expected.get(i)),
+                    table + " row " + i + ": " + expected.get(i));
+        }
+    }
+
+    /** The table's rows, ordered, as JSON arrays of its columns in the stored column order. */
+    static List<String> lines(String table, List<String> keys) {
+        Dataset<Row> rows = Tables.read(spark, out.toString(), table, "extract");
+        String[] columns = Schemas.ALL.get(table).fieldNames();
+        Column[] order = keys.stream().map(functions::col).toArray(Column[]::new);
+        Column array = functions.to_json(functions.array(Arrays.stream(columns)
+                .map(c -> functions.to_json(functions.struct(functions.col(c))))
+                .toArray(Column[]::new)));
+        return rows.orderBy(order)
+                .select(array)
+                .as(org.apache.spark.sql.Encoders.STRING())
+                .collectAsList();
+    }
+
+    /** Numbers within {@link #TOLERANCE} of each other's size; everything else equal. */
+    static void assertClose(JsonElement actual, JsonElement expected, String where) {
+        if (expected.isJsonPrimitive() && expected.getAsJsonPrimitive().isNumber()) {
+            assertThat(actual.isJsonPrimitive() && actual.getAsJsonPrimitive().isNumber())
+                    .as(where)
+                    .isTrue();
+            double e = expected.getAsDouble();
+            assertThat(actual.getAsDouble())
+                    .as(where)
+                    .isCloseTo(e, org.assertj.core.api.Assertions.within(TOLERANCE * Math.max(1, Math.abs(e))));
+        } else if (expected.isJsonPrimitive() && expected.getAsJsonPrimitive().isString()) {
+            String text = expected.getAsString();
+            if (text.startsWith("{") || text.startsWith("[")) {
+                assertClose(JsonParser.parseString(actual.getAsString()), JsonParser.parseString(text), where);
+            } else {
+                assertThat(actual).as(where).isEqualTo(expected);
+            }
+        } else if (expected.isJsonArray()) {
+            JsonArray e = expected.getAsJsonArray();
+            assertThat(actual.isJsonArray()).as(where).isTrue();
+            assertThat(actual.getAsJsonArray().size()).as(where).isEqualTo(e.size());
+            for (int i = 0; i < e.size(); i++) {
+                assertClose(actual.getAsJsonArray().get(i), e.get(i), where);
+            }
+        } else if (expected.isJsonObject()) {
+            assertThat(actual.isJsonObject()).as(where).isTrue();
+            assertThat(actual.getAsJsonObject().keySet())
+                    .as(where)
+                    .isEqualTo(expected.getAsJsonObject().keySet());
+            for (String key : expected.getAsJsonObject().keySet()) {
+                assertClose(
+                        actual.getAsJsonObject().get(key),
+                        expected.getAsJsonObject().get(key),
+                        where);
+            }
+        } else {
+            assertThat(actual).as(where).isEqualTo(expected);
+        }
+    }
+
+    static List<String> stored(String table) {
+        String resource = "/extract-golden/" + table + ".jsonl.gz";
+        try (InputStream in = ExtractGoldenIT.class.getResourceAsStream(resource)) {
+            assertThat(in).as("stored values " + resource).isNotNull();
+            BufferedReader reader =
+                    new BufferedReader(new InputStreamReader(new GZIPInputStream(in), StandardCharsets.UTF_8));
+            return reader.lines().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void store(Path dir, String table, List<String> lines) {
+        try {
+            Files.createDirectories(dir);
+            try (OutputStream file = Files.newOutputStream(dir.resolve(table + ".jsonl.gz"));
+                    Writer writer =
+                            new java.io.OutputStreamWriter(new GZIPOutputStream(file), StandardCharsets.UTF_8)) {
+                for (String line : lines) {
+                    writer.write(line);
+                    writer.write('\n');
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
