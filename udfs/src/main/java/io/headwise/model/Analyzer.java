@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
@@ -143,10 +144,15 @@ public final class Analyzer {
             gradXData = embeddingGrad.mul(out.embeddings()).sum(new int[] {-1}).toFloatArray();
             gateData = gateGrad.toFloatArray();
         }
-        // Reduced on the device: [B, T] instead of [B, T, V] on the host.
-        NDArray probs = out.logits().softmax(-1);
-        float[] maxProb = probs.max(new int[] {-1}).toFloatArray();
-        long[] argMax = probs.argMax(-1).toType(DataType.INT64, false).toLongArray();
+        float[] outputNormData = headOutputNorms(out); // [L, B, H, T]
+        // The next-token prediction is kept for the last position only: softmax over [B, V], not [B, T, V].
+        NDList lastLogits = new NDList(b);
+        for (int i = 0; i < b; i++) {
+            lastLogits.add(out.logits().get(new NDIndex("{}, {}", i, batch.get(i).length - 1)));
+        }
+        NDArray lastProbs = NDArrays.stack(lastLogits).softmax(-1); // [B, V]
+        float[] maxProb = lastProbs.max(new int[] {-1}).toFloatArray();
+        long[] argMax = lastProbs.argMax(-1).toType(DataType.INT64, false).toLongArray();
 
         List<SampleResult> results = new ArrayList<>(b);
         for (int i = 0; i < b; i++) {
@@ -196,7 +202,17 @@ public final class Analyzer {
                     System.arraycopy(gateData, (i * nLayer + l) * nHead, headGrad[l], 0, nHead);
                 }
             }
-            int last = i * t + n - 1;
+            float[][] outputNorm = new float[nLayer][nHead];
+            for (int l = 0; l < nLayer; l++) {
+                for (int h = 0; h < nHead; h++) {
+                    int base = ((l * b + i) * nHead + h) * t;
+                    double sum = 0;
+                    for (int q = 1; q < n; q++) {
+                        sum += outputNormData[base + q];
+                    }
+                    outputNorm[l][h] = n > 1 ? (float) (sum / (n - 1)) : 0f;
+                }
+            }
             results.add(new SampleResult(
                     ids,
                     patterns,
@@ -208,10 +224,27 @@ public final class Analyzer {
                     residNorm,
                     mlpIds,
                     mlpValues,
-                    (int) argMax[last],
-                    maxProb[last]));
+                    outputNorm,
+                    (int) argMax[i],
+                    maxProb[i]));
         }
         return results;
+    }
+
+    /**
+     * {@code ‖z_{l,h}[t]·W_O^h‖₂} for every layer, sample, head and position.
+     *
+     * @return {@code [L, B, H, T]}
+     */
+    private float[] headOutputNorms(GptOutput out) {
+        NDManager batchManager = out.logits().getManager();
+        NDList norms = new NDList(gpt.config().nLayer());
+        for (int l = 0; l < gpt.config().nLayer(); l++) {
+            // (B, H, T, D) · (H, D, C) → (B, H, T, C), the batch dimensions broadcast
+            NDArray written = out.z().get(l).matMul(gpt.headOutputWeights(l, batchManager));
+            norms.add(written.norm(new int[] {-1})); // (B, H, T)
+        }
+        return NDArrays.stack(norms).toFloatArray();
     }
 
     private static void checkSample(int[] ids, GptConfig config) {

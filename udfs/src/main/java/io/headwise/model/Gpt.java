@@ -100,9 +100,10 @@ public final class Gpt {
         List<NDArray> patterns = new ArrayList<>(config.nLayer());
         List<NDArray> residPost = new ArrayList<>(config.nLayer());
         List<NDArray> mlpPost = new ArrayList<>(config.nLayer());
+        List<NDArray> z = new ArrayList<>(config.nLayer());
         for (int l = 0; l < config.nLayer(); l++) {
             NDArray layerGates = gates == null ? null : gates.get(new NDIndex(":, {}, :", l));
-            x = x.add(attention(l, layerNorm(x, l, "ln_1"), causalMask, layerGates, patterns, training));
+            x = x.add(attention(l, layerNorm(x, l, "ln_1"), causalMask, layerGates, patterns, z, training));
             NDArray hidden = config.activation().apply(linear(layerNorm(x, l, "ln_2"), l, "mlp.c_fc"));
             mlpPost.add(hidden);
             x = x.add(drop(linear(hidden, l, "mlp.c_proj"), training));
@@ -115,7 +116,7 @@ public final class Gpt {
         NDArray lmHeadT = weights.lmHead().transpose();
         lmHeadT.attach(manager);
         NDArray logits = finalNorm.matMul(lmHeadT);
-        return new GptOutput(embeddings, logits, patterns, residPost, mlpPost);
+        return new GptOutput(embeddings, logits, patterns, residPost, mlpPost, z);
     }
 
     /**
@@ -132,9 +133,18 @@ public final class Gpt {
         return logProbs.gather(targets, -1).squeeze(-1).neg();
     }
 
-    /** Causal self-attention of block {@code l}; appends the pattern {@code [B, H, T, T]}. */
+    /**
+     * Causal self-attention of block {@code l}; appends the pattern {@code [B, H, T, T]} and the
+     * heads' gated outputs {@code z [B, H, T, D]}.
+     */
     private NDArray attention(
-            int l, NDArray x, NDArray causalMask, NDArray gates, List<NDArray> patterns, boolean training) {
+            int l,
+            NDArray x,
+            NDArray causalMask,
+            NDArray gates,
+            List<NDArray> patterns,
+            List<NDArray> zs,
+            boolean training) {
         Shape shape = x.getShape();
         long b = shape.get(0);
         long t = shape.get(1);
@@ -158,8 +168,22 @@ public final class Gpt {
         if (gates != null) {
             z = z.mul(gates.reshape(b, h, 1, 1));
         }
+        zs.add(z);
         NDArray merged = z.transpose(0, 2, 1, 3).reshape(b, t, (long) h * d);
         return drop(linear(merged, l, "attn.c_proj"), training);
+    }
+
+    /**
+     * {@code W_O} of block {@code l} split by head: the rows {@code h·D … (h+1)·D − 1} of {@code
+     * attn.c_proj.weight} for head {@code h}.
+     *
+     * @param manager where the result lives (not the weights' manager, which outlives every batch)
+     * @return {@code [H, D, C]}
+     */
+    public NDArray headOutputWeights(int l, NDManager manager) {
+        NDArray w = weights.block(l, "attn.c_proj.weight").reshape(config.nHead(), config.dHead(), config.nEmbd());
+        w.attach(manager);
+        return w;
     }
 
     /** Conv1D: {@code x·W + b} with block {@code l}'s {@code name.weight} and {@code name.bias}. */

@@ -15,6 +15,13 @@ import java.util.List;
  *     blocks.{l}.hook_resid_post})
  * @param mlpPost per layer {@code [B, T, F]} MLP hidden activation after {@code gelu_new} ({@code
  *     blocks.{l}.mlp.hook_post})
+ * @param z per layer {@code [B, H, T, D]} each head's output {@code A·V}, after its gate ({@code
+ *     blocks.{l}.attn.hook_z})
  */
 public record GptOutput(
-        NDArray embeddings, NDArray logits, List<NDArray> patterns, List<NDArray> residPost, List<NDArray> mlpPost) {}
+        NDArray embeddings,
+        NDArray logits,
+        List<NDArray> patterns,
+        List<NDArray> residPost,
+        List<NDArray> mlpPost,
+        List<NDArray> z) {}

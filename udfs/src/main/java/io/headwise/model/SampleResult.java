@@ -14,6 +14,8 @@ package io.headwise.model;
  * @param residNorm {@code [L][T]}: ‖residual stream after block l at t‖₂
  * @param mlpTopIds {@code [L][T][k]}: neuron indices of the k largest MLP activations
  * @param mlpTopValues {@code [L][T][k]}: those activations, largest first
+ * @param outputNorm {@code [L][H]}: mean over {@code q = 1..T-1} of {@code ‖z_{l,h}[q]·W_O^h‖₂}, how
+ *     much each head writes into the residual stream (SPEC §6); zeros when {@code T < 2}
  * @param nextTokenId the most likely token after the last position
  * @param nextTokenProb its probability
  */
@@ -28,6 +30,7 @@ public record SampleResult(
         float[][] residNorm,
         int[][][] mlpTopIds,
         float[][][] mlpTopValues,
+        float[][] outputNorm,
         int nextTokenId,
         float nextTokenProb) {
 

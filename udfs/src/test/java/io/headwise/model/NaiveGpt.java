@@ -31,7 +31,8 @@ final class NaiveGpt {
             double[][][] residPost, // [L][T][C]
             double[][][] mlpPost, // [L][T][F]
             double[] losses, // [T-1]
-            double meanLoss) {} // NaN when T < 2
+            double meanLoss, // NaN when T < 2
+            double[][] outputNorm) {} // [L][H], SPEC §6; zeros when T < 2
 
     /** {@code e[t] = wte[ids[t]] + wpe[t]}, {@code [T][C]}. */
     double[][] embed(int[] ids) {
@@ -63,11 +64,13 @@ final class NaiveGpt {
         double[][][][] patterns = new double[nLayer][][][];
         double[][][] residPost = new double[nLayer][][];
         double[][][] mlpPost = new double[nLayer][][];
+        double[][] outputNorm = new double[nLayer][];
         for (int l = 0; l < nLayer; l++) {
             String p = "h." + l + ".";
             double[][] normed = layerNorm(x, p + "ln_1");
             patterns[l] = new double[config.nHead()][][];
             double[][] attn = attention(normed, l, p, gates == null ? null : gates[l], patterns[l]);
+            outputNorm[l] = headOutputNorms(attn, p + "attn.c_proj.weight");
             x = add(x, conv1d(attn, p + "attn.c_proj"));
             double[][] hidden = conv1d(layerNorm(x, p + "ln_2"), p + "mlp.c_fc");
             for (double[] row : hidden) {
@@ -86,7 +89,36 @@ final class NaiveGpt {
             losses[q] = logSumExp(logits[q]) - logits[q][ids[q + 1]];
             sum += losses[q];
         }
-        return new Result(logits, patterns, residPost, mlpPost, losses, t > 1 ? sum / (t - 1) : Double.NaN);
+        return new Result(logits, patterns, residPost, mlpPost, losses, t > 1 ? sum / (t - 1) : Double.NaN, outputNorm);
+    }
+
+    /**
+     * Per head, the mean over {@code q = 1..T-1} of {@code ‖z_h[q]·W_O^h‖₂}, {@code W_O^h} the rows
+     * {@code h·D … (h+1)·D − 1} of {@code c_proj.weight [C, C]}.
+     *
+     * @param z {@code [T][C]}, the heads' outputs side by side
+     */
+    private double[] headOutputNorms(double[][] z, String cProjWeight) {
+        float[] w = tensor(cProjWeight);
+        int t = z.length;
+        int c = config.nEmbd();
+        int d = config.dHead();
+        double[] norms = new double[config.nHead()];
+        for (int h = 0; h < config.nHead() && t > 1; h++) {
+            for (int q = 1; q < t; q++) {
+                double squares = 0;
+                for (int j = 0; j < c; j++) {
+                    double y = 0;
+                    for (int i = 0; i < d; i++) {
+                        y += z[q][h * d + i] * w[(h * d + i) * c + j];
+                    }
+                    squares += y * y;
+                }
+                norms[h] += Math.sqrt(squares);
+            }
+            norms[h] /= t - 1;
+        }
+        return norms;
     }
 
     /** {@code 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))}. */

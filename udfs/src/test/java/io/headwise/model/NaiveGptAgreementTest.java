@@ -176,6 +176,9 @@ class NaiveGptAgreementTest {
                         }
                     }
                 }
+                for (int h = 0; h < config.nHead(); h++) {
+                    assertCloseScaled(r.outputNorm()[l][h], ref.outputNorm()[l][h], "output_norm[%d][%d]", l, h);
+                }
                 for (int q = 0; q < t; q++) {
                     assertCloseScaled(r.residNorm()[l][q], norm(ref.residPost()[l][q]), "resid_norm[%d][%d]", l, q);
                     assertTopK(
