@@ -2,26 +2,31 @@ package io.headwise.jobs;
 
 import io.headwise.BadInputException;
 import io.headwise.Futures;
+import io.headwise.model.GptConfig;
 import io.headwise.spark.DeviceChoice;
 import io.headwise.spark.ExtractPartition;
-import io.headwise.spark.ExtractRecords;
 import io.headwise.spark.ExtractSettings;
+import io.headwise.spark.ExtractTables;
 import io.headwise.spark.PatternSelection;
+import io.headwise.spark.SampleTable;
 import io.headwise.spark.Schemas;
 import io.headwise.spark.ShippedModel;
-import io.headwise.spark.SparkRows;
+import io.headwise.spark.TaskTableFiles;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.apache.spark.api.java.JavaRDD;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
-import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,13 +35,15 @@ import picocli.CommandLine.Option;
 /**
  * {@code extract}: every sample of a {@code tokens} table through the model once — forward and one
  * backward pass per batch — giving {@code head_stats}, {@code token_stats}, {@code activations},
- * {@code head_token_mass}, {@code attention} for the samples {@code --patterns} selects, and
- * {@code rejects} for samples the model cannot take.
+ * {@code attention} for the samples {@code --patterns} selects, the corpus sums {@code
+ * head_token_mass} and {@code head_distances}, and {@code rejects} for samples the model cannot
+ * take.
  *
- * <p>One model pass for five tables: the partition function emits one compact record per sample
- * ({@link ExtractRecords}), persisted on the executors ({@code MEMORY_AND_DISK}: recomputing them
- * would mean running the model again), and each table is made from the records with its own
- * schema. The first table written runs the model and fills the cache; the others read it.
+ * <p>One pass, one Spark job for the model: each task writes every per-sample table's rows into
+ * files of its own as each batch comes back from the model ({@link ExtractPartition}, rows from
+ * the declarations in {@link ExtractTables}), and its partial sums beside them; the driver commits
+ * the files of the attempts that succeeded ({@link TaskFilesCommit}) and sums the partials into
+ * the corpus tables with two small jobs.
  *
  * <p>All tables are written into a staging directory under {@code --out} first ({@link
  * RunStaging}) and moved into place only when every one of them is complete, so a failed run leaves
@@ -53,23 +60,17 @@ public final class ExtractJob {
     /** …else this fraction (on the English wiki sample: a few hundred MB of attention rows). */
     public static final double PATTERNS_FRACTION_DEFAULT = 0.02;
 
-    /** The tables extract replaces (they need --overwrite when present); rejects are merged. */
-    static final List<String> OUTPUT_TABLES = List.of(
-            Schemas.HEAD_STATS, Schemas.TOKEN_STATS, Schemas.ACTIVATIONS, Schemas.ATTENTION, Schemas.HEAD_TOKEN_MASS);
+    /** The corpus tables summed from the tasks' partial sums. */
+    static final List<String> CORPUS_TABLES = List.of(Schemas.HEAD_TOKEN_MASS, Schemas.HEAD_DISTANCES);
 
-    /**
-     * The order the tables are written in. The first write runs the model and fills the cache the
-     * others read. Spark's cache stores a whole partition before the write reads it back, so the
-     * rows are encoded after the model, not beside it; on a CPU executor the model keeps every core
-     * busy anyway. The widest table goes first, alone, and the others are written together.
-     */
-    static final List<String> WRITE_ORDER = List.of(
-            Schemas.ACTIVATIONS,
-            Schemas.ATTENTION,
-            Schemas.HEAD_STATS,
-            Schemas.TOKEN_STATS,
-            Schemas.HEAD_TOKEN_MASS,
-            Schemas.REJECTS);
+    /** The tables extract replaces (they need --overwrite when present); rejects are merged. */
+    static final List<String> OUTPUT_TABLES = Stream.concat(
+                    ExtractTables.ALL.stream().map(SampleTable::name), CORPUS_TABLES.stream())
+            .toList();
+
+    /** Every table extract writes. */
+    public static final List<String> TABLES =
+            Stream.concat(OUTPUT_TABLES.stream(), Stream.of(Schemas.REJECTS)).toList();
 
     private static final Logger LOG = LoggerFactory.getLogger(ExtractJob.class);
 
@@ -171,40 +172,28 @@ public final class ExtractJob {
         context.describe("extract: " + samples + " samples through " + options.model);
         ShippedModel shipped = ModelStaging.ship(spark, model);
         LongAccumulator analysed = spark.sparkContext().longAccumulator("extract: samples through the model");
-        JavaRDD<byte[]> records = spread(spark, tokens)
-                .javaRDD()
-                .mapPartitions(new ExtractPartition(shipped, settings, analysed))
-                .persist(StorageLevel.MEMORY_AND_DISK());
         Map<String, Long> counts = new LinkedHashMap<>();
         try (RunStaging staging = RunStaging.create(spark, options.out, context.job())) {
-            String first = WRITE_ORDER.get(0);
-            counts.put(first, write(spark, records, first, options.out, staging.dir()));
-            // The cache is complete now: the other tables are small jobs over it, submitted together
-            // so that one's scheduling and commit overlap another's tasks.
-            ExecutorService writers = Executors.newFixedThreadPool(WRITE_ORDER.size() - 1);
-            try {
-                Map<String, Future<Long>> written = new LinkedHashMap<>();
-                for (String table : WRITE_ORDER.subList(1, WRITE_ORDER.size())) {
-                    written.put(table, writers.submit(() -> write(spark, records, table, options.out, staging.dir())));
-                }
-                // Every write ends before the staging directory is committed or removed.
-                RuntimeException failure = null;
-                for (Map.Entry<String, Future<Long>> e : written.entrySet()) {
-                    try {
-                        counts.put(e.getKey(), Futures.await(e.getValue(), "table " + e.getKey()));
-                    } catch (RuntimeException x) {
-                        failure = failure == null ? x : failure;
-                    }
-                }
-                if (failure != null) {
-                    throw failure;
-                }
-            } finally {
-                writers.shutdown();
+            String dir = staging.dir();
+            long passStarted = System.nanoTime();
+            Column[] columns =
+                    ExtractPartition.inputColumns().stream().map(functions::col).toArray(Column[]::new);
+            List<TaskTableFiles.Written> written = spread(spark, tokens.select(columns))
+                    .queryExecution()
+                    .toRdd()
+                    .toJavaRDD()
+                    .mapPartitions(new ExtractPartition(shipped, settings, analysed, dir))
+                    .collect();
+            List<String> taskTables = new ArrayList<>(OUTPUT_TABLES.subList(0, ExtractTables.ALL.size()));
+            taskTables.addAll(
+                    List.of(ExtractTables.MASS_PARTIALS, ExtractTables.DISTANCE_PARTIALS, ExtractTables.REJECT_ROWS));
+            Map<String, Long> taskRows = TaskFilesCommit.commit(spark, dir, written, taskTables);
+            for (SampleTable<?> table : ExtractTables.ALL) {
+                counts.put(table.name(), taskRows.get(table.name()));
             }
-            staging.commit(ExtractRecords.TABLES);
-        } finally {
-            records.unpersist();
+            LOG.info("extract: model pass and per-sample tables in {} s", seconds(passStarted));
+            counts.putAll(writeCorpusTables(spark, dir, options.out, model.config()));
+            staging.commit(TABLES);
         }
 
         RunManifest manifest = new RunManifest(context)
@@ -221,49 +210,79 @@ public final class ExtractJob {
         context.print(
                 "extract: %,d samples (%,d through the model, %,d rejected), patterns %s, gradients %s",
                 samples, analysed.value(), counts.get(Schemas.REJECTS), patterns, options.noGradients ? "off" : "on");
-        for (String table : ExtractRecords.TABLES) {
+        for (String table : TABLES) {
             manifest.rows(table, Tables.path(options.out, table), counts.get(table));
         }
         manifest.append(options.out);
     }
 
-    /** Writes {@code table} into {@code dir} and returns its row count. */
-    private static long write(SparkSession spark, JavaRDD<byte[]> records, String table, String out, String dir) {
-        long started = System.nanoTime();
-        long rows = Tables.write(table(spark, records, table, out), dir, table);
-        LOG.info(
-                "extract: {} ({} rows) written in {} s{}",
-                table,
-                rows,
-                seconds(started),
-                table.equals(WRITE_ORDER.get(0)) ? ", the model pass included" : "");
-        return rows;
-    }
-
-    private static String seconds(long startedNanos) {
-        return String.format("%.1f", (System.nanoTime() - startedNanos) / 1e9);
-    }
-
-    /** One table of the records; {@code rejects} keeps the rows other jobs put there. */
-    private static Dataset<Row> table(SparkSession spark, JavaRDD<byte[]> records, String table, String out) {
-        Dataset<Row> rows =
-                SparkRows.dataFrame(spark, records.flatMap(ExtractRecords.rowsOf(table)), Schemas.ALL.get(table));
-        if (table.equals(Schemas.HEAD_TOKEN_MASS)) {
-            return rows.groupBy("layer", "head", "token_id")
+    /**
+     * {@code head_token_mass}, {@code head_distances} and {@code rejects} from the tasks' partial
+     * tables in {@code dir}, written there side by side (each a small job), with their row counts.
+     */
+    private static Map<String, Long> writeCorpusTables(SparkSession spark, String dir, String out, GptConfig config) {
+        Map<String, Callable<Long>> jobs = new LinkedHashMap<>();
+        jobs.put(
+                Schemas.HEAD_TOKEN_MASS,
+                () -> Tables.write(
+                        partials(spark, dir, ExtractTables.MASS_PARTIALS, Schemas.HEAD_TOKEN_MASS_SCHEMA)
+                                .groupBy("layer", "head", "token_id")
+                                .agg(
+                                        functions.min("token").as("token"),
+                                        functions.sum("mass").as("mass"))
+                                .select("layer", "head", "token_id", "token", "mass"),
+                        dir,
+                        Schemas.HEAD_TOKEN_MASS));
+        jobs.put(Schemas.HEAD_DISTANCES, () -> {
+            List<Row> sums = partials(
+                            spark, dir, ExtractTables.DISTANCE_PARTIALS, ExtractTables.DISTANCE_PARTIALS_SCHEMA)
+                    .groupBy("index_a", "index_b")
                     .agg(
-                            functions.min("token").as("token"),
-                            functions.sum("mass").as("mass"))
-                    .select("layer", "head", "token_id", "token", "mass");
-        }
-        if (table.equals(Schemas.REJECTS)) {
+                            functions.sum("n_rows").as("n_rows"),
+                            functions.sum("divergence_sum").as("divergence_sum"))
+                    .collectAsList();
+            return Tables.write(
+                    HeadDistances.table(spark, sums, config.nLayer(), config.nHead()), dir, Schemas.HEAD_DISTANCES);
+        });
+        jobs.put(Schemas.REJECTS, () -> {
+            Dataset<Row> rows = partials(spark, dir, ExtractTables.REJECT_ROWS, Schemas.REJECTS_SCHEMA);
             Dataset<Row> earlier = Tables.readIfPresent(spark, out, Schemas.REJECTS);
             if (earlier != null) {
                 // An earlier extract's rejects are replaced; tokenize's (and others') stay.
                 rows = earlier.where(functions.not(functions.col("reason").startsWith("extract:")))
                         .unionByName(rows);
             }
+            return Tables.write(rows, dir, Schemas.REJECTS);
+        });
+        ExecutorService writers = Executors.newFixedThreadPool(jobs.size());
+        try {
+            Map<String, Future<Long>> running = new LinkedHashMap<>();
+            jobs.forEach((table, job) -> running.put(table, writers.submit(job)));
+            // Every write ends before the staging directory is committed or removed.
+            Map<String, Long> counts = new LinkedHashMap<>();
+            RuntimeException failure = null;
+            for (Map.Entry<String, Future<Long>> e : running.entrySet()) {
+                try {
+                    counts.put(e.getKey(), Futures.await(e.getValue(), "table " + e.getKey()));
+                } catch (RuntimeException x) {
+                    failure = failure == null ? x : failure;
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            return counts;
+        } finally {
+            writers.shutdown();
         }
-        return rows;
+    }
+
+    private static Dataset<Row> partials(SparkSession spark, String dir, String name, StructType schema) {
+        return spark.read().schema(schema).parquet(Tables.path(dir, name));
+    }
+
+    private static String seconds(long startedNanos) {
+        return String.format("%.1f", (System.nanoTime() - startedNanos) / 1e9);
     }
 
     /** Enough partitions to keep every core busy (a small tokens table may be one file). */

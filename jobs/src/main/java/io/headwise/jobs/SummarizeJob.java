@@ -15,10 +15,10 @@ import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Option;
 
 /**
- * {@code summarize}: per-head corpus summaries → {@code head_summary} (one row per layer × head)
- * and {@code head_distances} (SPEC §3, §4). Reads {@code head_stats} (required), and when present
- * {@code head_probes} (→ induction, duplicate), {@code head_token_mass} (→ top_tokens) and {@code
- * attention} (→ head_distances, cluster); a missing optional table leaves its columns NULL.
+ * {@code summarize}: per-head corpus summaries → {@code head_summary} (one row per layer × head,
+ * SPEC §3, §4). Reads {@code head_stats} (required), and when present {@code head_probes} (→
+ * induction, duplicate), {@code head_token_mass} (→ top_tokens) and {@code head_distances} (→
+ * cluster); a missing optional table leaves its columns NULL.
  */
 public final class SummarizeJob {
 
@@ -31,10 +31,10 @@ public final class SummarizeJob {
                 names = "--tables",
                 required = true,
                 paramLabel = "DIR",
-                description = "Run directory holding head_stats (and head_probes, head_token_mass, attention).")
+                description = "Run directory holding head_stats (and head_probes, head_token_mass, head_distances).")
         public String tables;
 
-        @Option(names = "--overwrite", description = "Replace existing head_summary and head_distances tables.")
+        @Option(names = "--overwrite", description = "Replace an existing head_summary table.")
         public boolean overwrite;
     }
 
@@ -50,34 +50,30 @@ public final class SummarizeJob {
         ModelCheck.requireOneModel(spark, dir, MODEL_JOBS);
         Dataset<Row> probes = Tables.readIfPresent(spark, dir, Schemas.HEAD_PROBES);
         Dataset<Row> tokenMass = Tables.readIfPresent(spark, dir, Schemas.HEAD_TOKEN_MASS);
-        Dataset<Row> attention = Tables.readIfPresent(spark, dir, Schemas.ATTENTION);
+        Dataset<Row> distanceTable = Tables.readIfPresent(spark, dir, Schemas.HEAD_DISTANCES);
         Tables.checkWritable(spark, dir, Schemas.HEAD_SUMMARY, options.overwrite);
-        Tables.checkWritable(spark, dir, Schemas.HEAD_DISTANCES, options.overwrite);
         context.describe("summarize " + dir + ": per-head corpus summaries");
 
         int[] shape = heads(headStats, dir);
-        HeadDistances.Result distances =
-                attention == null ? null : HeadDistances.compute(attention, shape[0], shape[1]);
+        HeadDistances.Result distances = distanceTable == null
+                ? null
+                : HeadDistances.fromTable(distanceTable, Tables.path(dir, Schemas.HEAD_DISTANCES), shape[0], shape[1]);
         Dataset<Row> summary = HeadSummaries.join(
                 HeadSummaries.stats(headStats),
                 probes,
                 tokenMass == null ? null : HeadSummaries.topTokens(tokenMass),
                 distances == null ? null : distances.clusterTable(spark));
 
-        RunManifest manifest = new RunManifest(context).inputs(inputs(dir, probes, tokenMass, attention));
+        RunManifest manifest = new RunManifest(context).inputs(inputs(dir, probes, tokenMass, distanceTable));
         manifest.rows(
                 Schemas.HEAD_SUMMARY,
                 Tables.path(dir, Schemas.HEAD_SUMMARY),
                 Tables.write(summary, dir, Schemas.HEAD_SUMMARY));
         if (distances != null) {
-            manifest.rows(
-                    Schemas.HEAD_DISTANCES,
-                    Tables.path(dir, Schemas.HEAD_DISTANCES),
-                    Tables.write(distances.table(spark), dir, Schemas.HEAD_DISTANCES));
             manifest.detail("clusters", Integer.toString(distances.clusterCount()));
         }
         manifest.append(dir);
-        printMissing(context, probes, tokenMass, attention, distances);
+        printMissing(context, probes, tokenMass, distanceTable, distances);
     }
 
     /**
@@ -102,7 +98,7 @@ public final class SummarizeJob {
     }
 
     private static List<String> inputs(
-            String dir, Dataset<Row> probes, Dataset<Row> tokenMass, Dataset<Row> attention) {
+            String dir, Dataset<Row> probes, Dataset<Row> tokenMass, Dataset<Row> distances) {
         List<String> inputs = new ArrayList<>(List.of(Tables.path(dir, Schemas.HEAD_STATS)));
         if (probes != null) {
             inputs.add(Tables.path(dir, Schemas.HEAD_PROBES));
@@ -110,8 +106,8 @@ public final class SummarizeJob {
         if (tokenMass != null) {
             inputs.add(Tables.path(dir, Schemas.HEAD_TOKEN_MASS));
         }
-        if (attention != null) {
-            inputs.add(Tables.path(dir, Schemas.ATTENTION));
+        if (distances != null) {
+            inputs.add(Tables.path(dir, Schemas.HEAD_DISTANCES));
         }
         return inputs;
     }
@@ -120,7 +116,7 @@ public final class SummarizeJob {
             JobContext context,
             Dataset<Row> probes,
             Dataset<Row> tokenMass,
-            Dataset<Row> attention,
+            Dataset<Row> distanceTable,
             HeadDistances.Result distances) {
         if (probes == null) {
             context.print("no head_probes table: induction and duplicate are NULL (run `headwise probe`)");
@@ -128,11 +124,10 @@ public final class SummarizeJob {
         if (tokenMass == null) {
             context.print("no head_token_mass table: top_tokens is NULL (run `headwise extract`)");
         }
-        if (attention == null) {
-            context.print(
-                    "no attention table: no head_distances, cluster is NULL (run `headwise extract --patterns all` or a fraction)");
+        if (distanceTable == null) {
+            context.print("no head_distances table: cluster is NULL (run `headwise extract`)");
         } else if (distances == null) {
-            context.print("some pair of heads shares no sample in attention: no head_distances, cluster is NULL");
+            context.print("head_distances has no rows (no analysed sample has two positions): cluster is NULL");
         }
     }
 }

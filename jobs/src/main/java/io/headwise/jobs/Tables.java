@@ -2,6 +2,7 @@ package io.headwise.jobs;
 
 import io.headwise.BadInputException;
 import io.headwise.spark.Schemas;
+import io.headwise.spark.TaskTableFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -19,12 +20,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.ArrayType;
-import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.DoubleType;
-import org.apache.spark.sql.types.FloatType;
-import org.apache.spark.sql.types.StructField;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * Tables in a run directory ({@code DIR/tokens}, {@code DIR/head_stats}, …) on any Hadoop file
@@ -71,9 +66,7 @@ public final class Tables {
     public static long write(Dataset<Row> rows, String runDir, String name) {
         String dir = path(runDir, name);
         DataFrameWriter<Row> writer = rows.write().mode(SaveMode.Overwrite);
-        // Measured values (entropies, weights, norms) are nearly all distinct: Parquet would build
-        // a dictionary for each of their columns, page after page, only to fall back to plain.
-        for (String column : floatingPointColumns(rows.schema())) {
+        for (String column : TaskTableFiles.floatingPointColumns(rows.schema())) {
             writer = writer.option("parquet.enable.dictionary#" + column, "false");
         }
         writer.parquet(dir);
@@ -107,23 +100,6 @@ public final class Tables {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot count the rows of " + tableDir, e);
         }
-    }
-
-    /** Parquet paths of the float and double columns of {@code schema}, inside lists too ({@code a.list.element}). */
-    static List<String> floatingPointColumns(StructType schema) {
-        List<String> paths = new ArrayList<>();
-        for (StructField field : schema.fields()) {
-            String path = field.name();
-            DataType type = field.dataType();
-            while (type instanceof ArrayType array) {
-                path += ".list.element";
-                type = array.elementType();
-            }
-            if (type instanceof FloatType || type instanceof DoubleType) {
-                paths.add(path);
-            }
-        }
-        return paths;
     }
 
     /**

@@ -4,7 +4,6 @@ import static io.headwise.testing.ExtractFixtures.NAMES_CONFIG;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.headwise.spark.ExtractRecords;
 import io.headwise.spark.Schemas;
 import io.headwise.testing.CliRun;
 import io.headwise.testing.ExtractFixtures;
@@ -65,7 +64,7 @@ class ExtractClusterIT {
         }
 
         SparkSession spark = SparkTestSession.get();
-        for (String table : ExtractRecords.TABLES) {
+        for (String table : ExtractJob.TABLES) {
             List<Row> a = sorted(spark, tmp.resolve("local"), table);
             List<Row> b = sorted(spark, tmp.resolve("cluster"), table);
             assertThat(b).as(table).hasSameSizeAs(a);

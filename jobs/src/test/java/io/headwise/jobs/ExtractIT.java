@@ -8,13 +8,13 @@ import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.headwise.metrics.JensenShannon;
 import io.headwise.model.Analyzer;
 import io.headwise.model.Checkpoint;
 import io.headwise.model.Gpt;
 import io.headwise.model.GptConfig;
 import io.headwise.model.MlpActivation;
 import io.headwise.model.SampleResult;
-import io.headwise.spark.ExtractRecords;
 import io.headwise.spark.ModelCache;
 import io.headwise.spark.PatternSelection;
 import io.headwise.spark.Schemas;
@@ -121,12 +121,58 @@ class ExtractIT {
         Map<String, Long> counted = manifest.getJavaMap(manifest.fieldIndex("row_counts"));
         assertThat(counted).containsEntry("head_stats", 1200L);
         // The manifest's counts come from the Parquet footers: each equals Spark's count of its table.
-        for (String name : ExtractRecords.TABLES) {
+        for (String name : ExtractJob.TABLES) {
             assertThat(counted).as(name).containsEntry(name, table(out, name).count());
         }
         assertThat(Tables.list(spark, out.toString()))
                 .doesNotContain("_staging")
                 .contains("head_token_mass");
+    }
+
+    /**
+     * {@code head_distances} pools every attention row q ≥ 1 of every analysed sample (all patterns
+     * are kept here, so the attention table holds them all): each pair's distance is the mean
+     * Jensen–Shannon divergence of the two heads' rows, recomputed here from the table.
+     */
+    @Test
+    void headDistancesAreTheMeanDivergenceOfEveryAttentionRow() {
+        int h = LAYERS * HEADS;
+        Map<Long, float[][][]> bySample = new HashMap<>();
+        for (Row row : table(out, Schemas.ATTENTION).collectAsList()) {
+            List<List<Float>> pattern = row.getList(3).stream()
+                    .map(r -> scala.jdk.javaapi.CollectionConverters.asJava((scala.collection.Seq<Float>) r))
+                    .toList();
+            float[][] rows = new float[pattern.size()][];
+            for (int q = 0; q < rows.length; q++) {
+                rows[q] = new float[pattern.get(q).size()];
+                for (int k = 0; k < rows[q].length; k++) {
+                    rows[q][k] = pattern.get(q).get(k);
+                }
+            }
+            bySample.computeIfAbsent(row.getLong(0), id -> new float[h][][])[row.getInt(1) * HEADS + row.getInt(2)] =
+                    rows;
+        }
+        double[][] sum = new double[h][h];
+        long n = 0;
+        for (float[][][] heads : bySample.values()) {
+            for (int q = 1; q < heads[0].length; q++) {
+                n++;
+                for (int a = 0; a < h; a++) {
+                    for (int b = 0; b < h; b++) {
+                        sum[a][b] += JensenShannon.divergence(heads[a][q], heads[b][q]);
+                    }
+                }
+            }
+        }
+        assertThat(n).isEqualTo(totalTokens() - NAMES);
+        List<Row> distances = table(out, Schemas.HEAD_DISTANCES).collectAsList();
+        assertThat(distances).hasSize(h * h);
+        for (Row r : distances) {
+            int a = r.getInt(0) * HEADS + r.getInt(1);
+            int b = r.getInt(2) * HEADS + r.getInt(3);
+            double expected = a == b ? 0.0 : sum[a][b] / n;
+            assertThat(r.getDouble(4)).as("js(%d, %d)", a, b).isCloseTo(expected, within(1e-9));
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.headwise.jobs;
 
+import io.headwise.metrics.JensenShannon;
 import io.headwise.spark.Schemas;
 import java.nio.file.Path;
 import java.sql.Timestamp;
@@ -36,15 +37,17 @@ final class HandMadeTables {
     /**
      * head_stats: sample 1 (n_queries 3) and sample 2 (n_queries 1); per head {@code i}: entropy
      * 0.1·(i+1) and 0.5, distance 1 and 2, prev_token 0.5 and 0.1, first_token 0.2 and 0.6, self
-     * 0.3 and 0.3, max_weight 0.6 and 0.9, head_grad −0.2·(i+1) and 0.4 (NULL for head 3).
+     * 0.3 and 0.3, max_weight 0.6 and 0.9, head_grad −0.2·(i+1) and 0.4 (NULL for head 3), output_norm
+     * 0.7·(i+1) and 1.5.
      */
     static void headStats(SparkSession spark, Path dir) {
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             int l = i / 2;
             int h = i % 2;
-            rows.add(RowFactory.create(1L, l, h, 3, 0.1 * (i + 1), 1.0, 0.5, 0.2, 0.3, 0.6, -0.2 * (i + 1)));
-            rows.add(RowFactory.create(2L, l, h, 1, 0.5, 2.0, 0.1, 0.6, 0.3, 0.9, i == 3 ? null : 0.4));
+            rows.add(RowFactory.create(
+                    1L, l, h, 3, 0.1 * (i + 1), 1.0, 0.5, 0.2, 0.3, 0.6, -0.2 * (i + 1), 0.7 * (i + 1)));
+            rows.add(RowFactory.create(2L, l, h, 1, 0.5, 2.0, 0.1, 0.6, 0.3, 0.9, i == 3 ? null : 0.4, 1.5));
         }
         write(spark, dir, Schemas.HEAD_STATS, Schemas.HEAD_STATS_SCHEMA, rows);
     }
@@ -114,12 +117,33 @@ final class HandMadeTables {
         write(spark, dir, Schemas.TOKEN_STATS, Schemas.TOKEN_STATS_SCHEMA, rows);
     }
 
+    /**
+     * head_distances: every ordered pair of the four heads, {@code js} the mean Jensen–Shannon
+     * divergence of their {@link #PATTERNS} rows q = 1, 2 (zero on the diagonal): heads 0 and 1
+     * attend to the first token, heads 2 and 3 to themselves.
+     */
+    static void headDistances(SparkSession spark, Path dir) {
+        List<Row> rows = new ArrayList<>();
+        for (int a = 0; a < 4; a++) {
+            for (int b = 0; b < 4; b++) {
+                double js = a == b
+                        ? 0.0
+                        : (JensenShannon.divergence(PATTERNS[a][1], PATTERNS[b][1])
+                                        + JensenShannon.divergence(PATTERNS[a][2], PATTERNS[b][2]))
+                                / 2;
+                rows.add(RowFactory.create(a / 2, a % 2, b / 2, b % 2, js));
+            }
+        }
+        write(spark, dir, Schemas.HEAD_DISTANCES, Schemas.HEAD_DISTANCES_SCHEMA, rows);
+    }
+
     /** All of the above. */
     static void all(SparkSession spark, Path dir) {
         headStats(spark, dir);
         headProbes(spark, dir);
         headTokenMass(spark, dir);
         attention(spark, dir);
+        headDistances(spark, dir);
         tokenStats(spark, dir);
     }
 

@@ -48,6 +48,43 @@ public final class PairwiseDistances {
         }
     }
 
+    /**
+     * One sample's divergence sums of every pair {@code a < b} of heads, flat in pair order ({@code
+     * (0,1), (0,2), …, (1,2), …}): what {@link #add} adds for that sample. A pure function, so
+     * samples can be compared on several threads and {@link #addSums added} on one.
+     *
+     * @param heads {@code [H]} every head's pattern on the sample, all of one length
+     */
+    public static double[] sampleSums(AttentionPattern[] heads) {
+        int h = heads.length;
+        double[] sums = new double[h * (h - 1) / 2];
+        int pair = 0;
+        for (int a = 0; a < h; a++) {
+            for (int b = a + 1; b < h; b++) {
+                sums[pair++] = HeadDistance.zero().add(heads[a], heads[b]).divergenceSum();
+            }
+        }
+        return sums;
+    }
+
+    /**
+     * Adds one sample's {@link #sampleSums}.
+     *
+     * @param queries the sample's queries {@code q ≥ 1} ({@code T − 1}), the rows each pair compared
+     */
+    public void addSums(double[] sums, int queries) {
+        if (sums.length != nHeads * (nHeads - 1) / 2) {
+            throw new IllegalArgumentException(
+                    String.format("expected the sums of %d pairs, got %d", nHeads * (nHeads - 1) / 2, sums.length));
+        }
+        int pair = 0;
+        for (int a = 0; a < nHeads; a++) {
+            for (int b = a + 1; b < nHeads; b++) {
+                pairs[a][b] = pairs[a][b].merge(new HeadDistance(queries, sums[pair++]));
+            }
+        }
+    }
+
     /** Pair {@code a < b}'s distance so far. */
     public HeadDistance pair(int a, int b) {
         if (a >= b) {

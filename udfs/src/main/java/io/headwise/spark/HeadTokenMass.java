@@ -2,6 +2,7 @@ package io.headwise.spark;
 
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * A partition's running {@code head_token_mass}: per layer, head and key token id, the attention
@@ -19,14 +20,14 @@ public final class HeadTokenMass {
 
     /** Receives one partial sum. */
     public interface Sink {
-        void accept(int layer, int head, int tokenId, String token, double mass);
+        void accept(int layer, int head, int tokenId, UTF8String token, double mass);
     }
 
     private final int nHead;
     private final int vocab;
     private final double[] dense;
     private final Map<Long, Double> sparse;
-    private final String[] pieces;
+    private final UTF8String[] pieces;
 
     public HeadTokenMass(int nLayer, int nHead, int vocab) {
         this(nLayer, nHead, vocab, (long) nLayer * nHead * vocab <= DENSE_MAX);
@@ -37,7 +38,7 @@ public final class HeadTokenMass {
         this.vocab = vocab;
         this.dense = denseTable ? new double[nLayer * nHead * vocab] : null;
         this.sparse = dense == null ? new HashMap<>() : null;
-        this.pieces = new String[vocab];
+        this.pieces = new UTF8String[vocab];
     }
 
     /**
@@ -48,10 +49,10 @@ public final class HeadTokenMass {
      * @param tokens {@code [T]} the pieces of {@code ids}
      * @param flush receives partial sums when the map is full
      */
-    public void add(float[][][][] patterns, int[] ids, java.util.List<String> tokens, Sink flush) {
+    public void add(float[][][][] patterns, int[] ids, UTF8String[] tokens, Sink flush) {
         int t = ids.length;
         for (int k = 0; k < t; k++) {
-            pieces[ids[k]] = tokens.get(k);
+            pieces[ids[k]] = tokens[k];
         }
         double[] column = new double[t];
         for (int l = 0; l < patterns.length; l++) {

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The thread one task's model passes run on, so that the task's own thread can turn the previous
- * batch into rows meanwhile (see {@link ExtractIterator}). Work submitted through one ModelThread
+ * batch into rows meanwhile (see {@link ExtractTask}). Work submitted through one ModelThread
  * runs in order, one batch at a time. The threads are long-lived and shared by the tasks of the
  * JVM, one task at a time: {@link #acquire} takes an idle one (or starts one) and {@link #close}
  * (at the end of the partition, or when Spark completes or kills the task) gives it back, so a JVM

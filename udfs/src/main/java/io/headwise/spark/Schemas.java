@@ -2,7 +2,6 @@ package io.headwise.spark;
 
 import static org.apache.spark.sql.types.DataTypes.BooleanType;
 import static org.apache.spark.sql.types.DataTypes.DoubleType;
-import static org.apache.spark.sql.types.DataTypes.FloatType;
 import static org.apache.spark.sql.types.DataTypes.IntegerType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
@@ -54,41 +53,13 @@ public final class Schemas {
             field("reason", StringType, false),
             field("excerpt", StringType, true));
 
-    public static final StructType ATTENTION_SCHEMA = struct(
-            field("sample_id", LongType, false),
-            field("layer", IntegerType, false),
-            field("head", IntegerType, false),
-            field("pattern", createArrayType(createArrayType(FloatType, false), false), false));
+    public static final StructType ATTENTION_SCHEMA = ExtractTables.ATTENTION.schema();
 
-    public static final StructType HEAD_STATS_SCHEMA = struct(
-            field("sample_id", LongType, false),
-            field("layer", IntegerType, false),
-            field("head", IntegerType, false),
-            field("n_queries", IntegerType, false),
-            field("entropy", DoubleType, false),
-            field("distance", DoubleType, false),
-            field("prev_token", DoubleType, false),
-            field("first_token", DoubleType, false),
-            field("self", DoubleType, false),
-            field("max_weight", DoubleType, false),
-            field("head_grad", DoubleType, true));
+    public static final StructType HEAD_STATS_SCHEMA = ExtractTables.HEAD_STATS.schema();
 
-    public static final StructType TOKEN_STATS_SCHEMA = struct(
-            field("sample_id", LongType, false),
-            field("position", IntegerType, false),
-            field("token_id", IntegerType, false),
-            field("token", StringType, false),
-            field("loss", DoubleType, true),
-            field("grad_norm", DoubleType, true),
-            field("grad_x_input", DoubleType, true));
+    public static final StructType TOKEN_STATS_SCHEMA = ExtractTables.TOKEN_STATS.schema();
 
-    public static final StructType ACTIVATIONS_SCHEMA = struct(
-            field("sample_id", LongType, false),
-            field("layer", IntegerType, false),
-            field("position", IntegerType, false),
-            field("resid_norm", DoubleType, false),
-            field("mlp_top_ids", createArrayType(IntegerType, false), false),
-            field("mlp_top_values", createArrayType(FloatType, false), false));
+    public static final StructType ACTIVATIONS_SCHEMA = ExtractTables.ACTIVATIONS.schema();
 
     /** {@code head_probes} (written by {@code probe}): one row per layer × head, SPEC §4's probe scores. */
     public static final StructType HEAD_PROBES_SCHEMA = struct(

@@ -77,7 +77,7 @@ public record ShippedModel(String location, String fingerprint) implements Seria
     }
 
     /** The executor's Hadoop configuration: the cluster's *-site.xml plus {@code spark.hadoop.*}. */
-    private static Configuration hadoopConf() {
+    static Configuration hadoopConf() {
         Configuration conf = new Configuration();
         SparkEnv env = SparkEnv.get();
         if (env != null) {

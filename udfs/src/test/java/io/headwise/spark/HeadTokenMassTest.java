@@ -24,16 +24,16 @@ class HeadTokenMassTest {
         mass.add(
                 patterns,
                 new int[] {0, 1, 0},
-                List.of(".", "a", "."),
-                (l, h, t, s, m) -> cells.add(new Cell(l, h, t, s, m)));
+                ExtractTablesTest.utf8(List.of(".", "a", ".")),
+                (l, h, t, s, m) -> cells.add(new Cell(l, h, t, s.toString(), m)));
         assertThat(cells).isEmpty();
         // A second sample doubles head 0's masses for token 1 and adds token 2.
         mass.add(
                 new float[][][][] {{{{1f}, {0.5f, 0.5f}}, {{1f}, {0f, 1f}}}},
                 new int[] {1, 2},
-                List.of("a", "b"),
+                ExtractTablesTest.utf8(List.of("a", "b")),
                 null);
-        mass.drain((l, h, t, s, m) -> cells.add(new Cell(l, h, t, s, m)));
+        mass.drain((l, h, t, s, m) -> cells.add(new Cell(l, h, t, s.toString(), m)));
         cells.sort(java.util.Comparator.comparingInt(Cell::head).thenComparingInt(Cell::tokenId));
         // head 0: token 0 ← k0 (0.25 + 0.5) + k2 (0.25) = 1.0; token 1 ← k1 (0.75 + 0.25) + 0.5 = 1.5; token 2 ← 0.5
         // head 1: token 0 ← k0 (1 + 0) + k2 (1) = 2.0; token 1 ← k1 0 + 0 = 0 (not emitted); token 2 ← 1
@@ -44,7 +44,7 @@ class HeadTokenMassTest {
         assertCell(cells.get(3), 1, 0, ".", 2.0);
         assertCell(cells.get(4), 1, 2, "b", 1.0);
         List<Cell> again = new ArrayList<>();
-        mass.drain((l, h, t, s, m) -> again.add(new Cell(l, h, t, s, m)));
+        mass.drain((l, h, t, s, m) -> again.add(new Cell(l, h, t, s.toString(), m)));
         assertThat(again).as("drained").isEmpty();
     }
 

@@ -10,7 +10,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Test view of {@link ExtractRecords}' internal rows: each value read with the accessor its
+ * Test view of the internal rows of {@link SampleTable} and {@link ExtractTask}: each value read with the accessor its
  * column's type calls for (so a value of the wrong internal type fails with a ClassCastException,
  * as it would in Spark's projection), arrays as Java arrays.
  */

@@ -17,27 +17,30 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
+import org.apache.spark.sql.catalyst.util.GenericArrayData;
+import org.apache.spark.unsafe.types.UTF8String;
 import org.junit.jupiter.api.Test;
-import scala.jdk.javaapi.CollectionConverters;
 
-class ExtractIteratorTest {
+class ExtractTaskTest {
 
     private final GptConfig config = GptConfig.of(27, 5, 8, 1, 2);
 
     @Test
     void rejectReasons() {
-        assertThat(ExtractIterator.rejectReason(new int[] {0, 3, 0}, 3, config)).isNull();
-        assertThat(ExtractIterator.rejectReason(new int[] {0, 1, 2, 3, 4}, 5, config))
+        assertThat(ExtractTask.rejectReason(new int[] {0, 3, 0}, 3, config)).isNull();
+        assertThat(ExtractTask.rejectReason(new int[] {0, 1, 2, 3, 4}, 5, config))
                 .isNull();
-        assertThat(ExtractIterator.rejectReason(new int[0], 0, config)).isEqualTo("extract: empty sample (no tokens)");
-        assertThat(ExtractIterator.rejectReason(new int[6], 6, config))
+        assertThat(ExtractTask.rejectReason(new int[0], 0, config)).isEqualTo("extract: empty sample (no tokens)");
+        assertThat(ExtractTask.rejectReason(new int[6], 6, config))
                 .isEqualTo("extract: 6 tokens, longer than the model's n_positions (5)");
-        assertThat(ExtractIterator.rejectReason(new int[] {0, 27}, 2, config))
+        assertThat(ExtractTask.rejectReason(new int[] {0, 27}, 2, config))
                 .isEqualTo("extract: token id 27 at position 1 is outside the model's vocabulary (vocab_size 27)");
-        assertThat(ExtractIterator.rejectReason(new int[] {-1}, 1, config))
+        assertThat(ExtractTask.rejectReason(new int[] {-1}, 1, config))
                 .isEqualTo("extract: token id -1 at position 0 is outside the model's vocabulary (vocab_size 27)");
-        assertThat(ExtractIterator.rejectReason(new int[] {0, 1}, 3, config))
+        assertThat(ExtractTask.rejectReason(new int[] {0, 1}, 3, config))
                 .isEqualTo("extract: 2 token ids but 3 tokens");
     }
 
@@ -49,7 +52,7 @@ class ExtractIteratorTest {
     void streamsBatchesThroughTheModelThread() {
         GptConfig small = GptConfig.of(27, 8, 16, 2, 2);
         Random random = new Random(11);
-        List<Row> input = new ArrayList<>();
+        List<InternalRow> input = new ArrayList<>();
         Map<Long, int[]> samples = new HashMap<>();
         for (int i = 0; i < 12; i++) {
             int[] ids = new int[2 + random.nextInt(7)];
@@ -69,20 +72,23 @@ class ExtractIteratorTest {
             ExtractSettings settings = new ExtractSettings(3, 6, 2, true, PatternSelection.all(), "cpu");
             AtomicLong analysed = new AtomicLong();
             ModelThread thread = ModelThread.acquire();
-            List<byte[]> out = new ArrayList<>();
-            new ExtractIterator(input.iterator(), analyzer, settings, analysed::addAndGet, thread, 2)
-                    .forEachRemaining(out::add);
+            Map<String, List<Row>> tables = new HashMap<>();
+            TableSink sink = (table, schema, row) ->
+                    tables.computeIfAbsent(table, t -> new ArrayList<>()).add(InternalRows.external(schema, row));
+            new ExtractTask(analyzer, settings, analysed::addAndGet, thread, 2, sink).run(input.iterator());
 
             assertThat(analysed.get()).isEqualTo(11);
             assertThat(thread.isClosed()).isTrue();
-            Map<String, List<Row>> tables = new HashMap<>();
-            for (String table : ExtractRecords.TABLES) {
-                List<Row> rows = new ArrayList<>();
-                out.forEach(record -> ExtractRecords.rows(
-                        table, record, row -> rows.add(InternalRows.external(Schemas.ALL.get(table), row))));
-                tables.put(table, rows);
-            }
-            assertThat(tables.get("rejects")).hasSize(1);
+            assertThat(tables.get(ExtractTables.REJECT_ROWS)).hasSize(1);
+            // Every head's mass over the queries q ≥ 1: one per query.
+            double mass = tables.get(ExtractTables.MASS_PARTIALS).stream()
+                    .mapToDouble(r -> r.getDouble(4))
+                    .sum();
+            assertThat(mass).isCloseTo(4.0 * (tokens - 11), within(1e-4));
+            // One partial row per pair of the 4 heads, each over the 11 samples' queries.
+            assertThat(tables.get(ExtractTables.DISTANCE_PARTIALS))
+                    .hasSize(6)
+                    .allSatisfy(r -> assertThat(r.getLong(2)).isEqualTo(tokens - 11));
             assertThat(tables.get("head_stats")).hasSize(11 * 4);
             assertThat(tables.get("attention")).hasSize(11 * 4);
             assertThat(tables.get("token_stats")).hasSize((int) tokens);
@@ -116,23 +122,18 @@ class ExtractIteratorTest {
         }
     }
 
-    private static Row tokensRow(long sampleId, int[] ids) {
-        List<Integer> idList = new ArrayList<>();
-        List<String> pieces = new ArrayList<>();
-        for (int id : ids) {
-            idList.add(id);
-            pieces.add(id == 0 ? "." : Character.toString('a' + id - 1));
+    /** A {@code tokens} row as extract reads it ({@link ExtractTask#INPUT_COLUMNS}). */
+    private static InternalRow tokensRow(long sampleId, int[] ids) {
+        UTF8String[] pieces = new UTF8String[ids.length];
+        for (int p = 0; p < ids.length; p++) {
+            pieces[p] = UTF8String.fromString(ids[p] == 0 ? "." : Character.toString('a' + ids[p] - 1));
         }
-        return new GenericRowWithSchema(
-                new Object[] {
-                    sampleId,
-                    "test",
-                    sampleId,
-                    null,
-                    0,
-                    CollectionConverters.asScala(idList).toSeq(),
-                    CollectionConverters.asScala(pieces).toSeq()
-                },
-                Schemas.TOKENS_SCHEMA);
+        return new GenericInternalRow(new Object[] {
+            sampleId,
+            UnsafeArrayData.fromPrimitiveArray(ids),
+            new GenericArrayData(pieces),
+            UTF8String.fromString("test"),
+            sampleId
+        });
     }
 }

@@ -16,8 +16,8 @@ import java.util.List;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 
-/** A record gives back exactly the rows the sample's results make, table by table. */
-class ExtractRecordsTest {
+/** Each table's declaration gives exactly the rows the sample's results make. */
+class ExtractTablesTest {
 
     private static final GptConfig CONFIG = GptConfig.of(27, 8, 16, 2, 2);
 
@@ -32,14 +32,15 @@ class ExtractRecordsTest {
                     SampleResult r = results.get(i);
                     List<String> pieces = pieces(batch.get(i));
                     long id = 1000L * i - 7;
-                    checkSample(id, r, pieces, ExtractRecords.sample(id, r, pieces, true), true);
-                    checkSample(id, r, pieces, ExtractRecords.sample(id, r, pieces, false), false);
+                    checkSample(id, r, pieces, ExtractedSample.of(id, r, utf8(pieces), true), true);
+                    checkSample(id, r, pieces, ExtractedSample.of(id, r, utf8(pieces), false), false);
                 }
             }
         }
     }
 
-    private static void checkSample(long id, SampleResult r, List<String> pieces, byte[] record, boolean withPatterns) {
+    private static void checkSample(
+            long id, SampleResult r, List<String> pieces, ExtractedSample record, boolean withPatterns) {
         int t = r.length();
         boolean gradients = r.hasGradients();
 
@@ -61,6 +62,7 @@ class ExtractRecordsTest {
                     })
                     .containsExactly(s.entropy(), s.distance(), s.prevToken(), s.firstToken(), s.self(), s.maxWeight());
             assertThat(row.get(10)).isEqualTo(gradients ? (Object) (double) r.headGrad()[l][h] : null);
+            assertThat(row.getDouble(11)).isEqualTo(r.outputNorm()[l][h]);
         }
 
         List<Row> attention = rows(Schemas.ATTENTION, record);
@@ -93,44 +95,37 @@ class ExtractRecordsTest {
             assertThat((int[]) row.get(4)).containsExactly(r.mlpTopIds()[l][p]);
             assertThat((float[]) row.get(5)).containsExactly(r.mlpTopValues()[l][p]);
         }
-
-        assertThat(rows(Schemas.REJECTS, record)).isEmpty();
-        assertThat(rows(Schemas.HEAD_TOKEN_MASS, record)).isEmpty();
     }
 
     @Test
-    void rejectAndMassRecordsRoundTrip() {
-        byte[] reject = ExtractRecords.reject(
-                "wiki/bg.xml.bz2", null, "extract: empty sample (no tokens)", List.of("Бълг", "ария ", "\uD83D\uDE00"));
-        assertThat(rows(Schemas.REJECTS, reject)).singleElement().satisfies(row -> {
-            assertThat(row.getString(0)).isEqualTo("wiki/bg.xml.bz2");
-            assertThat(row.get(1)).isNull();
-            assertThat(row.getString(2)).isEqualTo("extract: empty sample (no tokens)");
-            assertThat(row.getString(3)).isEqualTo("България \uD83D\uDE00");
-        });
-        assertThat(rows(
-                        Schemas.REJECTS,
-                        ExtractRecords.reject("names.txt", 42L, "r", List.of("x".repeat(150), "y".repeat(150)))))
-                .singleElement()
-                .satisfies(row -> {
-                    assertThat(row.getLong(1)).isEqualTo(42L);
-                    assertThat(row.getString(3)).hasSize(ExtractRecords.EXCERPT_CHARS);
-                });
-        assertThat(rows(Schemas.TOKEN_STATS, reject)).isEmpty();
-
-        byte[] mass = ExtractRecords.mass(3, 1, 26, "ž", 12.5);
-        assertThat(rows(Schemas.HEAD_TOKEN_MASS, mass)).singleElement().satisfies(row -> {
-            assertThat(new Object[] {row.get(0), row.get(1), row.get(2), row.get(3), row.get(4)})
-                    .containsExactly(3, 1, 26, "ž", 12.5);
-        });
-        assertThat(rows(Schemas.HEAD_STATS, mass)).isEmpty();
-        assertThatThrownBy(() -> ExtractRecords.rowsOf("tokens")).hasMessage("not an extract table: tokens");
+    void anExcerptIsTheFirst200CharactersOfTheDecodedTokens() {
+        assertThat(ExtractTask.excerpt(utf8(List.of("Бълг", "ария ", "\uD83D\uDE00"))))
+                .isEqualTo("България \uD83D\uDE00");
+        assertThat(ExtractTask.excerpt(utf8(List.of("x".repeat(150), "y".repeat(150)))))
+                .isEqualTo("x".repeat(150) + "y".repeat(50));
     }
 
-    private static List<Row> rows(String table, byte[] record) {
+    @Test
+    void columnNamesHaveNoDots() {
+        assertThatThrownBy(() -> SampleTable.<ExtractedSample>builder("t", "extract", (s, rows) -> {})
+                        .column("a.b", org.apache.spark.sql.types.DataTypes.IntegerType, false, (s, i, j) -> 0))
+                .hasMessageContaining("a.b");
+    }
+
+    private static List<Row> rows(String table, ExtractedSample sample) {
+        SampleTable<ExtractedSample> declared = ExtractTables.ALL.stream()
+                .filter(t -> t.name().equals(table))
+                .findFirst()
+                .orElseThrow();
         List<Row> rows = new ArrayList<>();
-        ExtractRecords.rows(table, record, row -> rows.add(InternalRows.external(Schemas.ALL.get(table), row)));
+        declared.rows(sample, row -> rows.add(InternalRows.external(declared.schema(), row)));
         return rows;
+    }
+
+    static org.apache.spark.unsafe.types.UTF8String[] utf8(List<String> pieces) {
+        return pieces.stream()
+                .map(org.apache.spark.unsafe.types.UTF8String::fromString)
+                .toArray(org.apache.spark.unsafe.types.UTF8String[]::new);
     }
 
     private static List<String> pieces(int[] ids) {

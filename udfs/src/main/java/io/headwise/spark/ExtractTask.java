@@ -1,0 +1,259 @@
+package io.headwise.spark;
+
+import io.headwise.corpus.Utf8Text;
+import io.headwise.metrics.PairwiseDistances;
+import io.headwise.model.Analyzer;
+import io.headwise.model.GptConfig;
+import io.headwise.model.SampleResult;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.Future;
+import java.util.function.LongConsumer;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.unsafe.types.UTF8String;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One partition of {@code extract}, start to end: reads a window of at most {@code
+ * settings.window()} {@code tokens} rows ({@link #INPUT_COLUMNS}, Spark's internal rows: token ids
+ * and pieces are copied out once, never boxed), rejects the unusable ones, sorts the rest by length
+ * (so a batch pads little), analyses them {@code batchSize} at a time and writes each batch's rows
+ * into every table ({@link ExtractTables}) as soon as it is back. After the last batch it writes the
+ * partition's {@code head_token_mass} and head-distance partial sums.
+ *
+ * <p>The model runs on a thread of its own ({@link ModelThread}), one batch ahead of the task's
+ * thread, which writes the previous batch's rows meanwhile. The model thread also derives each
+ * sample's head statistics and distance sums right after its pass ({@link ExtractedSample#of}),
+ * spread over the task's cores ({@link HostThreads}): built beside the pass instead, on a task with
+ * more than one PyTorch thread, that work stalled the model (each parallel operator waits for its
+ * slowest thread). Memory is bounded by one window of input and two batches of results, never the
+ * partition; the per-batch NDManagers are closed by {@link Analyzer#analyze}.
+ */
+final class ExtractTask {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ExtractTask.class);
+
+    /** The {@code tokens} columns extract reads, in this order. */
+    static final List<String> INPUT_COLUMNS = List.of("sample_id", "token_ids", "tokens", "source", "doc_id");
+
+    /** Batches submitted to the model thread and not yet written (one running, one ready). */
+    static final int IN_FLIGHT = 2;
+
+    private final Analyzer analyzer;
+    private final ExtractSettings settings;
+    private final LongConsumer analysed;
+    private final GptConfig config;
+    private final ModelThread modelThread;
+    private final int hostThreads;
+    private final TableSink files;
+    private final HeadTokenMass mass;
+    private final PairwiseDistances distances;
+    private final ArrayDeque<Sample> window = new ArrayDeque<>();
+    private final ArrayDeque<Future<List<ExtractedSample>>> inFlight = new ArrayDeque<>();
+    private long samples;
+    // Added to on the model thread; read after Future.get of its batches.
+    private long modelNanos;
+    private long hostNanos;
+    private long writeNanos;
+
+    /** A usable input row. */
+    private record Sample(long sampleId, int[] ids, UTF8String[] pieces) {}
+
+    /**
+     * @param hostThreads threads that derive a batch's statistics (the task's cores)
+     * @param files where the rows go, by table
+     */
+    ExtractTask(
+            Analyzer analyzer,
+            ExtractSettings settings,
+            LongConsumer analysed,
+            ModelThread modelThread,
+            int hostThreads,
+            TableSink files) {
+        this.analyzer = analyzer;
+        this.settings = settings;
+        this.analysed = analysed;
+        this.config = analyzer.config();
+        this.modelThread = modelThread;
+        this.hostThreads = hostThreads;
+        this.files = files;
+        this.mass = new HeadTokenMass(config.nLayer(), config.nHead(), config.vocabSize());
+        this.distances = new PairwiseDistances(config.nLayer() * config.nHead());
+    }
+
+    /** Reads the whole partition and writes its rows. */
+    void run(Iterator<InternalRow> input) {
+        while (true) {
+            while (inFlight.size() < IN_FLIGHT) {
+                if (window.isEmpty()) {
+                    fillWindow(input);
+                }
+                if (window.isEmpty()) {
+                    break;
+                }
+                submitBatch();
+            }
+            if (inFlight.isEmpty()) {
+                break;
+            }
+            writeBatch(inFlight.poll());
+        }
+        modelThread.close();
+        long started = System.nanoTime();
+        mass.drain((layer, head, tokenId, token, value) -> files.write(
+                ExtractTables.MASS_PARTIALS, Schemas.HEAD_TOKEN_MASS_SCHEMA, row(layer, head, tokenId, token, value)));
+        writeDistances();
+        writeNanos += System.nanoTime() - started;
+        LOG.info(
+                "extract partition: {} samples; model {} s, statistics {} s on {} threads, rows {} s",
+                samples,
+                seconds(modelNanos),
+                seconds(hostNanos),
+                hostThreads,
+                seconds(writeNanos));
+    }
+
+    private void fillWindow(Iterator<InternalRow> input) {
+        List<Sample> read = new ArrayList<>();
+        while (read.size() < settings.window() && input.hasNext()) {
+            Sample sample = sample(input.next());
+            if (sample != null) {
+                read.add(sample);
+            }
+        }
+        read.sort(Comparator.comparingInt(s -> s.ids().length));
+        window.addAll(read);
+    }
+
+    private void submitBatch() {
+        List<Sample> batch = new ArrayList<>(settings.batchSize());
+        List<int[]> ids = new ArrayList<>(settings.batchSize());
+        while (batch.size() < settings.batchSize() && !window.isEmpty()) {
+            Sample s = window.poll();
+            batch.add(s);
+            ids.add(s.ids());
+        }
+        inFlight.add(modelThread.submit(() -> {
+            long started = System.nanoTime();
+            List<SampleResult> results = analyzer.analyze(ids);
+            long analysedAt = System.nanoTime();
+            modelNanos += analysedAt - started;
+            List<ExtractedSample> extracted = HostThreads.map(batch.size(), hostThreads, i -> {
+                Sample s = batch.get(i);
+                boolean withPatterns = settings.patterns().selects(s.sampleId());
+                return ExtractedSample.of(s.sampleId(), results.get(i), s.pieces(), withPatterns);
+            });
+            hostNanos += System.nanoTime() - analysedAt;
+            return extracted;
+        }));
+    }
+
+    private void writeBatch(Future<List<ExtractedSample>> pending) {
+        List<ExtractedSample> batch = modelThread.await(pending);
+        long started = System.nanoTime();
+        analysed.accept(batch.size());
+        samples += batch.size();
+        for (ExtractedSample s : batch) {
+            for (SampleTable<ExtractedSample> table : ExtractTables.ALL) {
+                table.rows(s, row -> files.write(table.name(), table.schema(), row));
+            }
+            mass.add(
+                    s.result().patterns(),
+                    s.result().tokenIds(),
+                    s.pieces(),
+                    (l, h, id, token, value) -> files.write(
+                            ExtractTables.MASS_PARTIALS, Schemas.HEAD_TOKEN_MASS_SCHEMA, row(l, h, id, token, value)));
+            if (s.distanceSums() != null) {
+                distances.addSums(s.distanceSums(), s.length() - 1);
+            }
+        }
+        writeNanos += System.nanoTime() - started;
+    }
+
+    private void writeDistances() {
+        int h = distances.nHeads();
+        for (int a = 0; a < h; a++) {
+            for (int b = a + 1; b < h; b++) {
+                var pair = distances.pair(a, b);
+                if (pair.nRows() > 0) {
+                    files.write(
+                            ExtractTables.DISTANCE_PARTIALS,
+                            ExtractTables.DISTANCE_PARTIALS_SCHEMA,
+                            row(a, b, pair.nRows(), pair.divergenceSum()));
+                }
+            }
+        }
+    }
+
+    /** The sample of a {@code tokens} row, or null after writing its {@code rejects} row. */
+    private Sample sample(InternalRow row) {
+        int[] ids = row.getArray(1).toIntArray();
+        ArrayData pieceData = row.getArray(2);
+        UTF8String[] pieces = new UTF8String[pieceData.numElements()];
+        for (int i = 0; i < pieces.length; i++) {
+            pieces[i] = pieceData.getUTF8String(i).clone(); // the input row's buffer is reused
+        }
+        String reason = rejectReason(ids, pieces.length, config);
+        if (reason != null) {
+            files.write(
+                    ExtractTables.REJECT_ROWS,
+                    Schemas.REJECTS_SCHEMA,
+                    row(
+                            row.getUTF8String(3).clone(),
+                            row.isNullAt(4) ? null : row.getLong(4),
+                            UTF8String.fromString(reason),
+                            UTF8String.fromString(excerpt(pieces))));
+            return null;
+        }
+        return new Sample(row.getLong(0), ids, pieces);
+    }
+
+    /** The first {@value Utf8Text#EXCERPT_CHARS} characters of a sample's decoded tokens. */
+    static String excerpt(UTF8String[] pieces) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < pieces.length && text.length() <= Utf8Text.EXCERPT_CHARS; i++) {
+            text.append(pieces[i].toString());
+        }
+        return Utf8Text.excerpt(text.toString());
+    }
+
+    /**
+     * Why {@code extract} cannot use a sample, or null when it can.
+     *
+     * @param pieces the length of its {@code tokens} column
+     */
+    static String rejectReason(int[] ids, int pieces, GptConfig config) {
+        if (ids.length == 0) {
+            return "extract: empty sample (no tokens)";
+        }
+        if (ids.length > config.nPositions()) {
+            return String.format(
+                    "extract: %d tokens, longer than the model's n_positions (%d)", ids.length, config.nPositions());
+        }
+        if (pieces != ids.length) {
+            return String.format("extract: %d token ids but %d tokens", ids.length, pieces);
+        }
+        for (int p = 0; p < ids.length; p++) {
+            if (ids[p] < 0 || ids[p] >= config.vocabSize()) {
+                return String.format(
+                        "extract: token id %d at position %d is outside the model's vocabulary (vocab_size %d)",
+                        ids[p], p, config.vocabSize());
+            }
+        }
+        return null;
+    }
+
+    private static InternalRow row(Object... values) {
+        return new GenericInternalRow(values);
+    }
+
+    private static String seconds(long nanos) {
+        return String.format("%.1f", nanos / 1e9);
+    }
+}
