@@ -66,13 +66,14 @@ class ExtractGoldenIT {
 
     static SparkSession spark;
     static Path out;
+    static Path model;
 
     @BeforeAll
     static void extractAndSummarize(@org.junit.jupiter.api.io.TempDir Path tmp) {
         spark = io.headwise.testing.SparkTestSession.get();
         CharTokenizer tokenizer = ExtractFixtures.namesTokenizer();
         List<String> names = ExtractFixtures.allNames().subList(0, NAMES);
-        Path model = ExtractFixtures.randomModel(tmp.resolve("model"), NAMES_CONFIG, tokenizer.toTokenizerJson(), 11);
+        model = ExtractFixtures.randomModel(tmp.resolve("model"), NAMES_CONFIG, tokenizer.toTokenizerJson(), 11);
         List<Row> rows = new ArrayList<>(ExtractFixtures.nameRows(tokenizer, names));
         rows.add(ExtractFixtures.tokensRow(ExtractFixtures.sampleId(9001), 9001, new int[0], List.of()));
         rows.add(ExtractFixtures.tokensRow(
@@ -121,12 +122,67 @@ class ExtractGoldenIT {
         }
     }
 
+    static List<String> perSampleTables() {
+        return List.of(Schemas.HEAD_STATS, Schemas.TOKEN_STATS, Schemas.ACTIVATIONS, Schemas.ATTENTION);
+    }
+
+    /**
+     * The DataFrame transformation gives each per-sample table's stored values too, from the tokens
+     * table with its {@code tokens} column and, for {@code token_stats}, without it (the token strings
+     * then come from the model's tokenizer).
+     */
+    @ParameterizedTest
+    @MethodSource("perSampleTables")
+    void theDataFrameTransformationEqualsTheStoredValues(String table) {
+        Dataset<Row> tokens =
+                Tables.read(spark, out.toString(), Schemas.TOKENS, "tokenize").where("doc_id < 9001");
+        ExtractTransform transform = new ExtractTransform()
+                .setModel(model.toString())
+                .setTable(table)
+                .setBatchSize(8);
+        List<Dataset<Row>> results = new ArrayList<>(List.of(transform.transform(tokens)));
+        if (table.equals(Schemas.TOKEN_STATS)) {
+            results.add(transform.transform(tokens.select("sample_id", "token_ids")));
+        }
+        List<String> expected = stored(table);
+        for (Dataset<Row> result : results) {
+            assertThat(result.schema()).isEqualTo(Schemas.ALL.get(table));
+            List<String> actual = lines(result, TABLES.get(table), storedColumns(table, expected));
+            assertThat(actual).as(table + " row count").hasSameSizeAs(expected);
+            for (int i = 0; i < expected.size(); i++) {
+                assertClose(
+                        JsonParser.parseString(actual.get(i)),
+                        JsonParser.parseString(expected.get(i)),
+                        table + " row " + i + ": " + expected.get(i));
+            }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aSampleTheModelCannotTakeFailsTheTransformationNamingIt() {
+        Dataset<Row> tokens =
+                Tables.read(spark, out.toString(), Schemas.TOKENS, "tokenize").where("doc_id = 9002");
+        Dataset<Row> stats = new ExtractTransform().setModel(model.toString()).transform(tokens);
+        org.assertj.core.api.Assertions.assertThatThrownBy(stats::count)
+                .hasStackTraceContaining("sample_id " + ExtractFixtures.sampleId(9002)
+                        + ": extract: token id 27 at position 1 is outside the model's vocabulary (vocab_size 27)");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ExtractTransform()
+                        .setModel(model.toString())
+                        .setInputCol("ids")
+                        .transform(tokens))
+                .isInstanceOf(io.headwise.BadInputException.class)
+                .hasMessageStartingWith("ExtractTransform: no column 'ids' of token ids in the input (its columns: ");
+    }
+
     /**
      * The table's rows, ordered, as JSON arrays of {@code columns}: those stored (a column added
      * since, such as {@code head_stats.output_norm}, has tests of its own).
      */
     static List<String> lines(String table, List<String> keys, List<String> columns) {
-        Dataset<Row> rows = Tables.read(spark, out.toString(), table, "extract");
+        return lines(Tables.read(spark, out.toString(), table, "extract"), keys, columns);
+    }
+
+    static List<String> lines(Dataset<Row> rows, List<String> keys, List<String> columns) {
         Column[] order = keys.stream().map(functions::col).toArray(Column[]::new);
         Column array = functions.to_json(functions.array(columns.stream()
                 .map(c -> functions.to_json(functions.struct(functions.col(c))))

@@ -73,7 +73,7 @@ public final class ExtractPartition implements FlatMapFunction<Iterator<Internal
             files.touch(ExtractTables.DISTANCE_PARTIALS, ExtractTables.DISTANCE_PARTIALS_SCHEMA);
             files.touch(ExtractTables.REJECT_ROWS, Schemas.REJECTS_SCHEMA);
         }
-        new ExtractTask(analyzer, settings, analysed::add, modelThread, threads, files).run(rows);
+        new ExtractTask(analyzer, settings, analysed::add, modelThread, threads, files, ExtractTables.ALL).run(rows);
         return List.of(files.finish()).iterator();
     }
 }

@@ -52,6 +52,7 @@ final class ExtractTask {
     private final ModelThread modelThread;
     private final int hostThreads;
     private final TableSink files;
+    private final List<SampleTable<ExtractedSample>> tables;
     private final HeadTokenMass mass;
     private final PairwiseDistances distances;
     private final ArrayDeque<Sample> window = new ArrayDeque<>();
@@ -68,6 +69,7 @@ final class ExtractTask {
     /**
      * @param hostThreads threads that derive a batch's statistics (the task's cores)
      * @param files where the rows go, by table
+     * @param tables the per-sample tables to write (all of {@link ExtractTables#ALL} for the job)
      */
     ExtractTask(
             Analyzer analyzer,
@@ -75,7 +77,8 @@ final class ExtractTask {
             LongConsumer analysed,
             ModelThread modelThread,
             int hostThreads,
-            TableSink files) {
+            TableSink files,
+            List<SampleTable<ExtractedSample>> tables) {
         this.analyzer = analyzer;
         this.settings = settings;
         this.analysed = analysed;
@@ -83,27 +86,44 @@ final class ExtractTask {
         this.modelThread = modelThread;
         this.hostThreads = hostThreads;
         this.files = files;
+        this.tables = tables;
         this.mass = new HeadTokenMass(config.nLayer(), config.nHead(), config.vocabSize());
         this.distances = new PairwiseDistances(config.nLayer() * config.nHead());
     }
 
     /** Reads the whole partition and writes its rows. */
     void run(Iterator<InternalRow> input) {
-        while (true) {
-            while (inFlight.size() < IN_FLIGHT) {
-                if (window.isEmpty()) {
-                    fillWindow(input);
-                }
-                if (window.isEmpty()) {
-                    break;
-                }
-                submitBatch();
+        while (step(input)) {
+            // each step writes one batch
+        }
+        finish();
+    }
+
+    /**
+     * Submits batches until {@link #IN_FLIGHT} are with the model (reading more input as needed),
+     * then writes the oldest one's rows.
+     *
+     * @return false when the input is exhausted and every batch was written
+     */
+    boolean step(Iterator<InternalRow> input) {
+        while (inFlight.size() < IN_FLIGHT) {
+            if (window.isEmpty()) {
+                fillWindow(input);
             }
-            if (inFlight.isEmpty()) {
+            if (window.isEmpty()) {
                 break;
             }
-            writeBatch(inFlight.poll());
+            submitBatch();
         }
+        if (inFlight.isEmpty()) {
+            return false;
+        }
+        writeBatch(inFlight.poll());
+        return true;
+    }
+
+    /** After the last {@link #step}: stops the model thread, writes the partition's partial sums. */
+    void finish() {
         modelThread.close();
         long started = System.nanoTime();
         mass.drain((layer, head, tokenId, token, value) -> files.write(
@@ -160,7 +180,7 @@ final class ExtractTask {
         analysed.accept(batch.size());
         samples += batch.size();
         for (ExtractedSample s : batch) {
-            for (SampleTable<ExtractedSample> table : ExtractTables.ALL) {
+            for (SampleTable<ExtractedSample> table : tables) {
                 table.rows(s, row -> files.write(table.name(), table.schema(), row));
             }
             mass.add(

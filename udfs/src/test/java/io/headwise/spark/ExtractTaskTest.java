@@ -75,7 +75,8 @@ class ExtractTaskTest {
             Map<String, List<Row>> tables = new HashMap<>();
             TableSink sink = (table, schema, row) ->
                     tables.computeIfAbsent(table, t -> new ArrayList<>()).add(InternalRows.external(schema, row));
-            new ExtractTask(analyzer, settings, analysed::addAndGet, thread, 2, sink).run(input.iterator());
+            new ExtractTask(analyzer, settings, analysed::addAndGet, thread, 2, sink, ExtractTables.ALL)
+                    .run(input.iterator());
 
             assertThat(analysed.get()).isEqualTo(11);
             assertThat(thread.isClosed()).isTrue();
