@@ -23,8 +23,12 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class Schemas {
 
-    /** Version of the metric definitions (SPEC §4), recorded in {@code run_manifest}. */
-    public static final String METRICS_VERSION = "1";
+    /**
+     * Version of the metric definitions (SPEC §4, §6), recorded in {@code run_manifest}. 2: {@code
+     * head_stats.output_norm}; {@code head_distances} over every analysed sample instead of the
+     * samples whose patterns were kept.
+     */
+    public static final String METRICS_VERSION = "2";
 
     public static final String TOKENS = "tokens";
     public static final String REJECTS = "rejects";
