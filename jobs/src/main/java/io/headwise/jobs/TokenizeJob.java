@@ -11,6 +11,7 @@ import io.headwise.jobs.corpus.TokenizerSource;
 import io.headwise.spark.CorpusRows;
 import io.headwise.spark.DocumentTokenizer;
 import io.headwise.spark.Schemas;
+import io.headwise.spark.SparkRows;
 import io.headwise.spark.TokenizerCache;
 import io.headwise.tokenize.CharTokenizer;
 import io.headwise.tokenize.TextTokenizer;
@@ -25,6 +26,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -119,6 +121,15 @@ public final class TokenizeJob {
         }
     }
 
+    /**
+     * {@code rows} under {@code schema}, whose nullability is tighter (a column that is never null
+     * here, though Spark cannot prove it): Spark's internal rows passed on as they are, not
+     * converted to {@code Row} objects and back.
+     */
+    private static Dataset<Row> withSchema(SparkSession spark, Dataset<Row> rows, StructType schema) {
+        return SparkRows.dataFrame(spark, rows.queryExecution().toRdd().toJavaRDD(), schema);
+    }
+
     private static void write(
             JobContext context,
             Options options,
@@ -139,12 +150,10 @@ public final class TokenizeJob {
                         col("tokens"));
         SparkSession spark = context.spark();
         String rejectsDir = Tables.path(options.out, Schemas.REJECTS);
-        long rejected = Tables.write(
-                spark.createDataFrame(rejects.rdd(), Schemas.REJECTS_SCHEMA), options.out, Schemas.REJECTS);
+        long rejected = Tables.write(withSchema(spark, rejects, Schemas.REJECTS_SCHEMA), options.out, Schemas.REJECTS);
         long accepted = outcomes.filter(col("chunk").equalTo(0)).count();
         options.corpus.checkRejects(rejected, rejected + accepted, rejectsDir);
-        long samples =
-                Tables.write(spark.createDataFrame(tokens.rdd(), Schemas.TOKENS_SCHEMA), options.out, Schemas.TOKENS);
+        long samples = Tables.write(withSchema(spark, tokens, Schemas.TOKENS_SCHEMA), options.out, Schemas.TOKENS);
         String tokenizerCopy = Tables.path(options.out, Tokenizers.TOKENIZER_JSON);
         TokenizerSource.write(spark, tokenizerCopy, tokenizer.json());
 
