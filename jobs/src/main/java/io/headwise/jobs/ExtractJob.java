@@ -59,6 +59,14 @@ public final class ExtractJob {
     public static final long ALL_PATTERNS_MAX_SAMPLES = 50_000;
     /** …else this fraction (on the English wiki sample: a few hundred MB of attention rows). */
     public static final double PATTERNS_FRACTION_DEFAULT = 0.02;
+    /**
+     * Without {@code --distances}: every sample for a model of at most this many heads in all…
+     * The pairwise divergences cost {@code H(H−1)/2 · T²/2} logarithms a sample: for GPT-2 small
+     * (144 heads, 128 tokens) about 85 million, several times the model's own pass.
+     */
+    public static final int ALL_DISTANCES_MAX_HEADS = 64;
+    /** …else this fraction of the samples. */
+    public static final double DISTANCES_FRACTION_DEFAULT = 0.01;
 
     /** The corpus tables summed from the tasks' partial sums. */
     static final List<String> CORPUS_TABLES = List.of(Schemas.HEAD_TOKEN_MASS, Schemas.HEAD_DISTANCES);
@@ -103,6 +111,13 @@ public final class ExtractJob {
                 description =
                         "Samples whose attention patterns are written (default: all for a char-level corpus of at most 50,000 samples, else 0.02).")
         public String patterns;
+
+        @Option(
+                names = "--distances",
+                paramLabel = "none|all|FRACTION|ids:1,2,3",
+                description =
+                        "Samples whose attention rows head_distances compares (default: all for a model of at most 64 heads, else 0.01).")
+        public String distances;
 
         @Option(
                 names = "--mlp-top-k",
@@ -160,12 +175,18 @@ public final class ExtractJob {
                 : model.charLevel() && samples <= ALL_PATTERNS_MAX_SAMPLES
                         ? PatternSelection.all()
                         : PatternSelection.fraction(PATTERNS_FRACTION_DEFAULT);
+        PatternSelection distances = options.distances != null
+                ? PatternSelection.parse(options.distances, "--distances")
+                : model.config().nLayer() * model.config().nHead() <= ALL_DISTANCES_MAX_HEADS
+                        ? PatternSelection.all()
+                        : PatternSelection.fraction(DISTANCES_FRACTION_DEFAULT);
         ExtractSettings settings = new ExtractSettings(
                 options.batchSize,
                 options.batchSize * WINDOW_BATCHES,
                 options.mlpTopK,
                 !options.noGradients,
                 patterns,
+                distances,
                 options.device);
 
         LOG.info("extract: model and tokens checked in {} s", seconds(started));
@@ -202,6 +223,7 @@ public final class ExtractJob {
                 .detail(TokenizerCheck.TOKENIZER_SHA256, model.tokenizerSha256())
                 .detail("model_fingerprint", model.fingerprint())
                 .detail("patterns", patterns.toString())
+                .detail("distances", distances.toString())
                 .detail("device", options.device)
                 .detail("gradients", Boolean.toString(!options.noGradients))
                 .detail("mlp_top_k", Integer.toString(options.mlpTopK))
@@ -301,6 +323,9 @@ public final class ExtractJob {
         DeviceChoice.check(options.device);
         if (options.patterns != null) {
             PatternSelection.parse(options.patterns);
+        }
+        if (options.distances != null) {
+            PatternSelection.parse(options.distances, "--distances");
         }
     }
 }

@@ -159,6 +159,7 @@ public final class ExtractTransform {
                 mlpTopK,
                 gradients,
                 PatternSelection.parse(patterns),
+                PatternSelection.none(),
                 device);
         ExtractRows rows = new ExtractRows(
                 ModelStaging.ship(spark, staged), settings, table, hasTokens ? null : tokenizerJson(staged));

@@ -117,6 +117,7 @@ class ExtractIT {
         assertThat(manifest.<String, String>getJavaMap(manifest.fieldIndex("details")))
                 .containsEntry("samples_analysed", "300")
                 .containsEntry("patterns", "all")
+                .containsEntry("distances", "all")
                 .containsEntry("gradients", "true");
         Map<String, Long> counted = manifest.getJavaMap(manifest.fieldIndex("row_counts"));
         assertThat(counted).containsEntry("head_stats", 1200L);
@@ -428,8 +429,16 @@ class ExtractIT {
                 "0.5",
                 "--no-gradients",
                 "--mlp-top-k",
-                "3");
+                "3",
+                "--distances",
+                "none");
         assertThat(r.exitCode()).as(r.err()).isZero();
+        // No sample's rows compared: no pair has a distance, so the table has no rows.
+        assertThat(table(out2, Schemas.HEAD_DISTANCES).count()).isZero();
+        Row manifest =
+                table(out2, Schemas.RUN_MANIFEST).where("job = 'extract'").first();
+        assertThat(manifest.<String, String>getJavaMap(manifest.fieldIndex("details")))
+                .containsEntry("distances", "none");
         assertThat(ModelCache.loads())
                 .as("the model of the first run, still cached in this (executor) JVM")
                 .isEqualTo(loads);
@@ -501,6 +510,13 @@ class ExtractIT {
         assertThat(CliRun.of(args).exitCode()).isZero();
         assertThat(table(out4, Schemas.REJECTS).count()).isEqualTo(4);
         assertThat(table(out4, Schemas.ATTENTION).count()).isZero();
+
+        CliRun badDistances = CliRun.of(java.util.stream.Stream.concat(
+                        java.util.Arrays.stream(args), java.util.stream.Stream.of("--distances", "2"))
+                .toArray(String[]::new));
+        assertThat(badDistances.exitCode()).isEqualTo(2);
+        assertThat(badDistances.err().strip())
+                .isEqualTo("headwise extract: --distances: a fraction must be in [0, 1], got 2.0");
 
         CliRun again = CliRun.of(args);
         assertThat(again.exitCode()).isEqualTo(2);

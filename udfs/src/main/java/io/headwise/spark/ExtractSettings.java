@@ -11,10 +11,17 @@ import java.io.Serializable;
  * @param mlpTopK MLP neurons kept per position
  * @param gradients whether to run the backward pass
  * @param patterns which samples get {@code attention} rows
+ * @param distances which samples' attention rows {@code head_distances} compares
  * @param device {@code auto}, {@code cpu} or {@code gpu} ({@link DeviceChoice})
  */
 public record ExtractSettings(
-        int batchSize, int window, int mlpTopK, boolean gradients, PatternSelection patterns, String device)
+        int batchSize,
+        int window,
+        int mlpTopK,
+        boolean gradients,
+        PatternSelection patterns,
+        PatternSelection distances,
+        String device)
         implements Serializable {
 
     public ExtractSettings {

@@ -167,7 +167,8 @@ final class ExtractTask {
             List<ExtractedSample> extracted = HostThreads.map(batch.size(), hostThreads, i -> {
                 Sample s = batch.get(i);
                 boolean withPatterns = settings.patterns().selects(s.sampleId());
-                return ExtractedSample.of(s.sampleId(), results.get(i), s.pieces(), withPatterns);
+                boolean withDistances = settings.distances().selects(s.sampleId());
+                return ExtractedSample.of(s.sampleId(), results.get(i), s.pieces(), withPatterns, withDistances);
             });
             hostNanos += System.nanoTime() - analysedAt;
             return extracted;

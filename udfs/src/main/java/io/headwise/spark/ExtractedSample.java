@@ -19,7 +19,8 @@ import org.apache.spark.unsafe.types.UTF8String;
  * @param withPatterns whether {@code --patterns} selects the sample ({@code attention} rows)
  * @param headStats {@code [L][H]}, null when {@code T < 2}
  * @param distanceSums the heads' Jensen–Shannon divergence sums over the sample's queries, one per
- *     pair {@code a < b} ({@link PairwiseDistances#sampleSums}); null when {@code T < 2}
+ *     pair {@code a < b} ({@link PairwiseDistances#sampleSums}); null when {@code T < 2} or when
+ *     {@code --distances} does not select the sample
  */
 public record ExtractedSample(
         long sampleId,
@@ -29,8 +30,12 @@ public record ExtractedSample(
         HeadStats[][] headStats,
         double[] distanceSums) {
 
-    /** Derives the head statistics and distance sums from {@code result}'s patterns. */
-    public static ExtractedSample of(long sampleId, SampleResult result, UTF8String[] pieces, boolean withPatterns) {
+    /**
+     * Derives the head statistics and, when {@code withDistances}, the distance sums from {@code
+     * result}'s patterns.
+     */
+    public static ExtractedSample of(
+            long sampleId, SampleResult result, UTF8String[] pieces, boolean withPatterns, boolean withDistances) {
         float[][][][] patterns = result.patterns();
         if (result.length() < 2) {
             return new ExtractedSample(sampleId, result, pieces, withPatterns, null, null);
@@ -44,7 +49,8 @@ public record ExtractedSample(
                 stats[l][h] = HeadMetrics.headStats(heads[l * nHead + h]).orElseThrow();
             }
         }
-        return new ExtractedSample(sampleId, result, pieces, withPatterns, stats, PairwiseDistances.sampleSums(heads));
+        double[] distanceSums = withDistances ? PairwiseDistances.sampleSums(heads) : null;
+        return new ExtractedSample(sampleId, result, pieces, withPatterns, stats, distanceSums);
     }
 
     /** {@code T}. */

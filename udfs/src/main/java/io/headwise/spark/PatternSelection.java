@@ -49,9 +49,18 @@ public final class PatternSelection implements Serializable {
     /**
      * Parses {@code none|all|FRACTION|ids:1,2,3}.
      *
-     * @throws BadInputException naming the option and the value
+     * @throws BadInputException naming {@code --patterns} and the value
      */
     public static PatternSelection parse(String value) {
+        return parse(value, "--patterns");
+    }
+
+    /**
+     * Parses {@code none|all|FRACTION|ids:1,2,3}, the value of {@code option}.
+     *
+     * @throws BadInputException naming the option and the value
+     */
+    public static PatternSelection parse(String value, String option) {
         String v = value.strip();
         if (v.equals("none")) {
             return none();
@@ -65,18 +74,23 @@ public final class PatternSelection implements Serializable {
                 try {
                     set.add(Long.parseLong(part.strip()));
                 } catch (NumberFormatException e) {
-                    throw new BadInputException("--patterns: '%s' in '%s' is not a sample id", part, value);
+                    throw new BadInputException("%s: '%s' in '%s' is not a sample id", option, part, value);
                 }
             }
             long[] ids = set.stream().mapToLong(Long::longValue).toArray();
             return new PatternSelection(v, Double.NaN, ids);
         }
+        double fraction;
         try {
-            return fraction(Double.parseDouble(v));
+            fraction = Double.parseDouble(v);
         } catch (NumberFormatException e) {
             throw new BadInputException(
-                    "--patterns must be none, all, a fraction in [0, 1] or ids:1,2,3; got '%s'", value);
+                    "%s must be none, all, a fraction in [0, 1] or ids:1,2,3; got '%s'", option, value);
         }
+        if (!(fraction >= 0 && fraction <= 1)) {
+            throw new BadInputException("%s: a fraction must be in [0, 1], got %s", option, fraction);
+        }
+        return fraction(fraction);
     }
 
     public boolean selects(long sampleId) {

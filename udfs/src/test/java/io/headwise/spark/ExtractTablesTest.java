@@ -32,8 +32,8 @@ class ExtractTablesTest {
                     SampleResult r = results.get(i);
                     List<String> pieces = pieces(batch.get(i));
                     long id = 1000L * i - 7;
-                    checkSample(id, r, pieces, ExtractedSample.of(id, r, utf8(pieces), true), true);
-                    checkSample(id, r, pieces, ExtractedSample.of(id, r, utf8(pieces), false), false);
+                    checkSample(id, r, pieces, ExtractedSample.of(id, r, utf8(pieces), true, true), true);
+                    checkSample(id, r, pieces, ExtractedSample.of(id, r, utf8(pieces), false, false), false);
                 }
             }
         }

@@ -69,7 +69,8 @@ class ExtractTaskTest {
         long tokens = samples.values().stream().mapToLong(ids -> ids.length).sum();
         try (NDManager manager = NDManager.newBaseManager()) {
             Analyzer analyzer = new Analyzer(new Gpt(GptWeights.random(small, manager, 5)), manager, 2, true);
-            ExtractSettings settings = new ExtractSettings(3, 6, 2, true, PatternSelection.all(), "cpu");
+            ExtractSettings settings =
+                    new ExtractSettings(3, 6, 2, true, PatternSelection.all(), PatternSelection.all(), "cpu");
             AtomicLong analysed = new AtomicLong();
             ModelThread thread = ModelThread.acquire();
             Map<String, List<Row>> tables = new HashMap<>();
