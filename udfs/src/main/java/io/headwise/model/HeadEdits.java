@@ -102,8 +102,14 @@ public record HeadEdits(NDArray keep, List<NDArray> replace, NDArray zMean, List
         }
     }
 
-    /** Rows H1 and H2 of one row's {@code [H, H]} block become {@code α·e_{H1} + (1−α)·e_{H2}}. */
+    /**
+     * Rows H1 and H2 of one row's {@code [H, H]} block become {@code α·e_{H1} + (1−α)·e_{H2}}; a
+     * head merged with itself keeps its identity row exactly (in float32, α + (1−α) may not be 1).
+     */
     private static void setMergedRow(float[] mix, int row, int nHead, Intervention.Merge m) {
+        if (m.head1() == m.head2()) {
+            return;
+        }
         for (int h : new int[] {m.head1(), m.head2()}) {
             int base = (row * nHead + h) * nHead;
             java.util.Arrays.fill(mix, base, base + nHead, 0f);
