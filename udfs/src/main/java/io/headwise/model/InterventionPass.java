@@ -95,6 +95,51 @@ public final class InterventionPass {
         return losses;
     }
 
+    /**
+     * {@code head_grad} of every sample (SPEC §4): {@code ∂L_b/∂m_{l,h}} at gates 1, from one
+     * backward pass of the batch's {@code Σ_b L_b}; its negation is the first-order estimate of
+     * zero-ablating the head. Samples with {@code T < 2} get zeros.
+     *
+     * @return {@code [B][L][H]}
+     */
+    public float[][][] headGrad(List<int[]> batch) {
+        GptConfig config = gpt.config();
+        int nLayer = config.nLayer();
+        int nHead = config.nHead();
+        int b = batch.size();
+        int t = maxLength(batch);
+        float[][][] grads = new float[b][nLayer][nHead];
+        if (t < 2) {
+            return grads;
+        }
+        float[] weights = new float[b * (t - 1)];
+        for (int j = 0; j < b; j++) {
+            int n = batch.get(j).length - 1;
+            java.util.Arrays.fill(weights, j * (t - 1), j * (t - 1) + n, 1f / Math.max(n, 1));
+        }
+        float[] data;
+        try (NDManager batchManager = manager.newSubManager()) {
+            NDArray ids = padded(batch, t, batchManager);
+            try (GradientScope scope = GradientScope.open(batchManager)) {
+                NDArray gates = batchManager.ones(new Shape(b, nLayer, nHead));
+                gates.setRequiresGradient(true);
+                GptOutput out = gpt.forward(gpt.embed(ids), gates, false);
+                NDArray objective = Gpt.tokenLosses(out.logits(), ids)
+                        .mul(batchManager.create(weights, new Shape(b, t - 1)))
+                        .sum();
+                scope.backward(objective);
+                data = gates.getGradient().toFloatArray();
+            }
+        }
+        GradientScope.gradModeOff(manager);
+        for (int j = 0; j < b; j++) {
+            for (int l = 0; l < nLayer; l++) {
+                System.arraycopy(data, (j * nLayer + l) * nHead, grads[j][l], 0, nHead);
+            }
+        }
+        return grads;
+    }
+
     /** Each head's {@code z} of the model itself, summed over every position of {@code batch}. */
     public ZSum zSum(List<int[]> batch) {
         GptConfig config = gpt.config();

@@ -122,6 +122,34 @@ class InterventionAgreementTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("configs")
+    void headGradAgreesWithFiniteDifferences(String name, GptConfig config) {
+        GptWeights weights = TestModels.peaked(config, manager, 42);
+        NaiveGpt naive = TestModels.naive(weights);
+        List<int[]> batch = List.of(NaiveGptAgreementTest.samples(config));
+        float[][][] grads = new InterventionPass(new Gpt(weights), manager, 64).headGrad(batch);
+        for (int s = 0; s < batch.size(); s++) {
+            int[] ids = batch.get(s);
+            double[][] expected = NaiveGptAgreementTest.gateGradient(naive, ids, naive.embed(ids), config);
+            double largest = 0;
+            for (double[] row : expected) {
+                for (double g : row) {
+                    largest = Math.max(largest, Math.abs(g));
+                }
+            }
+            assertThat(largest).isGreaterThan(1e-2);
+            for (int l = 0; l < config.nLayer(); l++) {
+                for (int h = 0; h < config.nHead(); h++) {
+                    assertThat((double) grads[s][l][h])
+                            .as("head_grad[%d][%d] of sample %d", l, h, s)
+                            .isCloseTo(
+                                    expected[l][h], within(1e-3 * Math.max(Math.abs(expected[l][h]), 1e-3 * largest)));
+                }
+            }
+        }
+    }
+
     /** {@code z̄} of the naive model: each head's z averaged over every position of every sample. */
     static double[][][] naiveZMean(NaiveGpt naive, List<int[]> batch, GptConfig config) {
         int d = config.dHead();
