@@ -138,11 +138,14 @@ class AblateIT {
             double loss = 0;
             double max = Double.NEGATIVE_INFINITY;
             int hurt = 0;
+            int maybeHurt = 0;
             for (int s = 0; s < NAMES; s++) {
                 mean += d[s] / NAMES;
                 loss += (base[s] + d[s]) * predictions[s] / nPredictions;
                 max = Math.max(max, d[s]);
-                hurt += d[s] > 0 ? 1 : 0;
+                // Δ within rounding of 0 (the job batches samples, this test does not) may fall either way.
+                hurt += d[s] > 1e-6 ? 1 : 0;
+                maybeHurt += d[s] > -1e-6 ? 1 : 0;
             }
             double var = 0;
             for (double x : d) {
@@ -160,7 +163,9 @@ class AblateIT {
                     .isCloseTo(mean - 1.96 * std / Math.sqrt(NAMES), within(1e-6));
             assertThat((double) row.getAs("delta_ci_high"))
                     .isCloseTo(mean + 1.96 * std / Math.sqrt(NAMES), within(1e-6));
-            assertThat((double) row.getAs("frac_hurt")).as(text).isCloseTo((double) hurt / NAMES, within(1e-12));
+            assertThat((double) row.getAs("frac_hurt"))
+                    .as(text)
+                    .isBetween((double) hurt / NAMES, (double) maybeHurt / NAMES);
             assertThat((double) row.getAs("max_delta")).as(text).isCloseTo(max, within(1e-6));
             String kind = row.getAs("kind");
             assertThat(row.isNullAt(row.fieldIndex("grad_proxy"))).as(text).isEqualTo(!kind.equals("zero"));

@@ -98,6 +98,11 @@ public record Intervention(String text, List<Edit> edits) {
         return edit instanceof Zero ? "zero" : edit instanceof Mean ? "mean" : "merge";
     }
 
+    /** Whether the intervention leaves the model as it is: no edit, or only merges of a head with itself. */
+    public boolean changesNothing() {
+        return edits.stream().allMatch(e -> e instanceof Merge m && m.head1() == m.head2());
+    }
+
     /** Whether some edit is a mean ablation, which needs {@code z̄}. */
     public boolean needsMean() {
         return edits.stream().anyMatch(e -> e instanceof Mean);

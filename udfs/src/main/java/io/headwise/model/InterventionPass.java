@@ -56,6 +56,77 @@ public final class InterventionPass {
         return losses;
     }
 
+    /**
+     * What one text gives under each intervention, for {@code inspect}.
+     *
+     * @param loss {@code [T − 1]} next-token losses
+     * @param patterns {@code [L][H][T][q + 1]} the patterns after the intervention, row {@code q}
+     *     over keys {@code 0..q}
+     * @param nextTokenId the most probable token after the text
+     * @param nextTokenProb its probability
+     */
+    public record Outcome(float[] loss, float[][][][] patterns, int nextTokenId, float nextTokenProb) {}
+
+    /**
+     * One text under every intervention, as one forward pass of one row per distinct intervention
+     * (those that change nothing share the model's own row, as in {@link #tokenLosses}).
+     */
+    public List<Outcome> outcomes(int[] ids, List<Intervention> all, float[][][] zMean) {
+        List<Intervention> distinct = new java.util.ArrayList<>();
+        int[] row = distinctRows(all, distinct);
+        List<Outcome> outcomes = distinctOutcomes(ids, distinct, zMean);
+        List<Outcome> result = new java.util.ArrayList<>(all.size());
+        for (int index : row) {
+            result.add(outcomes.get(index));
+        }
+        return result;
+    }
+
+    private List<Outcome> distinctOutcomes(int[] ids, List<Intervention> interventions, float[][][] zMean) {
+        GptConfig config = gpt.config();
+        int k = interventions.size();
+        int t = ids.length;
+        List<Outcome> outcomes = new java.util.ArrayList<>(k);
+        GradientScope.gradModeOff(manager);
+        try (NDManager batchManager = manager.newSubManager()) {
+            NDArray rows = padded(List.of(ids), t, batchManager).tile(new long[] {k, 1}); // (K, T)
+            HeadEdits edits = HeadEdits.of(interventions, 1, config, zMean, batchManager);
+            GptOutput out = gpt.forward(gpt.embed(rows), null, edits, false);
+            float[] losses = t > 1 ? Gpt.tokenLosses(out.logits(), rows).toFloatArray() : new float[0];
+            NDArray last = out.logits()
+                    .get(new ai.djl.ndarray.index.NDIndex(":, {}, :", t - 1))
+                    .softmax(-1); // (K, V)
+            float[] best = last.max(new int[] {-1}).toFloatArray();
+            long[] bestId = last.argMax(-1)
+                    .toType(ai.djl.ndarray.types.DataType.INT64, false)
+                    .toLongArray();
+            float[][] patternData = new float[config.nLayer()][];
+            for (int l = 0; l < config.nLayer(); l++) {
+                patternData[l] = out.patterns().get(l).toFloatArray(); // (K, H, T, T)
+            }
+            for (int i = 0; i < k; i++) {
+                float[][][][] patterns = new float[config.nLayer()][config.nHead()][t][];
+                for (int l = 0; l < config.nLayer(); l++) {
+                    for (int h = 0; h < config.nHead(); h++) {
+                        for (int q = 0; q < t; q++) {
+                            patterns[l][h][q] = new float[q + 1];
+                            System.arraycopy(
+                                    patternData[l],
+                                    ((i * config.nHead() + h) * t + q) * t,
+                                    patterns[l][h][q],
+                                    0,
+                                    q + 1);
+                        }
+                    }
+                }
+                float[] loss = new float[Math.max(t - 1, 0)];
+                System.arraycopy(losses, i * loss.length, loss, 0, loss.length);
+                outcomes.add(new Outcome(loss, patterns, (int) bestId[i], best[i]));
+            }
+        }
+        return outcomes;
+    }
+
     /** Mean over positions {@code t = 0..T−2} of a sample's token losses; NaN when {@code T < 2}. */
     public static double meanLoss(float[] tokenLosses) {
         double sum = 0;
@@ -65,7 +136,41 @@ public final class InterventionPass {
         return tokenLosses.length == 0 ? Double.NaN : sum / tokenLosses.length;
     }
 
+    /**
+     * Runs each distinct intervention once: every one that {@link Intervention#changesNothing()}
+     * shares one row with the model itself, and repeats share a row, so their Δ is exactly 0 rather
+     * than the rounding difference between two rows of one batch.
+     */
     private float[][][] tokenLossesOnce(List<int[]> batch, List<Intervention> interventions, float[][][] zMean) {
+        List<Intervention> distinct = new java.util.ArrayList<>();
+        int[] row = distinctRows(interventions, distinct);
+        float[][][] losses = distinctTokenLosses(batch, distinct, zMean);
+        float[][][] all = new float[interventions.size()][][];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = losses[row[i]];
+        }
+        return all;
+    }
+
+    /** Fills {@code distinct} and returns, per intervention, its index there. */
+    private static int[] distinctRows(List<Intervention> interventions, List<Intervention> distinct) {
+        java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+        int[] row = new int[interventions.size()];
+        for (int i = 0; i < row.length; i++) {
+            Intervention intervention = interventions.get(i);
+            Intervention effective = intervention.changesNothing() ? Intervention.none() : intervention;
+            Integer index = seen.get(effective.text());
+            if (index == null) {
+                index = distinct.size();
+                seen.put(effective.text(), index);
+                distinct.add(effective);
+            }
+            row[i] = index;
+        }
+        return row;
+    }
+
+    private float[][][] distinctTokenLosses(List<int[]> batch, List<Intervention> interventions, float[][][] zMean) {
         int k = interventions.size();
         int b = batch.size();
         int t = maxLength(batch);
