@@ -30,6 +30,7 @@ public final class Headwise implements Runnable {
             ExtractCommand.class,
             ProbeCommand.class,
             SummarizeCommand.class,
+            AblateCommand.class,
             SqlCommand.class,
             InspectCommand.class,
             ReportCommand.class,

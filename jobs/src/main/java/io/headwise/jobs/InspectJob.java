@@ -13,6 +13,8 @@ import io.headwise.model.Checkpoint;
 import io.headwise.model.Gpt;
 import io.headwise.model.GptConfig;
 import io.headwise.model.GptWeights;
+import io.headwise.model.Intervention;
+import io.headwise.model.InterventionPass;
 import io.headwise.model.SampleResult;
 import io.headwise.report.HtmlReport;
 import io.headwise.report.ModelSummary;
@@ -56,6 +58,13 @@ public final class InspectJob {
                 paramLabel = "table|json",
                 description = "Output format (default: ${DEFAULT-VALUE}).")
         public String format;
+
+        @Option(
+                names = "--intervene",
+                paramLabel = "SPEC",
+                description = "Also run the text under this intervention, e.g. \"zero 1.2\" or \"merge 0.1+2@1\""
+                        + " (repeatable; mean ablation uses z̄ over this text's positions).")
+        public List<String> intervene = new java.util.ArrayList<>();
 
         @Option(
                 names = "--out",
@@ -105,14 +114,37 @@ public final class InspectJob {
                 .get(0);
         String[] pieces = tokenizer.pieces(ids);
         String next = tokenizer.pieces(new int[] {result.nextTokenId()})[0];
+        List<Intervention> interventions = new java.util.ArrayList<>();
+        interventions.add(Intervention.none());
+        for (String spec : options.intervene) {
+            Intervention parsed = Intervention.parse(spec, config);
+            if (interventions.stream().noneMatch(i -> i.text().equals(parsed.text()))) {
+                interventions.add(parsed);
+            }
+        }
+        List<InterventionPass.Outcome> outcomes = List.of();
+        if (interventions.size() > 1) {
+            InterventionPass pass = new InterventionPass(new Gpt(weights), manager, interventions.size());
+            float[][][] zMean = interventions.stream().anyMatch(Intervention::needsMean)
+                    ? pass.zSum(List.of(ids)).mean()
+                    : null;
+            outcomes = pass.outcomes(ids, interventions, zMean);
+        }
         if (options.format.equals("json")) {
+            JsonObject json = json(result, pieces, next, options.model, config);
+            if (!outcomes.isEmpty()) {
+                json.add("interventions", InterventionView.json(tokenizer, interventions, outcomes));
+            }
             context.print(new GsonBuilder()
                     .disableHtmlEscaping()
                     .serializeNulls()
                     .create()
-                    .toJson(json(result, pieces, next, options.model, config)));
+                    .toJson(json));
         } else {
             printTable(context, result, pieces, next, options.model, config);
+            if (!outcomes.isEmpty()) {
+                InterventionView.print(context, tokenizer, pieces, interventions, outcomes);
+            }
         }
         if (options.out != null) {
             writeReport(context, options, tokenizer, config, result);

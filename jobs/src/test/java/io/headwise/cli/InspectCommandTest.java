@@ -72,7 +72,64 @@ class InspectCommandTest {
     }
 
     @Test
+    void interventionsSideBySide() {
+        CliRun run = CliRun.withoutSpark(
+                "inspect",
+                "--model",
+                model,
+                "--text",
+                "muhamadibrahim",
+                "--format",
+                "json",
+                "--intervene",
+                "merge 1.0+1@1",
+                "--intervene",
+                "merge 0.1+1@0.3",
+                "--intervene",
+                "zero 0.0 & zero 0.1 & zero 1.0 & zero 1.1");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonObject json = JsonParser.parseString(run.out()).getAsJsonObject();
+        JsonArray interventions = json.getAsJsonArray("interventions");
+        assertThat(interventions).hasSize(3);
+        JsonObject merge = interventions.get(0).getAsJsonObject();
+        assertThat(merge.get("intervention").getAsString()).isEqualTo("merge 1.0+1@1");
+        // merge@1: head 1.1's pattern is head 1.0's, exactly, and head 1.0 keeps its own.
+        JsonArray layer1 = merge.getAsJsonArray("patterns").get(1).getAsJsonArray();
+        assertThat(layer1.get(1)).isEqualTo(layer1.get(0));
+        assertNested(
+                layer1.get(0).getAsJsonArray(),
+                json.getAsJsonArray("patterns").get(1).getAsJsonArray().get(0).getAsJsonArray(),
+                1e-6,
+                0,
+                "merged head 1.0");
+        assertThat(merge.get("delta_loss").getAsDouble()).isNotCloseTo(0.0, within(1e-6));
+        JsonObject self = interventions.get(1).getAsJsonObject();
+        assertThat(self.get("delta_loss").getAsDouble()).isEqualTo(0.0);
+        assertThat(self.get("note").getAsString()).contains("changes nothing (Δ = 0)");
+        JsonObject none = interventions.get(2).getAsJsonObject();
+        assertThat(none.get("kind").getAsString()).isEqualTo("joint");
+        assertThat(none.getAsJsonArray("loss"))
+                .hasSize(json.getAsJsonArray("loss").size());
+        assertThat(none.get("mean_loss").getAsDouble())
+                .isCloseTo(
+                        json.get("mean_loss").getAsDouble()
+                                + none.get("delta_loss").getAsDouble(),
+                        within(1e-6));
+        assertThat(none.get("next_token_prob").getAsDouble()).isBetween(0.0, 1.0);
+
+        CliRun table =
+                CliRun.withoutSpark("inspect", "--model", model, "--text", "muhamadibrahim", "--intervene", "zero 1.1");
+        assertThat(table.exitCode()).as(table.err()).isZero();
+        assertThat(table.out())
+                .containsPattern("\\nnone\\s+\\d+\\.\\d{4}\\s+\\+0\\.0000")
+                .contains("zero 1.1");
+    }
+
+    @Test
     void badInputIsOneLineAndExitTwo(@TempDir Path tmp) throws IOException {
+        assertBad(
+                CliRun.withoutSpark("inspect", "--model", model, "--text", "a", "--intervene", "zero 2.0"),
+                "headwise inspect: intervention \"zero 2.0\": layer 2 does not exist (the model has layers 0..1)");
         assertBad(
                 CliRun.withoutSpark("inspect", "--model", tmp.resolve("nope").toString(), "--text", "a"),
                 "headwise inspect: " + tmp.resolve("nope") + ": model directory does not exist");

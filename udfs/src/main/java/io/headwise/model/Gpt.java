@@ -87,6 +87,20 @@ public final class Gpt {
      * @param training whether to apply dropout
      */
     public GptOutput forward(NDArray embeddings, NDArray gates, boolean training) {
+        return forward(embeddings, gates, null, training);
+    }
+
+    /**
+     * The forward pass with interventions (SPEC §5): {@code edits} merge patterns, then scale or
+     * replace each head's {@code z} before the gates multiply it. {@link GptOutput#patterns} and
+     * {@link GptOutput#z} are the intervened ones.
+     *
+     * @param embeddings {@code [B, T, C]}; to run K interventions on the same samples, B = K·B'
+     *     rows in {@link HeadEdits}' order ({@code embeddings.tile(K, 1, 1)})
+     * @param gates {@code [B, L, H]} or null, as in {@link #forward(NDArray, NDArray, boolean)}
+     * @param edits for the B rows, or null for none
+     */
+    public GptOutput forward(NDArray embeddings, NDArray gates, HeadEdits edits, boolean training) {
         NDManager manager = embeddings.getManager();
         Shape shape = embeddings.getShape();
         long b = shape.get(0);
@@ -94,6 +108,9 @@ public final class Gpt {
         if (t > config.nPositions()) {
             throw new IllegalArgumentException(
                     "sequence of " + t + " positions exceeds n_positions " + config.nPositions());
+        }
+        if (edits != null && edits.rows() != b) {
+            throw new IllegalArgumentException("edits for " + edits.rows() + " rows, a batch of " + b);
         }
         NDArray causalMask = causalMask(manager, t);
         NDArray x = drop(embeddings, training);
@@ -103,7 +120,7 @@ public final class Gpt {
         List<NDArray> z = new ArrayList<>(config.nLayer());
         for (int l = 0; l < config.nLayer(); l++) {
             NDArray layerGates = gates == null ? null : gates.get(new NDIndex(":, {}, :", l));
-            x = x.add(attention(l, layerNorm(x, l, "ln_1"), causalMask, layerGates, patterns, z, training));
+            x = x.add(attention(l, layerNorm(x, l, "ln_1"), causalMask, layerGates, edits, patterns, z, training));
             NDArray hidden = config.activation().apply(linear(layerNorm(x, l, "ln_2"), l, "mlp.c_fc"));
             mlpPost.add(hidden);
             x = x.add(drop(linear(hidden, l, "mlp.c_proj"), training));
@@ -135,13 +152,14 @@ public final class Gpt {
 
     /**
      * Causal self-attention of block {@code l}; appends the pattern {@code [B, H, T, T]} and the
-     * heads' gated outputs {@code z [B, H, T, D]}.
+     * heads' gated outputs {@code z [B, H, T, D]}, both after {@code edits}.
      */
     private NDArray attention(
             int l,
             NDArray x,
             NDArray causalMask,
             NDArray gates,
+            HeadEdits edits,
             List<NDArray> patterns,
             List<NDArray> zs,
             boolean training) {
@@ -163,8 +181,20 @@ public final class Gpt {
         }
         scores = scores.add(causalMask);
         NDArray pattern = scores.softmax(-1);
+        if (edits != null && edits.mix().get(l) != null) {
+            // (B, H, H) · (B, H, T·T): each head's pattern becomes a mixture of the layer's patterns
+            pattern = edits.mix().get(l).matMul(pattern.reshape(b, h, t * t)).reshape(b, h, t, t);
+        }
         patterns.add(pattern);
         NDArray z = drop(pattern, training).matMul(v); // (B, H, T, D)
+        if (edits != null) {
+            z = z.mul(edits.keep().get(new NDIndex(":, {}, :", l)).reshape(b, h, 1, 1));
+            NDArray replace = edits.replace().get(l);
+            if (replace != null) {
+                NDArray zMean = edits.zMean().get(l).reshape(1, h, 1, d); // (1, H, 1, D)
+                z = z.add(replace.reshape(b, h, 1, 1).mul(zMean));
+            }
+        }
         if (gates != null) {
             z = z.mul(gates.reshape(b, h, 1, 1));
         }

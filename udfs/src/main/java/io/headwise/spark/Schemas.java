@@ -41,6 +41,8 @@ public final class Schemas {
     public static final String HEAD_DISTANCES = "head_distances";
     public static final String HEAD_TOKEN_MASS = "head_token_mass";
     public static final String RUN_MANIFEST = "run_manifest";
+    public static final String HEAD_ABLATION = AblationTables.HEAD_ABLATION;
+    public static final String ABLATION_DELTAS = AblationTables.ABLATION_DELTAS;
 
     public static final StructType TOKENS_SCHEMA = struct(
             field("sample_id", LongType, false),
@@ -142,6 +144,8 @@ public final class Schemas {
             Map.entry(HEAD_SUMMARY, HEAD_SUMMARY_SCHEMA),
             Map.entry(HEAD_DISTANCES, HEAD_DISTANCES_SCHEMA),
             Map.entry(HEAD_TOKEN_MASS, HEAD_TOKEN_MASS_SCHEMA),
+            Map.entry(HEAD_ABLATION, AblationTables.HEAD_ABLATION_SCHEMA),
+            Map.entry(ABLATION_DELTAS, AblationTables.ABLATION_DELTAS_SCHEMA),
             Map.entry(RUN_MANIFEST, RUN_MANIFEST_SCHEMA));
 
     private Schemas() {}

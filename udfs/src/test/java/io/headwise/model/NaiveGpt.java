@@ -32,7 +32,8 @@ final class NaiveGpt {
             double[][][] mlpPost, // [L][T][F]
             double[] losses, // [T-1]
             double meanLoss, // NaN when T < 2
-            double[][] outputNorm) {} // [L][H], SPEC §6; zeros when T < 2
+            double[][] outputNorm, // [L][H], SPEC §6; zeros when T < 2
+            double[][][] z) {} // [L][T][C], each head's z side by side, after gates and interventions
 
     /** {@code e[t] = wte[ids[t]] + wpe[t]}, {@code [T][C]}. */
     double[][] embed(int[] ids) {
@@ -58,6 +59,20 @@ final class NaiveGpt {
      * @param gates {@code [L][H]} multipliers of each head's {@code A·V}, or null for ones
      */
     Result forward(int[] ids, double[][] embeddings, double[][] gates) {
+        return forward(ids, embeddings, gates, Intervention.none(), null);
+    }
+
+    /**
+     * The forward pass under {@code intervention} (SPEC §5).
+     *
+     * @param zMean {@code [L][H][D]} the replacement of a mean-ablated head's {@code z}, or null
+     */
+    Result forward(int[] ids, Intervention intervention, double[][][] zMean) {
+        return forward(ids, embed(ids), null, intervention, zMean);
+    }
+
+    private Result forward(
+            int[] ids, double[][] embeddings, double[][] gates, Intervention intervention, double[][][] zMean) {
         int nLayer = config.nLayer();
         int t = embeddings.length;
         double[][] x = copy(embeddings);
@@ -65,11 +80,14 @@ final class NaiveGpt {
         double[][][] residPost = new double[nLayer][][];
         double[][][] mlpPost = new double[nLayer][][];
         double[][] outputNorm = new double[nLayer][];
+        double[][][] zs = new double[nLayer][][];
         for (int l = 0; l < nLayer; l++) {
             String p = "h." + l + ".";
             double[][] normed = layerNorm(x, p + "ln_1");
             patterns[l] = new double[config.nHead()][][];
-            double[][] attn = attention(normed, l, p, gates == null ? null : gates[l], patterns[l]);
+            double[][] attn =
+                    attention(normed, l, p, gates == null ? null : gates[l], patterns[l], intervention, zMean);
+            zs[l] = attn;
             outputNorm[l] = headOutputNorms(attn, p + "attn.c_proj.weight");
             x = add(x, conv1d(attn, p + "attn.c_proj"));
             double[][] hidden = conv1d(layerNorm(x, p + "ln_2"), p + "mlp.c_fc");
@@ -89,7 +107,8 @@ final class NaiveGpt {
             losses[q] = logSumExp(logits[q]) - logits[q][ids[q + 1]];
             sum += losses[q];
         }
-        return new Result(logits, patterns, residPost, mlpPost, losses, t > 1 ? sum / (t - 1) : Double.NaN, outputNorm);
+        return new Result(
+                logits, patterns, residPost, mlpPost, losses, t > 1 ? sum / (t - 1) : Double.NaN, outputNorm, zs);
     }
 
     /**
@@ -138,48 +157,97 @@ final class NaiveGpt {
 
     /**
      * Causal multi-head attention before the output projection: returns the heads' gated {@code
-     * A·V} side by side ({@code [T][C]}) and fills {@code patterns [H][T][T]}.
+     * A·V} side by side ({@code [T][C]}) and fills {@code patterns [H][T][T]}. The intervention's
+     * merges replace patterns (each from the heads' own patterns); a zeroed head's {@code z} is 0, a
+     * mean-ablated head's is {@code zMean[l][h]} at every position.
      */
-    private double[][] attention(double[][] x, int l, String p, double[] gates, double[][][] patterns) {
+    private double[][] attention(
+            double[][] x,
+            int l,
+            String p,
+            double[] gates,
+            double[][][] patterns,
+            Intervention intervention,
+            double[][][] zMean) {
         int t = x.length;
         int c = config.nEmbd();
         int d = config.dHead();
+        int nHead = config.nHead();
         double[][] qkv = conv1d(x, p + "attn.c_attn"); // [T][3C]: q | k | v
+        double[][][] own = new double[nHead][][];
+        for (int h = 0; h < nHead; h++) {
+            own[h] = pattern(qkv, l, h);
+            patterns[h] = own[h];
+        }
+        boolean[] zeroed = new boolean[nHead];
+        boolean[] averaged = new boolean[nHead];
+        for (Intervention.Edit edit : intervention.edits()) {
+            if (edit.layer() != l) {
+                continue;
+            }
+            if (edit instanceof Intervention.Zero z) {
+                zeroed[z.head()] = true;
+            } else if (edit instanceof Intervention.Mean m) {
+                averaged[m.head()] = true;
+            } else if (edit instanceof Intervention.Merge m) {
+                double[][] merged = new double[t][t];
+                for (int q = 0; q < t; q++) {
+                    for (int k = 0; k <= q; k++) {
+                        merged[q][k] = m.alpha() * own[m.head1()][q][k] + (1 - m.alpha()) * own[m.head2()][q][k];
+                    }
+                }
+                patterns[m.head1()] = merged;
+                patterns[m.head2()] = merged;
+            }
+        }
         double[][] z = new double[t][c];
-        for (int h = 0; h < config.nHead(); h++) {
-            double[][] a = new double[t][t];
-            int qOff = h * d;
-            int kOff = c + h * d;
-            int vOff = 2 * c + h * d;
+        for (int h = 0; h < nHead; h++) {
+            double gate = gates == null ? 1 : gates[h];
+            double[][] a = patterns[h];
             for (int q = 0; q < t; q++) {
-                double[] scores = new double[q + 1];
-                for (int k = 0; k <= q; k++) {
-                    double dot = 0;
-                    for (int i = 0; i < d; i++) {
-                        dot += qkv[q][qOff + i] * qkv[k][kOff + i];
-                    }
-                    // As GPT2Attention: first by √D, then by the block's 1-based index.
-                    scores[k] = config.scaleAttnWeights() ? dot / Math.sqrt(d) : dot;
-                    if (config.scaleAttnByInverseLayerIdx()) {
-                        scores[k] /= l + 1;
-                    }
-                }
-                double lse = logSumExp(scores);
-                for (int k = 0; k <= q; k++) {
-                    a[q][k] = Math.exp(scores[k] - lse);
-                }
-                double gate = gates == null ? 1 : gates[h];
                 for (int i = 0; i < d; i++) {
                     double s = 0;
-                    for (int k = 0; k <= q; k++) {
-                        s += a[q][k] * qkv[k][vOff + i];
+                    if (averaged[h]) {
+                        s = zMean[l][h][i];
+                    } else if (!zeroed[h]) {
+                        for (int k = 0; k <= q; k++) {
+                            s += a[q][k] * qkv[k][2 * c + h * d + i];
+                        }
                     }
                     z[q][h * d + i] = gate * s;
                 }
             }
-            patterns[h] = a;
         }
         return z;
+    }
+
+    /** Head {@code h}'s causal softmax pattern {@code [T][T]} from {@code qkv [T][3C]}. */
+    private double[][] pattern(double[][] qkv, int l, int h) {
+        int t = qkv.length;
+        int c = config.nEmbd();
+        int d = config.dHead();
+        double[][] a = new double[t][t];
+        int qOff = h * d;
+        int kOff = c + h * d;
+        for (int q = 0; q < t; q++) {
+            double[] scores = new double[q + 1];
+            for (int k = 0; k <= q; k++) {
+                double dot = 0;
+                for (int i = 0; i < d; i++) {
+                    dot += qkv[q][qOff + i] * qkv[k][kOff + i];
+                }
+                // As GPT2Attention: first by √D, then by the block's 1-based index.
+                scores[k] = config.scaleAttnWeights() ? dot / Math.sqrt(d) : dot;
+                if (config.scaleAttnByInverseLayerIdx()) {
+                    scores[k] /= l + 1;
+                }
+            }
+            double lse = logSumExp(scores);
+            for (int k = 0; k <= q; k++) {
+                a[q][k] = Math.exp(scores[k] - lse);
+            }
+        }
+        return a;
     }
 
     /** {@code x·W + b} with {@code W = name.weight [in, out]}, {@code b = name.bias [out]}. */

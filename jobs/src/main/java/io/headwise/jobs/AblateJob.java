@@ -1,0 +1,380 @@
+package io.headwise.jobs;
+
+import io.headwise.BadInputException;
+import io.headwise.metrics.RankCorrelation;
+import io.headwise.model.GptConfig;
+import io.headwise.model.Intervention;
+import io.headwise.model.InterventionPass;
+import io.headwise.spark.AblatePartition;
+import io.headwise.spark.AblationTables;
+import io.headwise.spark.PatternSelection;
+import io.headwise.spark.Schemas;
+import io.headwise.spark.ShippedModel;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ablate}: interventions (SPEC §5) over the samples of a {@code tokens} table → {@code
+ * head_ablation} (one row per intervention), {@code ablation_deltas} with {@code --per-sample},
+ * and {@code rejects} for the samples it cannot use. Each batch of samples runs with all
+ * interventions as one forward pass ({@link io.headwise.model.InterventionPass}); mean ablation
+ * first computes {@code z̄} in a pass of its own over the same samples.
+ *
+ * <p>Prints the single-head zero ablations ranked by {@code delta_loss} and Spearman's ρ between
+ * {@code grad_proxy} and {@code delta_mean} over them, and records both in {@code run_manifest}.
+ * Tables are staged and moved into place together ({@link RunStaging}).
+ */
+public final class AblateJob {
+
+    /** Default of {@code --batch-size}. */
+    public static final int BATCH_SIZE_DEFAULT = 16;
+    /** Heads printed by the ranking. */
+    static final int RANKED = 10;
+    /** The per-sample rows of the model pass, in the staging directory only. */
+    private static final String SAMPLE_ROWS = "ablation_sample_rows";
+
+    /** Options of {@code ablate}. */
+    public static final class Options {
+        @Option(
+                names = "--model",
+                required = true,
+                paramLabel = "MODEL_DIR",
+                description = "Model directory (any Hadoop URI).")
+        public String model;
+
+        @Option(
+                names = "--tokens",
+                required = true,
+                paramLabel = "DIR",
+                description = "Run directory holding the tokens table (or the table itself).")
+        public String tokens;
+
+        @Option(
+                names = "--out",
+                required = true,
+                paramLabel = "DIR",
+                description = "Run directory to write the tables into.")
+        public String out;
+
+        @Option(names = "--sweep", paramLabel = "zero|mean", description = "Every single-head zero (or mean) ablation.")
+        public String sweep;
+
+        @Option(
+                names = "--intervene",
+                paramLabel = "SPEC",
+                description = "An intervention, e.g. \"merge 0.1+2@0.5\" or \"zero 1.2 & zero 0.3\" (repeatable).")
+        public List<String> intervene = new ArrayList<>();
+
+        @Option(
+                names = "--samples",
+                defaultValue = "all",
+                paramLabel = "all|FRACTION|ids:1,2,3",
+                description = "Samples to analyse (default: ${DEFAULT-VALUE}).")
+        public String samples;
+
+        @Option(names = "--per-sample", description = "Also write ablation_deltas (one row per sample × intervention).")
+        public boolean perSample;
+
+        @Option(
+                names = "--batch-size",
+                defaultValue = "" + BATCH_SIZE_DEFAULT,
+                paramLabel = "N",
+                description = "Samples per model pass, each under every intervention (default: ${DEFAULT-VALUE}).")
+        public int batchSize;
+
+        @Option(names = "--overwrite", description = "Replace existing output tables.")
+        public boolean overwrite;
+    }
+
+    private AblateJob() {}
+
+    public static void run(JobContext context, Options options) {
+        SparkSession spark = context.spark();
+        PatternSelection selection = checkOptions(options);
+        context.describe("ablate: check the model and the tokens");
+        ModelStaging.Staged model = ModelStaging.stage(spark, options.model);
+        List<Intervention> interventions = interventions(options, model.config());
+        for (Intervention intervention : interventions) {
+            intervention.note().ifPresent(note -> context.print("ablate: %s", note));
+        }
+        String tokensDir = Tables.tokensRunDir(spark, options.tokens);
+        Dataset<Row> tokens = Tables.read(spark, tokensDir, Schemas.TOKENS, "tokenize");
+        TokenizerCheck.verify(spark, tokensDir, options.model, model.tokenizerSha256());
+        List<String> outputs = new ArrayList<>(List.of(AblationTables.HEAD_ABLATION));
+        if (options.perSample) {
+            outputs.add(AblationTables.ABLATION_DELTAS);
+        }
+        for (String table : outputs) {
+            Tables.checkWritable(spark, options.out, table, options.overwrite);
+        }
+        ShippedModel shipped = ModelStaging.ship(spark, model);
+        Dataset<Row> input = tokens.select(
+                AblatePartition.INPUT_COLUMNS.stream().map(functions::col).toArray(Column[]::new));
+        float[][][] zMean = null;
+        if (interventions.stream().anyMatch(Intervention::needsMean)) {
+            context.describe("ablate: z̄ over the samples");
+            List<InterventionPass.ZSum> sums = input.javaRDD()
+                    .mapPartitions(AblatePartition.zSums(shipped, selection, options.batchSize))
+                    .collect();
+            zMean = sums.stream()
+                    .reduce(InterventionPass.ZSum::plus)
+                    .map(InterventionPass.ZSum::mean)
+                    .orElse(null);
+        }
+        List<String> texts = interventions.stream().map(Intervention::text).toList();
+        context.describe("ablate: " + texts.size() + " interventions through " + options.model);
+        Map<String, Long> counts = new LinkedHashMap<>();
+        List<Row> summary;
+        try (RunStaging staging = RunStaging.create(spark, options.out, context.job())) {
+            String dir = staging.dir();
+            Tables.write(
+                    input.mapPartitions(
+                            new AblatePartition(shipped, texts, selection, options.batchSize, zMean),
+                            Encoders.row(AblationTables.SAMPLE_ROWS_SCHEMA)),
+                    dir,
+                    SAMPLE_ROWS);
+            Dataset<Row> rows =
+                    spark.read().schema(AblationTables.SAMPLE_ROWS_SCHEMA).parquet(Tables.path(dir, SAMPLE_ROWS));
+            Dataset<Row> measured = rows.where(functions.col("intervention").isNotNull());
+            summary = summary(measured, interventions);
+            if (summary.isEmpty()) {
+                throw new BadInputException(
+                        "--samples %s selects no usable sample of %s",
+                        options.samples, Tables.path(tokensDir, Schemas.TOKENS));
+            }
+            counts.put(
+                    AblationTables.HEAD_ABLATION,
+                    Tables.write(
+                            spark.createDataFrame(summary, AblationTables.HEAD_ABLATION_SCHEMA),
+                            dir,
+                            AblationTables.HEAD_ABLATION));
+            if (options.perSample) {
+                Column textArray =
+                        functions.array(texts.stream().map(functions::lit).toArray(Column[]::new));
+                counts.put(
+                        AblationTables.ABLATION_DELTAS,
+                        Tables.write(
+                                measured.select(
+                                        functions.col("sample_id"),
+                                        functions
+                                                .element_at(
+                                                        textArray,
+                                                        functions
+                                                                .col("intervention")
+                                                                .plus(1))
+                                                .as("intervention"),
+                                        functions.col("delta").as("delta_loss")),
+                                dir,
+                                AblationTables.ABLATION_DELTAS));
+            }
+            Dataset<Row> rejects =
+                    rows.where(functions.col("intervention").isNull()).select("source", "doc_id", "reason", "excerpt");
+            Dataset<Row> earlier = Tables.readIfPresent(spark, options.out, Schemas.REJECTS);
+            if (earlier != null) {
+                // An earlier ablate's rejects are replaced; tokenize's and extract's stay.
+                rejects = earlier.where(functions.not(functions.col("reason").startsWith("ablate:")))
+                        .unionByName(rejects);
+            }
+            counts.put(Schemas.REJECTS, Tables.write(rejects, dir, Schemas.REJECTS));
+            List<String> committed = new ArrayList<>(outputs);
+            committed.add(Schemas.REJECTS);
+            staging.commit(committed);
+        }
+        report(context, options, model, tokensDir, selection, summary, counts);
+    }
+
+    private static void report(
+            JobContext context,
+            Options options,
+            ModelStaging.Staged model,
+            String tokensDir,
+            PatternSelection selection,
+            List<Row> summary,
+            Map<String, Long> counts) {
+        List<Row> zeros = summary.stream()
+                .filter(r -> r.getString(1).equals("zero"))
+                .sorted(Comparator.comparingDouble((Row r) -> r.getDouble(10)).reversed())
+                .toList();
+        double rho = RankCorrelation.spearman(
+                zeros.stream().mapToDouble(r -> r.getDouble(17)).toArray(),
+                zeros.stream().mapToDouble(r -> r.getDouble(11)).toArray());
+        long samples = summary.get(0).getLong(6);
+        context.print("ablate: %,d samples, %d interventions", samples, summary.size());
+        List<String> ranking = new ArrayList<>();
+        for (int i = 0; i < zeros.size(); i++) {
+            Row r = zeros.get(i);
+            String line = String.format(
+                    Locale.ROOT,
+                    "%d. head %d.%d: delta_loss %+.4f, delta_mean %+.4f [%+.4f, %+.4f], grad_proxy %+.4f",
+                    i + 1,
+                    r.getInt(2),
+                    r.getInt(3),
+                    r.getDouble(10),
+                    r.getDouble(11),
+                    r.isNullAt(13) ? Double.NaN : r.getDouble(13),
+                    r.isNullAt(14) ? Double.NaN : r.getDouble(14),
+                    r.getDouble(17));
+            ranking.add(line);
+            if (i < RANKED) {
+                context.print("  %s", line);
+            }
+        }
+        if (!zeros.isEmpty()) {
+            context.print(
+                    "ablate: Spearman ρ(grad_proxy, delta_mean) over %d single-head zero ablations = %s",
+                    zeros.size(), Double.isNaN(rho) ? "undefined" : String.format(Locale.ROOT, "%.3f", rho));
+        }
+        for (Row r : summary) {
+            if (!r.getString(1).equals("zero")) {
+                context.print(
+                        "  %s: delta_loss %+.4f, delta_mean %+.4f", r.getString(0), r.getDouble(10), r.getDouble(11));
+            }
+        }
+        RunManifest manifest = new RunManifest(context)
+                .model(options.model, model.configJson())
+                .inputs(List.of(Tables.path(tokensDir, Schemas.TOKENS)))
+                .detail(TokenizerCheck.TOKENIZER_SHA256, model.tokenizerSha256())
+                .detail("model_fingerprint", model.fingerprint())
+                .detail("samples", selection.toString())
+                .detail("sweep", options.sweep == null ? "none" : options.sweep)
+                .detail(
+                        "interventions",
+                        String.join(
+                                " | ", summary.stream().map(r -> r.getString(0)).toList()))
+                .detail("zero_ranking", String.join("\n", ranking))
+                .detail("spearman_grad_proxy_delta_mean", Double.isNaN(rho) ? "NaN" : Double.toString(rho))
+                .detail("batch_size", Integer.toString(options.batchSize));
+        for (Map.Entry<String, Long> e : counts.entrySet()) {
+            manifest.rows(e.getKey(), Tables.path(options.out, e.getKey()), e.getValue());
+        }
+        manifest.append(options.out);
+    }
+
+    /** One {@code head_ablation} row per intervention that has a sample, in the job's order. */
+    private static List<Row> summary(Dataset<Row> measured, List<Intervention> interventions) {
+        List<Row> sums = measured.groupBy("intervention")
+                .agg(
+                        functions.count("*").as("n_samples"),
+                        functions.sum("n_predictions").as("n_predictions"),
+                        functions
+                                .sum(functions.col("base_loss").multiply(functions.col("n_predictions")))
+                                .as("base_sum"),
+                        functions
+                                .sum(functions.col("loss").multiply(functions.col("n_predictions")))
+                                .as("loss_sum"),
+                        functions.avg("delta").as("delta_mean"),
+                        functions.stddev_samp("delta").as("delta_std"),
+                        functions
+                                .avg(functions
+                                        .when(functions.col("delta").gt(0), 1.0)
+                                        .otherwise(0.0))
+                                .as("frac_hurt"),
+                        functions.max("delta").as("max_delta"),
+                        functions.avg("neg_head_grad").as("grad_proxy"))
+                .orderBy("intervention")
+                .collectAsList();
+        List<Row> rows = new ArrayList<>(sums.size());
+        for (Row s : sums) {
+            Intervention intervention = interventions.get(s.getInt(0));
+            long n = s.getLong(1);
+            long predictions = s.getLong(2);
+            double base = s.getDouble(3) / predictions;
+            double loss = s.getDouble(4) / predictions;
+            double mean = s.getDouble(5);
+            Double std = s.isNullAt(6) || Double.isNaN(s.getDouble(6)) ? null : s.getDouble(6);
+            Double halfWidth = std == null ? null : 1.96 * std / Math.sqrt(n);
+            Intervention.Edit only =
+                    intervention.edits().size() == 1 ? intervention.edits().get(0) : null;
+            Integer layer = only == null ? null : only.layer();
+            Integer head = null;
+            Integer head2 = null;
+            Double alpha = null;
+            if (only instanceof Intervention.Zero z) {
+                head = z.head();
+            } else if (only instanceof Intervention.Mean m) {
+                head = m.head();
+            } else if (only instanceof Intervention.Merge m) {
+                head = m.head1();
+                head2 = m.head2();
+                alpha = m.alpha();
+            }
+            rows.add(RowFactory.create(
+                    intervention.text(),
+                    intervention.kind(),
+                    layer,
+                    head,
+                    head2,
+                    alpha,
+                    n,
+                    predictions,
+                    base,
+                    loss,
+                    loss - base,
+                    mean,
+                    std,
+                    halfWidth == null ? null : mean - halfWidth,
+                    halfWidth == null ? null : mean + halfWidth,
+                    s.getDouble(7),
+                    s.getDouble(8),
+                    intervention.kind().equals("zero") ? s.getDouble(9) : null));
+        }
+        return rows;
+    }
+
+    /** The sweep's interventions, then {@code --intervene}'s, each once (by canonical text). */
+    static List<Intervention> interventions(Options options, GptConfig config) {
+        Map<String, Intervention> all = new LinkedHashMap<>();
+        if (options.sweep != null) {
+            for (int l = 0; l < config.nLayer(); l++) {
+                for (int h = 0; h < config.nHead(); h++) {
+                    Intervention one = options.sweep.equals("zero")
+                            ? Intervention.of(new Intervention.Zero(l, h))
+                            : Intervention.of(new Intervention.Mean(l, h));
+                    all.put(one.text(), one);
+                }
+            }
+        }
+        for (String spec : options.intervene) {
+            Intervention parsed = Intervention.parse(spec, config);
+            all.putIfAbsent(parsed.text(), parsed);
+        }
+        return List.copyOf(all.values());
+    }
+
+    private static PatternSelection checkOptions(Options options) {
+        if (options.sweep != null && !options.sweep.equals("zero") && !options.sweep.equals("mean")) {
+            throw new BadInputException("--sweep must be zero or mean, got \"%s\"", options.sweep);
+        }
+        if (options.sweep == null && options.intervene.isEmpty()) {
+            throw new BadInputException("ablate needs --sweep zero|mean or at least one --intervene SPEC");
+        }
+        if (options.batchSize < 1) {
+            throw new BadInputException("--batch-size must be at least 1, got %d", options.batchSize);
+        }
+        PatternSelection selection;
+        try {
+            selection = PatternSelection.parse(options.samples);
+        } catch (BadInputException e) {
+            selection = null;
+        }
+        String text = selection == null ? "" : selection.toString();
+        if (selection == null || text.equals("none") || text.equals("0.0") || text.equals("ids:")) {
+            throw new BadInputException(
+                    "--samples must be all, a fraction in (0, 1] or ids:1,2,3 naming at least one sample; got \"%s\"",
+                    options.samples);
+        }
+        return selection;
+    }
+}
