@@ -6,8 +6,8 @@ import java.util.Map;
 import picocli.CommandLine;
 
 /**
- * The examples every {@code --help} ends with: command lines from the README's tour and jobs
- * reference, run from the repository's root after {@code ./headwise demo}. Kept here, in one place,
+ * The examples every {@code --help} ends with: command lines from the README's tour and the jobs
+ * reference (docs/jobs.md), run from the repository's root after {@code ./headwise demo}. Kept here, in one place,
  * so that a test can parse each of them against the options it documents.
  */
 final class HelpExamples {

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The demo's orchestration, with stand-ins for the steps whose jobs are tested elsewhere: tokenize
  * and extract write hand-made tables, train copies gpt2-tiny; probe and summarize run for real on
- * them. The real demo on names.txt is timed by hand (README).
+ * them. The real demo on names.txt is timed by hand (docs/benchmarks.md).
  */
 class DemoIT {
 
