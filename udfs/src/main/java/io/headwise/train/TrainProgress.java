@@ -1,5 +1,6 @@
 package io.headwise.train;
 
+import io.headwise.BadInputException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +47,11 @@ public final class TrainProgress implements TrainListener {
             }
             String chosen = System.getProperty(PROPERTY);
             if (chosen != null && !chosen.isBlank()) {
-                return Mode.valueOf(chosen.trim().toUpperCase(Locale.ROOT));
+                try {
+                    return Mode.valueOf(chosen.trim().toUpperCase(Locale.ROOT));
+                } catch (IllegalArgumentException e) {
+                    throw new BadInputException("-D%s must be bar, lines or off, got '%s'", PROPERTY, chosen);
+                }
             }
             return err == System.err && stderrIsTerminal() ? BAR : LINES;
         }

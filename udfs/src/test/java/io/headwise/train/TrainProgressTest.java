@@ -1,7 +1,9 @@
 package io.headwise.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.headwise.BadInputException;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -111,6 +113,22 @@ class TrainProgressTest {
         TrainProgress.setQuiet(true);
         assertThat(TrainProgress.Mode.forStream(err)).isEqualTo(TrainProgress.Mode.OFF);
         assertThat(TrainProgress.Mode.forStream(System.err)).isEqualTo(TrainProgress.Mode.OFF);
+    }
+
+    @Test
+    void theModeCanBeChosenAndAWrongChoiceIsNamed() {
+        try {
+            System.setProperty(TrainProgress.Mode.PROPERTY, "bar");
+            assertThat(TrainProgress.Mode.forStream(err)).isEqualTo(TrainProgress.Mode.BAR);
+            System.setProperty(TrainProgress.Mode.PROPERTY, "Lines ");
+            assertThat(TrainProgress.Mode.forStream(System.err)).isEqualTo(TrainProgress.Mode.LINES);
+            System.setProperty(TrainProgress.Mode.PROPERTY, "frames");
+            assertThatThrownBy(() -> TrainProgress.Mode.forStream(err))
+                    .isInstanceOf(BadInputException.class)
+                    .hasMessage("-Dheadwise.progress must be bar, lines or off, got 'frames'");
+        } finally {
+            System.clearProperty(TrainProgress.Mode.PROPERTY);
+        }
     }
 
     @Test
