@@ -88,9 +88,12 @@ final class HelpExamples {
                     .append(example.startsWith("source ") ? example : "./headwise " + example)
                     .append(System.lineSeparator());
         }
-        List<String> keys = new ArrayList<>(cli.getHelpSectionKeys());
-        keys.add(SECTION);
-        cli.setHelpSectionKeys(keys);
+        // Setting the root's keys sets its jobs' too: add the section's key once.
+        if (!cli.getHelpSectionKeys().contains(SECTION)) {
+            List<String> keys = new ArrayList<>(cli.getHelpSectionKeys());
+            keys.add(SECTION);
+            cli.setHelpSectionKeys(keys);
+        }
         cli.getHelpSectionMap().put(SECTION, help -> section.toString());
     }
 }

@@ -28,6 +28,9 @@ class CliHabitsTest {
             List<String> lines = help.out().strip().lines().toList();
             int heading = lines.lastIndexOf("Examples:");
             assertThat(heading).as("'%s --help' has examples", name).isPositive();
+            assertThat(lines.indexOf("Examples:"))
+                    .as("'%s --help' has them once", name)
+                    .isEqualTo(heading);
             List<String> examples = lines.subList(heading + 1, lines.size());
             assertThat(examples).as("'%s --help' examples", name).hasSizeBetween(1, 2);
             for (String example : examples) {
