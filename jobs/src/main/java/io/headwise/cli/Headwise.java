@@ -34,7 +34,8 @@ public final class Headwise implements Runnable {
             SqlCommand.class,
             InspectCommand.class,
             ReportCommand.class,
-            DemoCommand.class);
+            DemoCommand.class,
+            CompletionCommand.class);
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -65,6 +66,7 @@ public final class Headwise implements Runnable {
         cli.setErr(new PrintWriter(err, true));
         cli.setParameterExceptionHandler(Headwise::badUsage);
         cli.setExecutionExceptionHandler(new Failures(err));
+        HelpExamples.addTo(cli);
         return cli;
     }
 
@@ -73,19 +75,38 @@ public final class Headwise implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** Unknown job or option, missing or malformed value: one line and exit code 2. */
+    /**
+     * Unknown job or option, missing or malformed value: one line and exit code 2. A mistyped job
+     * or option gets the nearest valid one as a suggestion.
+     */
     private static int badUsage(CommandLine.ParameterException ex, String[] args) {
         CommandLine cmd = ex.getCommandLine();
         String name = cmd.getCommandName();
         String where = name.equals("headwise") ? "headwise" : "headwise " + name;
         String message = ex.getMessage();
-        if (ex instanceof CommandLine.UnmatchedArgumentException
-                && name.equals("headwise")
-                && !ex.getCommandLine().getParseResult().hasSubcommand()) {
-            message = "unknown job '"
-                    + ((CommandLine.UnmatchedArgumentException) ex)
-                            .getUnmatched()
-                            .get(0) + "'";
+        // A mistyped required option is reported by picocli as missing; the typo is the news.
+        List<String> unmatched = ex instanceof CommandLine.UnmatchedArgumentException u
+                ? u.getUnmatched()
+                : cmd.getParseResult() == null
+                        ? List.of()
+                        : cmd.getParseResult().unmatched();
+        if (!(ex instanceof CommandLine.UnmatchedArgumentException) && !unmatched.isEmpty()) {
+            message = "Unknown option: '" + unmatched.get(0) + "'";
+        }
+        if (!unmatched.isEmpty()) {
+            String typed = unmatched.get(0);
+            boolean job = name.equals("headwise") && !cmd.getParseResult().hasSubcommand() && !typed.startsWith("-");
+            if (job) {
+                message = "unknown job '" + typed + "'";
+            }
+            String word = typed.contains("=") ? typed.substring(0, typed.indexOf('=')) : typed;
+            var candidates = job
+                    ? cmd.getSubcommands().keySet()
+                    : word.startsWith("-") ? cmd.getCommandSpec().optionsMap().keySet() : java.util.Set.<String>of();
+            var nearest = Suggestions.nearest(word, candidates);
+            if (nearest.isPresent()) {
+                message += "; did you mean " + (job ? "'" + nearest.get() + "'" : nearest.get()) + "?";
+            }
         }
         cmd.getErr().printf("%s: %s (see ./%s --help)%n", where, message, where);
         if (Arrays.asList(args).contains("--verbose")) {

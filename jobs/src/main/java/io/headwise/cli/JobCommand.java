@@ -28,6 +28,12 @@ abstract class JobCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "Print stack traces and Spark's own log lines.")
     boolean verbose;
 
+    @Option(
+            names = {"-q", "--quiet"},
+            description = "No progress: neither the training progress nor the INFO log lines; warnings, errors and"
+                    + " the results still print.")
+    boolean quiet;
+
     /** Whether this job needs a Spark session ({@code inspect} does not). */
     boolean needsSpark() {
         return true;
@@ -41,8 +47,11 @@ abstract class JobCommand implements Callable<Integer> {
         PrintStream out =
                 new PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true, "UTF-8");
         List<String> args = spec.commandLine().getParseResult().originalArgs();
-        SparkSession spark = needsSpark() ? Sessions.getOrCreate(master, "headwise " + spec.name()) : null;
-        run(new JobContext(spark, out, spec.name(), args, Instant.now()));
+        // A job run by another (demo) inherits its --quiet; the setting is restored when the job ends.
+        try (Quiet ignored = Quiet.set(quiet)) {
+            SparkSession spark = needsSpark() ? Sessions.getOrCreate(master, "headwise " + spec.name()) : null;
+            run(new JobContext(spark, out, spec.name(), args, Instant.now()));
+        }
         out.flush();
         return 0;
     }

@@ -149,7 +149,8 @@ public final class DemoJob {
                                 Schemas.TOKEN_STATS,
                                 Schemas.ACTIVATIONS,
                                 Schemas.ATTENTION,
-                                Schemas.HEAD_TOKEN_MASS),
+                                Schemas.HEAD_TOKEN_MASS,
+                                Schemas.HEAD_DISTANCES),
                         true,
                         true),
                 new Step(
@@ -161,7 +162,7 @@ public final class DemoJob {
                 new Step(
                         "summarize",
                         List.of("summarize", "--tables", dir),
-                        tables(dir, Schemas.HEAD_SUMMARY, Schemas.HEAD_DISTANCES),
+                        tables(dir, Schemas.HEAD_SUMMARY),
                         true,
                         true)));
         if (jobs.exists("report")) {

@@ -47,6 +47,38 @@
         return a >= 100 ? v.toFixed(1) : String(parseFloat(v.toPrecision(3)));
     }
     function int(v) { return Number(v).toLocaleString('en-US'); }
+    // A measured number for a tile: 4 significant digits, trailing zeros kept (2.060, not 2).
+    function sig4(v) {
+        if (v === null || v === undefined || !isFinite(v)) return '–';
+        const a = Math.abs(v);
+        if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(3);
+        return v.toPrecision(4);
+    }
+    // Labels for the ticks of one scale: the fewest significant digits (at least 3) that tell
+    // every two values apart, so that no two ticks read the same and none reads as its neighbour.
+    function scaleLabels(values) {
+        for (let p = 3; p <= 12; p++) {
+            const labels = values.map(v => {
+                if (!isFinite(v)) return '–';
+                const a = Math.abs(v);
+                if (v === 0) return '0';
+                if (a < 1e-3 || a >= 1e5) return v.toExponential(p - 1);
+                return String(parseFloat(v.toPrecision(p)));
+            });
+            if (new Set(labels).size === new Set(values).size) return labels;
+        }
+        return values.map(String);
+    }
+    // Draws a scale's labels and records [value, label] pairs on the canvas (data-scales) for the
+    // browser test, which checks that each label reads as its value.
+    function scaleText(ctx, values, at) {
+        const labels = scaleLabels(values);
+        values.forEach((v, i) => ctx.fillText(labels[i], ...at(v, i)));
+        const c = ctx.canvas;
+        const scales = c.dataset.scales ? JSON.parse(c.dataset.scales) : [];
+        scales.push(values.map((v, i) => [v, labels[i]]));
+        c.dataset.scales = JSON.stringify(scales);
+    }
     // A token as text: blanks made visible.
     function tokText(s) {
         if (s === null || s === undefined) return '∅';
@@ -108,9 +140,7 @@
         ctx.fillStyle = '#333';
         ctx.textAlign = 'left';
         ctx.textBaseline = 'middle';
-        ctx.fillText(fmt(hi), x + 16, y + 5);
-        ctx.fillText(fmt((lo + hi) / 2), x + 16, y + h / 2);
-        ctx.fillText(fmt(lo), x + 16, y + h - 5);
+        scaleText(ctx, [hi, (lo + hi) / 2, lo], (v, i) => [x + 16, [y + 5, y + h / 2, y + h - 5][i]]);
         if (title) {
             ctx.save();
             ctx.translate(x + 62, y + h / 2);
@@ -223,16 +253,17 @@
         ctx.fillStyle = '#444';
         ctx.textAlign = 'center';
         ctx.textBaseline = 'top';
-        for (const t of niceTicks(xr[0], xr[1], 6)) {
+        const xTicks = niceTicks(xr[0], xr[1], 6), yTicks = niceTicks(yr[0], yr[1], 5);
+        for (const t of xTicks) {
             ctx.beginPath(); ctx.moveTo(sx(t) + 0.5, box.y); ctx.lineTo(sx(t) + 0.5, box.y + box.h); ctx.stroke();
-            ctx.fillText(fmt(t), sx(t), box.y + box.h + 4);
         }
+        scaleText(ctx, xTicks, t => [sx(t), box.y + box.h + 4]);
         ctx.textAlign = 'right';
         ctx.textBaseline = 'middle';
-        for (const t of niceTicks(yr[0], yr[1], 5)) {
+        for (const t of yTicks) {
             ctx.beginPath(); ctx.moveTo(box.x, sy(t) + 0.5); ctx.lineTo(box.x + box.w, sy(t) + 0.5); ctx.stroke();
-            ctx.fillText(fmt(t), box.x - 5, sy(t));
         }
+        scaleText(ctx, yTicks, t => [box.x - 5, sy(t)]);
         ctx.strokeStyle = '#999';
         ctx.strokeRect(box.x + 0.5, box.y + 0.5, box.w, box.h);
         ctx.font = '600 11px system-ui, sans-serif';
@@ -360,11 +391,14 @@
         add(p, el('code', null, command));
         if (after) add(p, document.createTextNode(after));
     }
+    // Tiles [shown, label, value]; a measured value goes to data-value, for the browser test to
+    // check what the tile shows against it.
     function facts(parent, items) {
         const box = add(parent, el('div', 'facts'));
-        for (const [value, label] of items) {
+        for (const [shown, label, value] of items) {
             const f = add(box, el('div', 'fact'));
-            add(f, el('b', null, value));
+            const b = add(f, el('b', null, shown));
+            b.dataset.value = String(value === undefined ? shown : value);
             add(f, el('span', null, label));
         }
     }
@@ -484,8 +518,8 @@
         const s = section(id, 'Text ' + (ti + 1) + ': “' + t.text + '”',
             'One forward and backward pass of this text (the same numbers as headwise inspect).');
         s.classList.add('text-view');
-        facts(s, [[t.tokens.length, 'tokens T'], [fmt(t.mean_loss), 'mean loss (nats/token)'],
-            [tokLabel(t.next_token), 'predicted next token'], [fmt(t.next_token_prob), 'its probability']]);
+        facts(s, [[t.tokens.length, 'tokens T'], [sig4(t.mean_loss), 'mean loss (nats/token)', t.mean_loss],
+            [tokLabel(t.next_token), 'predicted next token'], [sig4(t.next_token_prob), 'its probability', t.next_token_prob]]);
         const toks = add(s, el('div', 'tokens'));
         t.tokens.forEach((tok, i) => {
             const span = add(toks, el('span', 'tok', tok === '' ? '∅' : tok));

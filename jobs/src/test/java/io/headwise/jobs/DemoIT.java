@@ -20,6 +20,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The demo's orchestration, with stand-ins for the steps whose jobs are tested elsewhere: tokenize
  * and extract write hand-made tables, train copies gpt2-tiny; probe and summarize run for real on
- * them. The real demo on names.txt is timed by hand (README).
+ * them. The real demo on names.txt is timed by hand (docs/benchmarks.md).
  */
 class DemoIT {
 
@@ -74,6 +76,7 @@ class DemoIT {
                         spark.createDataFrame(List.of(), Schemas.ACTIVATIONS_SCHEMA)
                                 .write()
                                 .parquet(dir.resolve("activations").toString());
+                        headDistances(spark, dir);
                     }
                     case "report" -> Files.writeString(dir.resolve("report.html"), "<html></html>");
                     default -> {
@@ -86,6 +89,20 @@ class DemoIT {
                 throw new UncheckedIOException(e);
             }
             return 0;
+        }
+
+        /** Every ordered pair of gpt2-tiny's 2 × 2 heads: 0 to itself, 0.1 within a layer, 1 across. */
+        private static void headDistances(SparkSession spark, Path dir) {
+            List<Row> rows = new ArrayList<>();
+            for (int a = 0; a < 4; a++) {
+                for (int b = 0; b < 4; b++) {
+                    double js = a == b ? 0 : a / 2 == b / 2 ? 0.1 : 1.0;
+                    rows.add(RowFactory.create(a / 2, a % 2, b / 2, b % 2, js));
+                }
+            }
+            spark.createDataFrame(rows, Schemas.HEAD_DISTANCES_SCHEMA)
+                    .write()
+                    .parquet(dir.resolve(Schemas.HEAD_DISTANCES).toString());
         }
 
         @Override

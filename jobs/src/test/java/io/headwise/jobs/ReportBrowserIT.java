@@ -142,6 +142,7 @@ class ReportBrowserIT {
         assertThat(zoom.isDisplayed()).isFalse();
         screenshot(TARGET.resolve("report-hand-made.png"), 6000);
         assertThat(consoleErrors()).isEmpty();
+        assertTilesAndScalesReadAsTheirValues();
     }
 
     @Test
@@ -200,6 +201,7 @@ class ReportBrowserIT {
         assertThat((long) count("#text-0 figure.attention")).isEqualTo(heads);
         assertThat((long) count("#text-0 canvas.thumb")).isEqualTo(heads);
         assertThat(bytes).isLessThan(10L * 1024 * 1024);
+        assertTilesAndScalesReadAsTheirValues();
         Object renderMs = driver.executeScript("return window.__renderMs");
         Object loadMs = driver.executeScript("return performance.getEntriesByType('navigation')[0].loadEventEnd");
         String line = String.format(
@@ -210,6 +212,73 @@ class ReportBrowserIT {
         Files.writeString(TARGET.resolve("report-timing.txt"), line + "\n");
         String shot = System.getenv("HEADWISE_SCREENSHOT");
         screenshot(shot == null || shot.isBlank() ? TARGET.resolve("report-screenshot.png") : Path.of(shot), 2100);
+    }
+
+    /**
+     * Every tile shows its number to 4 significant digits (a count exactly), the mean loss as
+     * {@code d.ddd}, and every scale of every chart (axis ticks, colour bars) has labels that differ
+     * from each other and read as their values to 3 significant digits: nothing rounds a loss of
+     * 2.0604 to "2", or two ticks 0.0005 apart to the same label.
+     */
+    @SuppressWarnings("unchecked")
+    private static void assertTilesAndScalesReadAsTheirValues() {
+        List<List<String>> tiles = (List<List<String>>) driver.executeScript(
+                "return [...document.querySelectorAll('.fact')].map(f => [f.querySelector('b').textContent,"
+                        + " f.querySelector('b').dataset.value, f.querySelector('span').textContent])");
+        assertThat(tiles).isNotEmpty();
+        int measured = 0;
+        for (List<String> tile : tiles) {
+            String shown = tile.get(0), label = tile.get(2);
+            Double value = number(tile.get(1));
+            if (value == null || shown.equals("–")) {
+                continue;
+            }
+            measured++;
+            assertThat(number(shown))
+                    .as("tile '%s' shows %s for %s", label, shown, value)
+                    .isNotNull();
+            assertThat(Math.abs(number(shown) - value))
+                    .as("tile '%s' shows %s for %s", label, shown, value)
+                    .isLessThanOrEqualTo(5e-4 * Math.abs(value));
+            if (label.startsWith("mean loss")) {
+                assertThat(shown).as("tile '%s'", label).matches("\\d\\.\\d{3}|\\d{2}\\.\\d{2}");
+            }
+        }
+        assertThat(measured).isGreaterThan(0);
+        assertThat(tiles.stream().filter(t -> t.get(2).startsWith("mean loss"))).isNotEmpty();
+
+        List<List<List<List<Object>>>> charts = (List<List<List<List<Object>>>>) driver.executeScript(
+                "return [...document.querySelectorAll('canvas[data-scales]')].map(c => JSON.parse(c.dataset.scales))");
+        assertThat(charts).as("charts with axes or colour bars").isNotEmpty();
+        for (List<List<List<Object>>> chart : charts) {
+            for (List<List<Object>> scale : chart) {
+                List<String> labels = scale.stream().map(p -> (String) p.get(1)).toList();
+                assertThat(labels).as("labels of one scale").doesNotHaveDuplicates();
+                double largest = scale.stream()
+                        .mapToDouble(p -> Math.abs(((Number) p.get(0)).doubleValue()))
+                        .max()
+                        .orElse(0);
+                for (List<Object> tick : scale) {
+                    double v = ((Number) tick.get(0)).doubleValue();
+                    assertThat(number((String) tick.get(1)))
+                            .as("scale label %s for %s", tick.get(1), v)
+                            .isNotNull()
+                            .isCloseTo(
+                                    v,
+                                    org.assertj.core.api.Assertions.within(
+                                            5e-3 * Math.max(Math.abs(v), 1e-9 * largest)));
+                }
+            }
+        }
+    }
+
+    /** The number a label or data-value reads as (thousands separators allowed), or null. */
+    private static Double number(String text) {
+        try {
+            return Double.parseDouble(text.replace(",", "").replace("−", "-"));
+        } catch (NumberFormatException | NullPointerException e) {
+            return null;
+        }
     }
 
     /** Loads {@code html} and waits for the page's script to finish; returns console errors. */

@@ -135,8 +135,8 @@ public final class TrainingRun {
      * @param best the best evaluation (whose checkpoint is in the model directory)
      * @param nTrain training samples
      * @param nTest held-out samples
-     * @param seconds wall time of this session
-     * @param tokensTrained target tokens trained on in this session
+     * @param seconds wall time of this run (a resumed run counts from its resumption)
+     * @param tokensTrained target tokens trained on in this run
      */
     public record Result(
             int startStep,
@@ -147,7 +147,7 @@ public final class TrainingRun {
             double seconds,
             long tokensTrained) {
 
-        /** Target tokens per second of wall time in this session. */
+        /** Target tokens per second of wall time in this run. */
         public double tokensPerSecond() {
             return seconds > 0 ? tokensTrained / seconds : Double.NaN;
         }

@@ -17,7 +17,7 @@ import java.util.Random;
  * Not a test: trains on names.txt (char-level, `.` = 0, a–z = 1–26, sample_id = line number) or,
  * with {@code corpus=random}, on random ids of a {@code vocab}-token vocabulary, and prints the
  * held-out loss and throughput. Arguments are {@code key=value}; see {@link #main} for the keys.
- * Run with the test class path (see the README's training section).
+ * Run with the test class path (docs/benchmarks.md, Training).
  */
 public final class TrainNamesBench {
 

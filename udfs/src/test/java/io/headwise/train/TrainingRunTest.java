@@ -12,7 +12,10 @@ import io.headwise.model.Checkpoint;
 import io.headwise.model.Gpt;
 import io.headwise.model.GptConfig;
 import io.headwise.model.SampleResult;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -166,6 +169,21 @@ class TrainingRunTest {
         assertThat(saved).isEqualTo(run.best().testLoss());
         assertThat(sum / targets).isCloseTo(saved, within(1e-5));
         assertThat(saved).isLessThan(Math.log(27)); // it learned something: below a uniform guess
+    }
+
+    @Test
+    void trainingIntoALogWritesPlainLinesWithoutCarriageReturns(@TempDir Path tmp) throws IOException {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        TrainingRun.run(
+                spec(tmp.resolve("model"), 10, false, false),
+                corpus(),
+                new PrintStream(log, true, StandardCharsets.UTF_8));
+
+        String written = log.toString(StandardCharsets.UTF_8);
+        assertThat(written).doesNotContain("\r");
+        // 10 steps: 5 % of the run is less than a step, so every step has its line.
+        assertThat(written.lines()).hasSize(10).allMatch(line -> line.matches("train \\d+/10 steps .*"));
+        assertThat(written.lines().toList().get(9)).startsWith("train 10/10 steps (100 %)  loss ");
     }
 
     @Test

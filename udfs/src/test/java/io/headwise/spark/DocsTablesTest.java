@@ -17,11 +17,11 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's Tables section lists every table {@link Schemas} defines, with its columns in
+ * The users' table reference, {@code docs/tables.md}, lists every table {@link Schemas} defines, with its columns in
  * order, their Spark SQL types and which may be null, so the users' reference cannot drift from
  * what the jobs write.
  */
-class ReadmeTablesTest {
+class DocsTablesTest {
 
     /** A column, {@code `name type`}, followed by {@code (nullable)} where it may be null. */
     private static final Pattern COLUMN = Pattern.compile("`([a-z0-9_]+) ([^`]+)`( \\(nullable\\))?");
@@ -73,22 +73,20 @@ class ReadmeTablesTest {
         return columns;
     }
 
-    /** The README's "## Tables" section, up to the next section. */
+    /** The tables page, {@code docs/tables.md}, from its table of tables on. */
     private static String tablesSection() throws IOException {
-        String readme = Files.readString(readme(), StandardCharsets.UTF_8);
-        int start = readme.indexOf("\n## Tables\n");
-        assertThat(start).as("README.md has a \"## Tables\" section").isNotNegative();
-        int end = readme.indexOf("\n## ", start + 1);
-        return readme.substring(start, end < 0 ? readme.length() : end);
+        String page = Files.readString(tablesPage(), StandardCharsets.UTF_8);
+        assertThat(page).as("docs/tables.md starts with \"# Tables\"").startsWith("# Tables\n");
+        return page;
     }
 
-    /** The repository's README.md: Maven runs the tests in the module's directory, below it. */
-    private static Path readme() {
+    /** The repository's docs/tables.md: Maven runs the tests in the module's directory, below it. */
+    private static Path tablesPage() {
         for (Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve("README.md")) && Files.isDirectory(dir.resolve("udfs"))) {
-                return dir.resolve("README.md");
+            if (Files.isRegularFile(dir.resolve("docs/tables.md")) && Files.isDirectory(dir.resolve("udfs"))) {
+                return dir.resolve("docs/tables.md");
             }
         }
-        throw new IllegalStateException("no README.md above " + System.getProperty("user.dir"));
+        throw new IllegalStateException("no docs/tables.md above " + System.getProperty("user.dir"));
     }
 }
