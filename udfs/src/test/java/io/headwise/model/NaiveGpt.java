@@ -32,7 +32,11 @@ final class NaiveGpt {
             double[][][] mlpPost, // [L][T][F]
             double[] losses, // [T-1]
             double meanLoss, // NaN when T < 2
-            double[][] outputNorm) {} // [L][H], SPEC §6; zeros when T < 2
+            double[][] outputNorm, // [L][H], SPEC §6; zeros when T < 2
+            double[][][] valueNorms) {} // [L][H][T]: ‖(x̃_k·W_V^h + b_V^h)·W_O^h‖₂, SPEC §6 value_weighted
+
+    /** {@code A_{layer,head}[query][key] += delta} after the softmax, where the pattern meets V. */
+    record Nudge(int layer, int head, int query, int key, double delta) {}
 
     /** {@code e[t] = wte[ids[t]] + wpe[t]}, {@code [T][C]}. */
     double[][] embed(int[] ids) {
@@ -58,6 +62,11 @@ final class NaiveGpt {
      * @param gates {@code [L][H]} multipliers of each head's {@code A·V}, or null for ones
      */
     Result forward(int[] ids, double[][] embeddings, double[][] gates) {
+        return forward(ids, embeddings, gates, null);
+    }
+
+    /** As {@link #forward(int[], double[][], double[][])}, with one pattern weight moved by {@code nudge}. */
+    Result forward(int[] ids, double[][] embeddings, double[][] gates, Nudge nudge) {
         int nLayer = config.nLayer();
         int t = embeddings.length;
         double[][] x = copy(embeddings);
@@ -65,11 +74,14 @@ final class NaiveGpt {
         double[][][] residPost = new double[nLayer][][];
         double[][][] mlpPost = new double[nLayer][][];
         double[][] outputNorm = new double[nLayer][];
+        double[][][] valueNorms = new double[nLayer][config.nHead()][];
         for (int l = 0; l < nLayer; l++) {
             String p = "h." + l + ".";
             double[][] normed = layerNorm(x, p + "ln_1");
             patterns[l] = new double[config.nHead()][][];
-            double[][] attn = attention(normed, l, p, gates == null ? null : gates[l], patterns[l]);
+            Nudge here = nudge != null && nudge.layer() == l ? nudge : null;
+            double[][] attn =
+                    attention(normed, l, p, gates == null ? null : gates[l], here, patterns[l], valueNorms[l]);
             outputNorm[l] = headOutputNorms(attn, p + "attn.c_proj.weight");
             x = add(x, conv1d(attn, p + "attn.c_proj"));
             double[][] hidden = conv1d(layerNorm(x, p + "ln_2"), p + "mlp.c_fc");
@@ -82,14 +94,27 @@ final class NaiveGpt {
             x = add(x, conv1d(hidden, p + "mlp.c_proj"));
             residPost[l] = copy(x);
         }
-        double[][] logits = unembed(layerNorm(x, "ln_f"));
+        double[][] logits = readOut(x);
         double[] losses = new double[Math.max(t - 1, 0)];
         double sum = 0;
         for (int q = 0; q + 1 < t; q++) {
             losses[q] = logSumExp(logits[q]) - logits[q][ids[q + 1]];
             sum += losses[q];
         }
-        return new Result(logits, patterns, residPost, mlpPost, losses, t > 1 ? sum / (t - 1) : Double.NaN, outputNorm);
+        return new Result(
+                logits,
+                patterns,
+                residPost,
+                mlpPost,
+                losses,
+                t > 1 ? sum / (t - 1) : Double.NaN,
+                outputNorm,
+                valueNorms);
+    }
+
+    /** {@code ln_f(x)·W_Uᵀ}, {@code [T][V]}: the logits, or the logit lens of an earlier block's output. */
+    double[][] readOut(double[][] x) {
+        return unembed(layerNorm(x, "ln_f"));
     }
 
     /**
@@ -138,13 +163,16 @@ final class NaiveGpt {
 
     /**
      * Causal multi-head attention before the output projection: returns the heads' gated {@code
-     * A·V} side by side ({@code [T][C]}) and fills {@code patterns [H][T][T]}.
+     * A·V} side by side ({@code [T][C]}) and fills {@code patterns [H][T][T]} and {@code valueNorms
+     * [H][T]}.
      */
-    private double[][] attention(double[][] x, int l, String p, double[] gates, double[][][] patterns) {
+    private double[][] attention(
+            double[][] x, int l, String p, double[] gates, Nudge nudge, double[][][] patterns, double[][] valueNorms) {
         int t = x.length;
         int c = config.nEmbd();
         int d = config.dHead();
         double[][] qkv = conv1d(x, p + "attn.c_attn"); // [T][3C]: q | k | v
+        float[] wO = tensor(p + "attn.c_proj.weight");
         double[][] z = new double[t][c];
         for (int h = 0; h < config.nHead(); h++) {
             double[][] a = new double[t][t];
@@ -168,6 +196,9 @@ final class NaiveGpt {
                 for (int k = 0; k <= q; k++) {
                     a[q][k] = Math.exp(scores[k] - lse);
                 }
+                if (nudge != null && nudge.head() == h && nudge.query() == q) {
+                    a[q][nudge.key()] += nudge.delta();
+                }
                 double gate = gates == null ? 1 : gates[h];
                 for (int i = 0; i < d; i++) {
                     double s = 0;
@@ -178,6 +209,18 @@ final class NaiveGpt {
                 }
             }
             patterns[h] = a;
+            valueNorms[h] = new double[t];
+            for (int k = 0; k < t; k++) {
+                double squares = 0;
+                for (int j = 0; j < c; j++) {
+                    double y = 0;
+                    for (int i = 0; i < d; i++) {
+                        y += qkv[k][vOff + i] * wO[(h * d + i) * c + j];
+                    }
+                    squares += y * y;
+                }
+                valueNorms[h][k] = Math.sqrt(squares);
+            }
         }
         return z;
     }
