@@ -1,6 +1,7 @@
 package io.headwise.spark;
 
 import java.io.Serializable;
+import java.util.List;
 
 /**
  * What every extract task needs besides the model: batching, which outputs, which device.
@@ -12,10 +13,27 @@ import java.io.Serializable;
  * @param gradients whether to run the backward pass
  * @param patterns which samples get {@code attention} rows
  * @param device {@code auto}, {@code cpu} or {@code gpu} ({@link DeviceChoice})
+ * @param explain which samples get explanations ({@code attributions}, {@code logit_lens}, {@code
+ *     attention.value_weighted})
+ * @param vocabulary each token id's piece, for {@code logit_lens.top_token} (ids past its end get
+ *     null); empty when no sample is explained
  */
 public record ExtractSettings(
-        int batchSize, int window, int mlpTopK, boolean gradients, PatternSelection patterns, String device)
+        int batchSize,
+        int window,
+        int mlpTopK,
+        boolean gradients,
+        PatternSelection patterns,
+        String device,
+        PatternSelection explain,
+        List<String> vocabulary)
         implements Serializable {
+
+    /** Without explanations. */
+    public ExtractSettings(
+            int batchSize, int window, int mlpTopK, boolean gradients, PatternSelection patterns, String device) {
+        this(batchSize, window, mlpTopK, gradients, patterns, device, PatternSelection.none(), List.of());
+    }
 
     public ExtractSettings {
         if (batchSize < 1) {
@@ -24,5 +42,6 @@ public record ExtractSettings(
         if (window < batchSize) {
             throw new IllegalArgumentException("window " + window + " is smaller than the batch size " + batchSize);
         }
+        vocabulary = List.copyOf(vocabulary);
     }
 }

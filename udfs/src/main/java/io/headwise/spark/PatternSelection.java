@@ -7,7 +7,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Which samples get {@code attention} rows ({@code extract --patterns}). Deterministic on {@code
+ * Which samples get {@code attention} rows ({@code extract --patterns}), or explanations ({@code
+ * --explain}). Deterministic on {@code
  * sample_id}, so two runs over the same tokens select the same samples whatever the partitioning:
  *
  * <ul>
@@ -40,18 +41,31 @@ public final class PatternSelection implements Serializable {
     }
 
     public static PatternSelection fraction(double fraction) {
+        return fraction("--patterns", fraction);
+    }
+
+    private static PatternSelection fraction(String option, double fraction) {
         if (!(fraction >= 0 && fraction <= 1)) {
-            throw new BadInputException("--patterns: a fraction must be in [0, 1], got %s", fraction);
+            throw new BadInputException("%s: a fraction must be in [0, 1], got %s", option, fraction);
         }
         return new PatternSelection(Double.toString(fraction), fraction, null);
     }
 
     /**
-     * Parses {@code none|all|FRACTION|ids:1,2,3}.
+     * Parses {@code --patterns}' {@code none|all|FRACTION|ids:1,2,3}.
      *
      * @throws BadInputException naming the option and the value
      */
     public static PatternSelection parse(String value) {
+        return parse("--patterns", value);
+    }
+
+    /**
+     * Parses {@code none|all|FRACTION|ids:1,2,3}, the value of {@code option}.
+     *
+     * @throws BadInputException naming the option and the value
+     */
+    public static PatternSelection parse(String option, String value) {
         String v = value.strip();
         if (v.equals("none")) {
             return none();
@@ -65,18 +79,23 @@ public final class PatternSelection implements Serializable {
                 try {
                     set.add(Long.parseLong(part.strip()));
                 } catch (NumberFormatException e) {
-                    throw new BadInputException("--patterns: '%s' in '%s' is not a sample id", part, value);
+                    throw new BadInputException("%s: '%s' in '%s' is not a sample id", option, part, value);
                 }
             }
             long[] ids = set.stream().mapToLong(Long::longValue).toArray();
             return new PatternSelection(v, Double.NaN, ids);
         }
         try {
-            return fraction(Double.parseDouble(v));
+            return fraction(option, Double.parseDouble(v));
         } catch (NumberFormatException e) {
             throw new BadInputException(
-                    "--patterns must be none, all, a fraction in [0, 1] or ids:1,2,3; got '%s'", value);
+                    "%s must be none, all, a fraction in [0, 1] or ids:1,2,3; got '%s'", option, value);
         }
+    }
+
+    /** Whether no sample can be selected ({@code none}, {@code 0} or an empty id list). */
+    public boolean selectsNone() {
+        return ids != null ? ids.length == 0 : fraction <= 0;
     }
 
     public boolean selects(long sampleId) {

@@ -29,6 +29,8 @@ public final class Schemas {
     public static final String TOKENS = "tokens";
     public static final String REJECTS = "rejects";
     public static final String ATTENTION = "attention";
+    public static final String ATTRIBUTIONS = "attributions";
+    public static final String LOGIT_LENS = "logit_lens";
     public static final String HEAD_STATS = "head_stats";
     public static final String TOKEN_STATS = "token_stats";
     public static final String ACTIVATIONS = "activations";
@@ -60,6 +62,10 @@ public final class Schemas {
     public static final StructType TOKEN_STATS_SCHEMA = ExtractTables.TOKEN_STATS.schema();
 
     public static final StructType ACTIVATIONS_SCHEMA = ExtractTables.ACTIVATIONS.schema();
+
+    public static final StructType ATTRIBUTIONS_SCHEMA = ExtractTables.ATTRIBUTIONS.schema();
+
+    public static final StructType LOGIT_LENS_SCHEMA = ExtractTables.LOGIT_LENS.schema();
 
     /** {@code head_probes} (written by {@code probe}): one row per layer × head, SPEC §4's probe scores. */
     public static final StructType HEAD_PROBES_SCHEMA = struct(
@@ -134,6 +140,8 @@ public final class Schemas {
             Map.entry(HEAD_STATS, HEAD_STATS_SCHEMA),
             Map.entry(TOKEN_STATS, TOKEN_STATS_SCHEMA),
             Map.entry(ACTIVATIONS, ACTIVATIONS_SCHEMA),
+            Map.entry(ATTRIBUTIONS, ATTRIBUTIONS_SCHEMA),
+            Map.entry(LOGIT_LENS, LOGIT_LENS_SCHEMA),
             Map.entry(HEAD_PROBES, HEAD_PROBES_SCHEMA),
             Map.entry(HEAD_SUMMARY, HEAD_SUMMARY_SCHEMA),
             Map.entry(HEAD_DISTANCES, HEAD_DISTANCES_SCHEMA),
