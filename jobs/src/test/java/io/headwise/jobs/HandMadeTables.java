@@ -118,6 +118,31 @@ final class HandMadeTables {
     }
 
     /**
+     * logit_lens of the {@link #tokenStats} samples (ids: a = 1, b = 2; next tokens: sample 1 → b, a;
+     * sample 2 → a, b), layers 0 and 1, as {@code (top_id, target_prob, target_rank)} per prediction:
+     * layer 0 (1, 0.1, 3), (1, 0.5, 1), (2, 0.2, 2), (1, 0.3, 5); layer 1 (2, 0.6, 1), (1, 0.7, 1),
+     * (1, 0.8, 1), and (1, 0.45, 1) where the next token ties the top one (rank 1, top_id not it).
+     * The last positions have top_id 7 and no target.
+     */
+    static void logitLens(SparkSession spark, Path dir) {
+        Object[][][] predictions = {
+            {{1, 0.1, 3}, {1, 0.5, 1}, {2, 0.2, 2}, {1, 0.3, 5}},
+            {{2, 0.6, 1}, {1, 0.7, 1}, {1, 0.8, 1}, {1, 0.45, 1}},
+        };
+        List<Row> rows = new ArrayList<>();
+        for (int l = 0; l < 2; l++) {
+            for (int s = 0; s < 2; s++) {
+                for (int p = 0; p < 2; p++) {
+                    Object[] x = predictions[l][s * 2 + p];
+                    rows.add(RowFactory.create(s + 1L, l, p, x[0], "?", 0.9, x[1], x[2]));
+                }
+                rows.add(RowFactory.create(s + 1L, l, 2, 7, "z", 0.9, null, null));
+            }
+        }
+        write(spark, dir, Schemas.LOGIT_LENS, Schemas.LOGIT_LENS_SCHEMA, rows);
+    }
+
+    /**
      * head_distances: every ordered pair of the four heads, {@code js} the mean Jensen–Shannon
      * divergence of their {@link #PATTERNS} rows q = 1, 2 (zero on the diagonal): heads 0 and 1
      * attend to the first token, heads 2 and 3 to themselves.

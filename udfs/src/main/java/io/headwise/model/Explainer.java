@@ -20,7 +20,9 @@ import java.util.List;
  * = Σ (T_s − 1)} rows over the explained samples): rows do not interact, so one backward pass of
  * {@code Σ_r y_{q_r}} gives every row its own gradient. The gradient of each pattern comes from a
  * probe of ones it is multiplied by ({@link Gpt#forward(NDArray, NDArray, List, boolean)}): {@code
- * ∂y/∂probe = ∂y/∂A ⊙ A = G}. The rollout itself runs on the device, one row per query: row
+ * ∂y/∂probe = ∂y/∂A ⊙ A = G}. The copies go in chunks of at most {@code B} rows (one sample's
+ * {@code T − 1} when they alone are more), one backward pass per chunk, so the extra pass holds
+ * about as many activations as the batch's own. The rollout itself runs on the device, one row per query: row
  * {@code q} of {@code R = (I + Ā_{L−1})···(I + Ā_0)} is {@code e_qᵀ} times those factors, {@code L}
  * batched vector-matrix products ({@link GradientRollout} is the plain form).
  *
@@ -69,7 +71,17 @@ final class Explainer {
         for (int i : chosen) {
             explained.add(batch.get(i));
         }
-        float[][][] gradRollout = gradRollout(explained, manager);
+        float[][][] gradRollout = new float[e][][];
+        // At most b copies (rows of ≤ t tokens) per pass, or one sample's T − 1 when they alone are
+        // more: the extra pass then holds about as many activations as the batch's own.
+        for (int from = 0, to; from < e; from = to) {
+            int rows = Math.max(explained.get(from).length - 1, 0);
+            for (to = from + 1; to < e && rows + explained.get(to).length - 1 <= b; to++) {
+                rows += explained.get(to).length - 1;
+            }
+            float[][][] chunk = gradRollout(explained.subList(from, to), manager);
+            System.arraycopy(chunk, 0, gradRollout, from, chunk.length);
+        }
         for (int j = 0; j < e; j++) {
             int n = explained.get(j).length;
             float[][][] norms = new float[nLayer][nHead][n];
@@ -178,8 +190,7 @@ final class Explainer {
         }
         long[] copies = new long[n * t];
         long[] targets = new long[n * t];
-        float[] picked = new float[n * t];
-        float[] start = new float[n * t];
+        float[] picked = new float[n * t]; // one-hot at q_r: picks y_{q_r}, and is e_{q_r}ᵀ
         int r = 0;
         for (int[] ids : samples) {
             for (int q = 0; q + 1 < ids.length; q++, r++) {
@@ -188,7 +199,6 @@ final class Explainer {
                 }
                 targets[r * t + q] = ids[q + 1];
                 picked[r * t + q] = 1;
-                start[r * t + q] = 1;
             }
         }
         try (NDManager pass = manager.newSubManager()) {
@@ -213,7 +223,7 @@ final class Explainer {
                     grads.add(probe.getGradient());
                 }
             }
-            NDArray v = pass.create(start, new Shape(n, 1, t)); // e_qᵀ per row
+            NDArray v = pass.create(picked, new Shape(n, 1, t)); // e_qᵀ per row
             for (int l = config.nLayer() - 1; l >= 0; l--) {
                 NDArray meanPositive = grads.get(l).maximum(0f).mean(new int[] {1}); // (N, t, t)
                 v = v.add(v.matMul(meanPositive));
