@@ -570,12 +570,13 @@ class ExtractIT {
 
     /** Column {@code column} of {@code row}, an {@code array<array<float>>}, equals {@code want} within 1e-5. */
     private static void assertMatrix(Row row, int column, float[][] want) {
-        List<List<Float>> matrix = row.getList(column);
+        List<scala.collection.Seq<Float>> matrix = row.getList(column);
         assertThat(matrix).hasSize(want.length);
         for (int q = 0; q < want.length; q++) {
-            assertThat(matrix.get(q)).hasSize(want[q].length);
+            List<Float> got = scala.jdk.javaapi.CollectionConverters.asJava(matrix.get(q));
+            assertThat(got).hasSize(want[q].length);
             for (int k = 0; k < want[q].length; k++) {
-                assertThat(matrix.get(q).get(k)).isCloseTo(want[q][k], within(1e-5f));
+                assertThat(got.get(k)).isCloseTo(want[q][k], within(1e-5f));
             }
         }
     }
