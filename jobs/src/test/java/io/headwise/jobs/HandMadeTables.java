@@ -78,7 +78,7 @@ final class HandMadeTables {
         write(spark, dir, Schemas.HEAD_TOKEN_MASS, Schemas.HEAD_TOKEN_MASS_SCHEMA, rows);
     }
 
-    /** attention: samples 1 and 2, every head with its {@link #PATTERNS} entry. */
+    /** attention: samples 1 and 2, every head with its {@link #PATTERNS} entry (no value-weighted patterns). */
     static void attention(SparkSession spark, Path dir) {
         List<Row> rows = new ArrayList<>();
         for (long sample = 1; sample <= 2; sample++) {
@@ -96,7 +96,8 @@ final class HandMadeTables {
                         sample,
                         i / 2,
                         i % 2,
-                        CollectionConverters.asScala(pattern).toSeq()));
+                        CollectionConverters.asScala(pattern).toSeq(),
+                        null));
             }
         }
         write(spark, dir, Schemas.ATTENTION, Schemas.ATTENTION_SCHEMA, rows);
