@@ -12,6 +12,8 @@ import io.headwise.spark.SampleTable;
 import io.headwise.spark.Schemas;
 import io.headwise.spark.ShippedModel;
 import io.headwise.spark.TaskTableFiles;
+import io.headwise.tokenize.TextTokenizer;
+import io.headwise.tokenize.Tokenizers;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -120,6 +122,13 @@ public final class ExtractJob {
         public String distances;
 
         @Option(
+                names = "--explain",
+                paramLabel = "none|all|FRACTION|ids:1,2,3",
+                description =
+                        "Samples explained: attributions, logit_lens and attention.value_weighted (default: the --patterns selection).")
+        public String explain;
+
+        @Option(
                 names = "--mlp-top-k",
                 defaultValue = "8",
                 paramLabel = "K",
@@ -176,10 +185,12 @@ public final class ExtractJob {
                         ? PatternSelection.all()
                         : PatternSelection.fraction(PATTERNS_FRACTION_DEFAULT);
         PatternSelection distances = options.distances != null
-                ? PatternSelection.parse(options.distances, "--distances")
+                ? PatternSelection.parse("--distances", options.distances)
                 : model.config().nLayer() * model.config().nHead() <= ALL_DISTANCES_MAX_HEADS
                         ? PatternSelection.all()
                         : PatternSelection.fraction(DISTANCES_FRACTION_DEFAULT);
+        PatternSelection explain =
+                options.explain != null ? PatternSelection.parse("--explain", options.explain) : patterns;
         ExtractSettings settings = new ExtractSettings(
                 options.batchSize,
                 options.batchSize * WINDOW_BATCHES,
@@ -187,7 +198,9 @@ public final class ExtractJob {
                 !options.noGradients,
                 patterns,
                 distances,
-                options.device);
+                options.device,
+                explain,
+                explain.selectsNone() ? List.of() : vocabulary(model));
 
         LOG.info("extract: model and tokens checked in {} s", seconds(started));
         context.describe("extract: " + samples + " samples through " + options.model);
@@ -224,14 +237,20 @@ public final class ExtractJob {
                 .detail("model_fingerprint", model.fingerprint())
                 .detail("patterns", patterns.toString())
                 .detail("distances", distances.toString())
+                .detail("explain", explain.toString())
                 .detail("device", options.device)
                 .detail("gradients", Boolean.toString(!options.noGradients))
                 .detail("mlp_top_k", Integer.toString(options.mlpTopK))
                 .detail("batch_size", Integer.toString(options.batchSize))
                 .detail("samples_analysed", Long.toString(analysed.value()));
         context.print(
-                "extract: %,d samples (%,d through the model, %,d rejected), patterns %s, gradients %s",
-                samples, analysed.value(), counts.get(Schemas.REJECTS), patterns, options.noGradients ? "off" : "on");
+                "extract: %,d samples (%,d through the model, %,d rejected), patterns %s, explain %s, gradients %s",
+                samples,
+                analysed.value(),
+                counts.get(Schemas.REJECTS),
+                patterns,
+                explain,
+                options.noGradients ? "off" : "on");
         for (String table : TABLES) {
             manifest.rows(table, Tables.path(options.out, table), counts.get(table));
         }
@@ -325,7 +344,22 @@ public final class ExtractJob {
             PatternSelection.parse(options.patterns);
         }
         if (options.distances != null) {
-            PatternSelection.parse(options.distances, "--distances");
+            PatternSelection.parse("--distances", options.distances);
+        }
+        if (options.explain != null) {
+            PatternSelection.parse("--explain", options.explain);
+        }
+    }
+
+    /** Each token id's piece, for {@code logit_lens.top_token}: the model's tokenizer decodes them once. */
+    private static List<String> vocabulary(ModelStaging.Staged model) {
+        try (TextTokenizer tokenizer = Tokenizers.load(model.localDir())) {
+            int n = Math.min(tokenizer.vocabSize(), model.config().vocabSize());
+            int[] ids = new int[n];
+            for (int i = 0; i < n; i++) {
+                ids[i] = i;
+            }
+            return List.of(tokenizer.pieces(ids));
         }
     }
 }

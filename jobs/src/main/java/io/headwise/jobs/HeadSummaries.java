@@ -27,7 +27,7 @@ final class HeadSummaries {
 
     /** The per-sample statistics averaged weighted by {@code n_queries}. */
     static final List<String> WEIGHTED =
-            List.of("entropy", "distance", "prev_token", "first_token", "self", "max_weight");
+            List.of("entropy", "distance", "prev_token", "first_token", "self", "max_weight", "output_norm");
 
     /** How many tokens {@code top_tokens} keeps per head. */
     static final int TOP_TOKENS = 10;

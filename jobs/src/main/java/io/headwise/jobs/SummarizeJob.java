@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
  * {@code summarize}: per-head corpus summaries → {@code head_summary} (one row per layer × head,
  * SPEC §3, §4). Reads {@code head_stats} (required), and when present {@code head_probes} (→
  * induction, duplicate), {@code head_token_mass} (→ top_tokens) and {@code head_distances} (→
- * cluster); a missing optional table leaves its columns NULL.
+ * cluster); a missing optional table leaves its columns NULL. With a {@code logit_lens} table
+ * (and its {@code token_stats}) it also writes {@code layer_summary} (SPEC §6).
  */
 public final class SummarizeJob {
 
@@ -51,7 +52,11 @@ public final class SummarizeJob {
         Dataset<Row> probes = Tables.readIfPresent(spark, dir, Schemas.HEAD_PROBES);
         Dataset<Row> tokenMass = Tables.readIfPresent(spark, dir, Schemas.HEAD_TOKEN_MASS);
         Dataset<Row> distanceTable = Tables.readIfPresent(spark, dir, Schemas.HEAD_DISTANCES);
+        Dataset<Row> logitLens = Tables.readIfPresent(spark, dir, Schemas.LOGIT_LENS);
         Tables.checkWritable(spark, dir, Schemas.HEAD_SUMMARY, options.overwrite);
+        if (logitLens != null) {
+            Tables.checkWritable(spark, dir, Schemas.LAYER_SUMMARY, options.overwrite);
+        }
         context.describe("summarize " + dir + ": per-head corpus summaries");
 
         int[] shape = heads(headStats, dir);
@@ -64,16 +69,28 @@ public final class SummarizeJob {
                 tokenMass == null ? null : HeadSummaries.topTokens(tokenMass),
                 distances == null ? null : distances.clusterTable(spark));
 
-        RunManifest manifest = new RunManifest(context).inputs(inputs(dir, probes, tokenMass, distanceTable));
+        List<String> inputs = inputs(dir, probes, tokenMass, distanceTable);
+        if (logitLens != null) {
+            inputs.add(Tables.path(dir, Schemas.LOGIT_LENS));
+            inputs.add(Tables.path(dir, Schemas.TOKEN_STATS));
+        }
+        RunManifest manifest = new RunManifest(context).inputs(inputs);
         manifest.rows(
                 Schemas.HEAD_SUMMARY,
                 Tables.path(dir, Schemas.HEAD_SUMMARY),
                 Tables.write(summary, dir, Schemas.HEAD_SUMMARY));
+        if (logitLens != null) {
+            Dataset<Row> tokenStats = Tables.read(spark, dir, Schemas.TOKEN_STATS, "extract");
+            manifest.rows(
+                    Schemas.LAYER_SUMMARY,
+                    Tables.path(dir, Schemas.LAYER_SUMMARY),
+                    Tables.write(LayerSummaries.of(logitLens, tokenStats), dir, Schemas.LAYER_SUMMARY));
+        }
         if (distances != null) {
             manifest.detail("clusters", Integer.toString(distances.clusterCount()));
         }
         manifest.append(dir);
-        printMissing(context, probes, tokenMass, distanceTable, distances);
+        printMissing(context, probes, tokenMass, distanceTable, distances, logitLens);
     }
 
     /**
@@ -117,12 +134,16 @@ public final class SummarizeJob {
             Dataset<Row> probes,
             Dataset<Row> tokenMass,
             Dataset<Row> distanceTable,
-            HeadDistances.Result distances) {
+            HeadDistances.Result distances,
+            Dataset<Row> logitLens) {
         if (probes == null) {
             context.print("no head_probes table: induction and duplicate are NULL (run `headwise probe`)");
         }
         if (tokenMass == null) {
             context.print("no head_token_mass table: top_tokens is NULL (run `headwise extract`)");
+        }
+        if (logitLens == null) {
+            context.print("no logit_lens table: no layer_summary (run `headwise extract --explain`)");
         }
         if (distanceTable == null) {
             context.print("no head_distances table: cluster is NULL (run `headwise extract`)");

@@ -8,6 +8,8 @@ import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.headwise.explain.Rollout;
+import io.headwise.explain.ValueWeighting;
 import io.headwise.metrics.JensenShannon;
 import io.headwise.model.Analyzer;
 import io.headwise.model.Checkpoint;
@@ -111,6 +113,11 @@ class ExtractIT {
         assertThat(table(out, Schemas.ACTIVATIONS).count()).isEqualTo((long) tokensTotal * LAYERS);
         assertThat(table(out, Schemas.ATTENTION).count()).isEqualTo((long) NAMES * LAYERS * HEADS);
         assertThat(table(out, Schemas.REJECTS).count()).isEqualTo(3);
+        // --explain follows --patterns: every name (≥ 3 tokens) has both attributions.
+        assertThat(table(out, Schemas.ATTRIBUTIONS).count()).isEqualTo(2L * NAMES);
+        assertThat(table(out, Schemas.LOGIT_LENS).count()).isEqualTo((long) tokensTotal * LAYERS);
+        assertThat(table(out, Schemas.ATTENTION).where("value_weighted IS NULL").count())
+                .isZero();
         assertThat(run.out()).containsPattern("head_stats\\s+1,200 rows").contains("300 through the model");
         // The model ran once per sample although six tables were written.
         Row manifest = table(out, Schemas.RUN_MANIFEST).where("job = 'extract'").first();
@@ -118,6 +125,7 @@ class ExtractIT {
                 .containsEntry("samples_analysed", "300")
                 .containsEntry("patterns", "all")
                 .containsEntry("distances", "all")
+                .containsEntry("explain", "all")
                 .containsEntry("gradients", "true");
         Map<String, Long> counted = manifest.getJavaMap(manifest.fieldIndex("row_counts"));
         assertThat(counted).containsEntry("head_stats", 1200L);
@@ -489,6 +497,97 @@ class ExtractIT {
                         .where("sample_id NOT IN (" + a + ", " + b + ")")
                         .count())
                 .isZero();
+    }
+
+    /**
+     * {@code --explain} apart from {@code --patterns}: explanations only for its samples, {@code
+     * value_weighted} only where both select a sample, and every explained number equal to what the
+     * analyzer gives in-process.
+     */
+    @Test
+    void explanationsForListedIdsEqualTheAnalyzer() {
+        Path outExplain = tmp.resolve("out-explain");
+        int[] indices = {5, 77, 140};
+        long a = ExtractFixtures.sampleId(indices[0] + 1);
+        long b = ExtractFixtures.sampleId(indices[1] + 1);
+        long c = ExtractFixtures.sampleId(indices[2] + 1);
+        CliRun r = CliRun.of(
+                "extract",
+                "--model",
+                model.toString(),
+                "--tokens",
+                tokens.toString(),
+                "--out",
+                outExplain.toString(),
+                "--patterns",
+                "ids:" + a + "," + b,
+                "--explain",
+                "ids:" + b + "," + c,
+                "--no-gradients");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("explain ids:" + b + "," + c);
+        Map<Long, Map<String, Row>> attributions = byKey(table(outExplain, Schemas.ATTRIBUTIONS), "method");
+        Map<Long, Map<String, Row>> lens = byKey(table(outExplain, Schemas.LOGIT_LENS), "layer", "position");
+        Map<Long, Map<String, Row>> attention = byKey(table(outExplain, Schemas.ATTENTION), "layer", "head");
+        assertThat(attributions.keySet()).containsExactlyInAnyOrder(b, c);
+        assertThat(lens.keySet()).containsExactlyInAnyOrder(b, c);
+        assertThat(attention.keySet()).containsExactlyInAnyOrder(a, b);
+        assertThat(attention.get(a).values())
+                .allSatisfy(row -> assertThat(row.isNullAt(4)).isTrue());
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Analyzer analyzer = new Analyzer(new Gpt(Checkpoint.read(model, manager)), manager, 0, false);
+            for (int i : new int[] {indices[1], indices[2]}) {
+                long id = ExtractFixtures.sampleId(i + 1);
+                SampleResult want = analyzer.analyze(List.of(tokenizer.encode(names.get(i))), new boolean[] {true})
+                        .get(0);
+                int t = want.length();
+                assertMatrix(attributions.get(id).get("rollout"), 2, Rollout.of(want.patterns()));
+                assertMatrix(
+                        attributions.get(id).get("grad_rollout"),
+                        2,
+                        want.explanation().gradRollout());
+                for (int l = 0; l < LAYERS; l++) {
+                    for (int p = 0; p < t; p++) {
+                        Row row = lens.get(id).get(l + "/" + p);
+                        int top = want.explanation().lensTopId()[l][p];
+                        assertThat(row.getInt(3)).isEqualTo(top);
+                        assertThat(row.getString(4)).isEqualTo(tokenizer.vocab().get(top));
+                        assertThat(row.getDouble(5))
+                                .isCloseTo(want.explanation().lensTopProb()[l][p], within(1e-5));
+                        if (p < t - 1) {
+                            assertThat(row.getDouble(6))
+                                    .isCloseTo(want.explanation().lensTargetProb()[l][p], within(1e-5));
+                            assertThat(row.getInt(7))
+                                    .isEqualTo(want.explanation().lensTargetRank()[l][p]);
+                        } else {
+                            assertThat(row.isNullAt(6)).isTrue();
+                            assertThat(row.isNullAt(7)).isTrue();
+                        }
+                    }
+                    for (int h = 0; h < HEADS && id == b; h++) {
+                        assertMatrix(
+                                attention.get(id).get(l + "/" + h),
+                                4,
+                                ValueWeighting.of(
+                                        want.patterns()[l][h],
+                                        want.explanation().valueNorms()[l][h]));
+                    }
+                }
+            }
+        }
+    }
+
+    /** Column {@code column} of {@code row}, an {@code array<array<float>>}, equals {@code want} within 1e-5. */
+    private static void assertMatrix(Row row, int column, float[][] want) {
+        List<scala.collection.Seq<Float>> matrix = row.getList(column);
+        assertThat(matrix).hasSize(want.length);
+        for (int q = 0; q < want.length; q++) {
+            List<Float> got = scala.jdk.javaapi.CollectionConverters.asJava(matrix.get(q));
+            assertThat(got).hasSize(want[q].length);
+            for (int k = 0; k < want[q].length; k++) {
+                assertThat(got.get(k)).isCloseTo(want[q][k], within(1e-5f));
+            }
+        }
     }
 
     @Test

@@ -17,6 +17,8 @@ class ExtractJobTest {
                         Schemas.TOKEN_STATS,
                         Schemas.ACTIVATIONS,
                         Schemas.ATTENTION,
+                        Schemas.ATTRIBUTIONS,
+                        Schemas.LOGIT_LENS,
                         Schemas.HEAD_TOKEN_MASS,
                         Schemas.HEAD_DISTANCES,
                         Schemas.REJECTS);

@@ -78,7 +78,7 @@ final class HandMadeTables {
         write(spark, dir, Schemas.HEAD_TOKEN_MASS, Schemas.HEAD_TOKEN_MASS_SCHEMA, rows);
     }
 
-    /** attention: samples 1 and 2, every head with its {@link #PATTERNS} entry. */
+    /** attention: samples 1 and 2, every head with its {@link #PATTERNS} entry (no value-weighted patterns). */
     static void attention(SparkSession spark, Path dir) {
         List<Row> rows = new ArrayList<>();
         for (long sample = 1; sample <= 2; sample++) {
@@ -96,7 +96,8 @@ final class HandMadeTables {
                         sample,
                         i / 2,
                         i % 2,
-                        CollectionConverters.asScala(pattern).toSeq()));
+                        CollectionConverters.asScala(pattern).toSeq(),
+                        null));
             }
         }
         write(spark, dir, Schemas.ATTENTION, Schemas.ATTENTION_SCHEMA, rows);
@@ -115,6 +116,31 @@ final class HandMadeTables {
             }
         }
         write(spark, dir, Schemas.TOKEN_STATS, Schemas.TOKEN_STATS_SCHEMA, rows);
+    }
+
+    /**
+     * logit_lens of the {@link #tokenStats} samples (ids: a = 1, b = 2; next tokens: sample 1 → b, a;
+     * sample 2 → a, b), layers 0 and 1, as {@code (top_id, target_prob, target_rank)} per prediction:
+     * layer 0 (1, 0.1, 3), (1, 0.5, 1), (2, 0.2, 2), (1, 0.3, 5); layer 1 (2, 0.6, 1), (1, 0.7, 1),
+     * (1, 0.8, 1), and (1, 0.45, 1) where the next token ties the top one (rank 1, top_id not it).
+     * The last positions have top_id 7 and no target.
+     */
+    static void logitLens(SparkSession spark, Path dir) {
+        Object[][][] predictions = {
+            {{1, 0.1, 3}, {1, 0.5, 1}, {2, 0.2, 2}, {1, 0.3, 5}},
+            {{2, 0.6, 1}, {1, 0.7, 1}, {1, 0.8, 1}, {1, 0.45, 1}},
+        };
+        List<Row> rows = new ArrayList<>();
+        for (int l = 0; l < 2; l++) {
+            for (int s = 0; s < 2; s++) {
+                for (int p = 0; p < 2; p++) {
+                    Object[] x = predictions[l][s * 2 + p];
+                    rows.add(RowFactory.create(s + 1L, l, p, x[0], "?", 0.9, x[1], x[2]));
+                }
+                rows.add(RowFactory.create(s + 1L, l, 2, 7, "z", 0.9, null, null));
+            }
+        }
+        write(spark, dir, Schemas.LOGIT_LENS, Schemas.LOGIT_LENS_SCHEMA, rows);
     }
 
     /**

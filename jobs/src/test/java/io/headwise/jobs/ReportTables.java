@@ -24,7 +24,10 @@ final class ReportTables {
 
     private ReportTables() {}
 
-    /** {@code head_summary}: statistic i of head (l, h) = 0.1·i + 0.01·(2l + h); cluster = l. */
+    /**
+     * {@code head_summary}: statistic i of head (l, h) = 0.1·i + 0.01·(2l + h) (output_norm, the
+     * last column, i = 9); cluster = l.
+     */
     static void writeHeadSummary(SparkSession spark, Path runDir) {
         List<Row> rows = new ArrayList<>();
         for (int l = 0; l < LAYERS; l++) {
@@ -34,7 +37,7 @@ final class ReportTables {
                         RowFactory.create("a", 0.5), RowFactory.create("m", 0.25), RowFactory.create(null, 0.25));
                 rows.add(RowFactory.create(
                         l, h, 1000L, 15000L, b, 0.1 + b, 0.2 + b, 0.3 + b, 0.4 + b, 0.5 + b, 0.6 + b, 0.7 + b, 0.8 + b,
-                        l, top));
+                        l, top, 0.9 + b));
             }
         }
         spark.createDataFrame(rows, Schemas.HEAD_SUMMARY_SCHEMA)

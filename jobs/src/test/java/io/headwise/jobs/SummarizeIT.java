@@ -31,6 +31,7 @@ class SummarizeIT {
     static void summarizeHandMadeTables() {
         spark = SparkTestSession.get();
         HandMadeTables.all(spark, dir);
+        HandMadeTables.logitLens(spark, dir);
         HandMadeTables.manifest(spark, dir, "extract", "/models/names", "{\"n_layer\": 2, \"n_head\": 2}");
         HandMadeTables.manifest(spark, dir, "probe", "/models/names", "{\"n_head\":2,\"n_layer\":2}");
         first = CliRun.of("summarize", "--tables", dir.toString());
@@ -79,7 +80,30 @@ class SummarizeIT {
             assertThat(r.getDouble(r.fieldIndex("importance"))).isCloseTo(importance, within(EPS));
             assertThat(r.getDouble(r.fieldIndex("induction"))).isCloseTo(0.3 - 0.1 * i, within(EPS));
             assertThat(r.getDouble(r.fieldIndex("duplicate"))).isCloseTo(0.05 * i, within(EPS));
+            // n_queries 3 and 1: (3·0.7·(i+1) + 1.5) / 4
+            assertThat(r.getDouble(r.fieldIndex("output_norm"))).isCloseTo((3 * 0.7 * (i + 1) + 1.5) / 4, within(EPS));
         }
+    }
+
+    @Test
+    void layerSummaryIsTheHandComputedNumbers() {
+        assertThat(first.out()).containsPattern("layer_summary\\s+2 rows");
+        Dataset<Row> layers =
+                spark.read().parquet(dir.resolve(Schemas.LAYER_SUMMARY).toString());
+        assertThat(layers.schema().fieldNames()).containsExactly(Schemas.LAYER_SUMMARY_SCHEMA.fieldNames());
+        List<Row> rows = layers.orderBy("layer").collectAsList();
+        assertThat(rows).hasSize(2);
+        // Layer 0: predictions (top_id, target_prob, target_rank) = (1, 0.1, 3), (1, 0.5, 1), (2, 0.2,
+        // 2), (1, 0.3, 5) for next tokens 2, 1, 1, 2: one right; ranks 1, 2, 3, 5 → median 2.5.
+        assertThat(rows.get(0).getLong(1)).isEqualTo(4);
+        assertThat(rows.get(0).getDouble(2)).isCloseTo(0.275, within(EPS));
+        assertThat(rows.get(0).getDouble(3)).isCloseTo(0.25, within(EPS));
+        assertThat(rows.get(0).getDouble(4)).isCloseTo(2.5, within(EPS));
+        // Layer 1: every rank is 1, but the last top_id (1) is not the next token (2): top1 = ¾.
+        assertThat(rows.get(1).getLong(1)).isEqualTo(4);
+        assertThat(rows.get(1).getDouble(2)).isCloseTo(0.6375, within(EPS));
+        assertThat(rows.get(1).getDouble(3)).isCloseTo(0.75, within(EPS));
+        assertThat(rows.get(1).getDouble(4)).isCloseTo(1.0, within(EPS));
     }
 
     @Test
@@ -166,12 +190,18 @@ class SummarizeIT {
         HandMadeTables.headStats(spark, statsOnly);
         CliRun run = CliRun.of("summarize", "--tables", statsOnly.toString());
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out()).contains("no head_probes table", "no head_token_mass table", "no head_distances table");
+        assertThat(run.out())
+                .contains(
+                        "no head_probes table",
+                        "no head_token_mass table",
+                        "no head_distances table",
+                        "no logit_lens table: no layer_summary");
         Dataset<Row> summary =
                 spark.read().parquet(statsOnly.resolve(Schemas.HEAD_SUMMARY).toString());
         assertThat(summary.where("induction IS NULL AND cluster IS NULL AND top_tokens IS NULL")
                         .count())
                 .isEqualTo(4);
         assertThat(statsOnly.resolve(Schemas.HEAD_DISTANCES)).doesNotExist();
+        assertThat(statsOnly.resolve(Schemas.LAYER_SUMMARY)).doesNotExist();
     }
 }

@@ -28,6 +28,7 @@ public final class Analyzer {
     private final NDManager manager;
     private final int mlpTopK;
     private final boolean gradients;
+    private final Explainer explainer;
 
     /**
      * @param gpt the model; its weights live on {@code manager}'s device
@@ -44,6 +45,7 @@ public final class Analyzer {
         this.manager = manager;
         this.mlpTopK = mlpTopK;
         this.gradients = gradients;
+        this.explainer = new Explainer(gpt);
     }
 
     public GptConfig config() {
@@ -51,10 +53,24 @@ public final class Analyzer {
     }
 
     /**
-     * Analyses {@code batch} (right-padded internally). Every sample must have 1..n_positions
-     * tokens, all below vocab_size; callers reject other samples before this point.
+     * Analyses {@code batch} (right-padded internally), without explanations. Every sample must
+     * have 1..n_positions tokens, all below vocab_size; callers reject other samples before this
+     * point.
      */
     public List<SampleResult> analyze(List<int[]> batch) {
+        return analyze(batch, new boolean[batch.size()]);
+    }
+
+    /**
+     * Analyses {@code batch}, with the {@link Explanation} of the samples {@code explain} selects
+     * ({@link Explainer}: one more forward and backward pass when any is selected).
+     *
+     * @param explain per sample of {@code batch}, whether to explain it
+     */
+    public List<SampleResult> analyze(List<int[]> batch, boolean[] explain) {
+        if (explain.length != batch.size()) {
+            throw new IllegalArgumentException(explain.length + " explain flags for " + batch.size() + " samples");
+        }
         if (batch.isEmpty()) {
             return List.of();
         }
@@ -97,16 +113,23 @@ public final class Analyzer {
                     embeddingGrad = embeddings.getGradient();
                     gateGrad = gates.getGradient();
                 }
-                return collect(batch, t, out, losses, embeddingGrad, gateGrad);
+                return collect(
+                        batch, t, out, losses, embeddingGrad, gateGrad, explainer.explain(batch, ids, out, explain));
             }
             GptOutput out = gpt.forward(ids);
             NDArray losses = t > 1 ? Gpt.tokenLosses(out.logits(), ids) : null;
-            return collect(batch, t, out, losses, null, null);
+            return collect(batch, t, out, losses, null, null, explainer.explain(batch, ids, out, explain));
         }
     }
 
     private List<SampleResult> collect(
-            List<int[]> batch, int t, GptOutput out, NDArray losses, NDArray embeddingGrad, NDArray gateGrad) {
+            List<int[]> batch,
+            int t,
+            GptOutput out,
+            NDArray losses,
+            NDArray embeddingGrad,
+            NDArray gateGrad,
+            Explanation[] explanations) {
         GptConfig config = gpt.config();
         int b = batch.size();
         int nLayer = config.nLayer();
@@ -226,7 +249,8 @@ public final class Analyzer {
                     mlpValues,
                     outputNorm,
                     (int) argMax[i],
-                    maxProb[i]));
+                    maxProb[i],
+                    explanations[i]));
         }
         return results;
     }

@@ -87,7 +87,7 @@ public final class Gpt {
      * @param training whether to apply dropout
      */
     public GptOutput forward(NDArray embeddings, NDArray gates, boolean training) {
-        return forward(embeddings, gates, null, training);
+        return forward(embeddings, gates, null, null, training);
     }
 
     /**
@@ -101,6 +101,26 @@ public final class Gpt {
      * @param edits for the B rows, or null for none
      */
     public GptOutput forward(NDArray embeddings, NDArray gates, HeadEdits edits, boolean training) {
+        return forward(embeddings, gates, edits, null, training);
+    }
+
+    /**
+     * The forward pass with each pattern multiplied, where it meets the values, by a probe: with
+     * probes of ones that are gradient leaves, {@code ∂y/∂probe = ∂y/∂A ⊙ A} for any output
+     * {@code y}, and the pass computes what it computes without them.
+     *
+     * @param patternProbes per layer {@code [B, H, T, T]}, or null for none
+     */
+    public GptOutput forward(NDArray embeddings, NDArray gates, List<NDArray> patternProbes, boolean training) {
+        return forward(embeddings, gates, null, patternProbes, training);
+    }
+
+    /**
+     * The forward pass with interventions ({@code edits}, or null) and pattern probes ({@code
+     * patternProbes}, or null), as the two methods above describe.
+     */
+    public GptOutput forward(
+            NDArray embeddings, NDArray gates, HeadEdits edits, List<NDArray> patternProbes, boolean training) {
         NDManager manager = embeddings.getManager();
         Shape shape = embeddings.getShape();
         long b = shape.get(0);
@@ -118,22 +138,35 @@ public final class Gpt {
         List<NDArray> residPost = new ArrayList<>(config.nLayer());
         List<NDArray> mlpPost = new ArrayList<>(config.nLayer());
         List<NDArray> z = new ArrayList<>(config.nLayer());
+        List<NDArray> v = new ArrayList<>(config.nLayer());
         for (int l = 0; l < config.nLayer(); l++) {
             NDArray layerGates = gates == null ? null : gates.get(new NDIndex(":, {}, :", l));
-            x = x.add(attention(l, layerNorm(x, l, "ln_1"), causalMask, layerGates, edits, patterns, z, training));
+            NDArray probe = patternProbes == null ? null : patternProbes.get(l);
+            x = x.add(attention(
+                    l, layerNorm(x, l, "ln_1"), causalMask, layerGates, edits, probe, patterns, z, v, training));
             NDArray hidden = config.activation().apply(linear(layerNorm(x, l, "ln_2"), l, "mlp.c_fc"));
             mlpPost.add(hidden);
             x = x.add(drop(linear(hidden, l, "mlp.c_proj"), training));
             residPost.add(x);
         }
+        return new GptOutput(embeddings, unembed(x), patterns, residPost, mlpPost, z, v);
+    }
+
+    /**
+     * {@code ln_f(x)·W_Uᵀ}: the logits of a residual stream. On the last block's output these are
+     * the model's logits; on an earlier block's, its logit lens (nostalgebraist 2020).
+     *
+     * @param x {@code […, C]}
+     * @return {@code […, V]}, on {@code x}'s manager
+     */
+    public NDArray unembed(NDArray x) {
         NDArray finalNorm = LayerNorm.layerNorm(
                         x, new Shape(config.nEmbd()), weights.get("ln_f.weight"), weights.get("ln_f.bias"), (float)
                                 config.layerNormEpsilon())
                 .singletonOrThrow();
         NDArray lmHeadT = weights.lmHead().transpose();
-        lmHeadT.attach(manager);
-        NDArray logits = finalNorm.matMul(lmHeadT);
-        return new GptOutput(embeddings, logits, patterns, residPost, mlpPost, z);
+        lmHeadT.attach(x.getManager());
+        return finalNorm.matMul(lmHeadT);
     }
 
     /**
@@ -152,7 +185,8 @@ public final class Gpt {
 
     /**
      * Causal self-attention of block {@code l}; appends the pattern {@code [B, H, T, T]} and the
-     * heads' gated outputs {@code z [B, H, T, D]}, both after {@code edits}.
+     * heads' gated outputs {@code z [B, H, T, D]}, both after {@code edits}, and their values {@code
+     * v [B, H, T, D]}.
      */
     private NDArray attention(
             int l,
@@ -160,8 +194,10 @@ public final class Gpt {
             NDArray causalMask,
             NDArray gates,
             HeadEdits edits,
+            NDArray probe,
             List<NDArray> patterns,
             List<NDArray> zs,
+            List<NDArray> vs,
             boolean training) {
         Shape shape = x.getShape();
         long b = shape.get(0);
@@ -186,7 +222,8 @@ public final class Gpt {
             pattern = edits.mix().get(l).matMul(pattern.reshape(b, h, t * t)).reshape(b, h, t, t);
         }
         patterns.add(pattern);
-        NDArray z = drop(pattern, training).matMul(v); // (B, H, T, D)
+        vs.add(v);
+        NDArray z = drop(probe == null ? pattern : pattern.mul(probe), training).matMul(v); // (B, H, T, D)
         if (edits != null) {
             z = z.mul(edits.keep().get(new NDIndex(":, {}, :", l)).reshape(b, h, 1, 1));
             NDArray replace = edits.replace().get(l);

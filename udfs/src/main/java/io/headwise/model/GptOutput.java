@@ -17,6 +17,8 @@ import java.util.List;
  *     blocks.{l}.mlp.hook_post})
  * @param z per layer {@code [B, H, T, D]} each head's output {@code A·V}, after its gate ({@code
  *     blocks.{l}.attn.hook_z})
+ * @param v per layer {@code [B, H, T, D]} each head's values {@code x̃·W_V^h + b_V^h}, {@code x̃} the
+ *     {@code ln_1} output ({@code blocks.{l}.attn.hook_v})
  */
 public record GptOutput(
         NDArray embeddings,
@@ -24,4 +26,5 @@ public record GptOutput(
         List<NDArray> patterns,
         List<NDArray> residPost,
         List<NDArray> mlpPost,
-        List<NDArray> z) {}
+        List<NDArray> z,
+        List<NDArray> v) {}

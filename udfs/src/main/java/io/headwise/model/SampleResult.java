@@ -18,6 +18,7 @@ package io.headwise.model;
  *     much each head writes into the residual stream (SPEC §6); zeros when {@code T < 2}
  * @param nextTokenId the most likely token after the last position
  * @param nextTokenProb its probability
+ * @param explanation the sample's explanations, or null when they were not asked for
  */
 public record SampleResult(
         int[] tokenIds,
@@ -32,7 +33,8 @@ public record SampleResult(
         float[][][] mlpTopValues,
         float[][] outputNorm,
         int nextTokenId,
-        float nextTokenProb) {
+        float nextTokenProb,
+        Explanation explanation) {
 
     public int length() {
         return tokenIds.length;

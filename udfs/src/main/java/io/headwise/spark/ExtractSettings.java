@@ -1,6 +1,7 @@
 package io.headwise.spark;
 
 import java.io.Serializable;
+import java.util.List;
 
 /**
  * What every extract task needs besides the model: batching, which outputs, which device.
@@ -13,6 +14,10 @@ import java.io.Serializable;
  * @param patterns which samples get {@code attention} rows
  * @param distances which samples' attention rows {@code head_distances} compares
  * @param device {@code auto}, {@code cpu} or {@code gpu} ({@link DeviceChoice})
+ * @param explain which samples get explanations ({@code attributions}, {@code logit_lens}, {@code
+ *     attention.value_weighted})
+ * @param vocabulary each token id's piece, for {@code logit_lens.top_token} (ids past its end get
+ *     null); empty when no sample is explained
  */
 public record ExtractSettings(
         int batchSize,
@@ -21,8 +26,22 @@ public record ExtractSettings(
         boolean gradients,
         PatternSelection patterns,
         PatternSelection distances,
-        String device)
+        String device,
+        PatternSelection explain,
+        List<String> vocabulary)
         implements Serializable {
+
+    /** Without explanations. */
+    public ExtractSettings(
+            int batchSize,
+            int window,
+            int mlpTopK,
+            boolean gradients,
+            PatternSelection patterns,
+            PatternSelection distances,
+            String device) {
+        this(batchSize, window, mlpTopK, gradients, patterns, distances, device, PatternSelection.none(), List.of());
+    }
 
     public ExtractSettings {
         if (batchSize < 1) {
@@ -31,5 +50,6 @@ public record ExtractSettings(
         if (window < batchSize) {
             throw new IllegalArgumentException("window " + window + " is smaller than the batch size " + batchSize);
         }
+        vocabulary = List.copyOf(vocabulary);
     }
 }

@@ -15,6 +15,7 @@ import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.catalyst.util.GenericArrayData;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * The per-sample tables of {@code extract} (SPEC §3, §4, §6), each declared once: its rows and
@@ -25,6 +26,12 @@ public final class ExtractTables {
 
     /** The job that writes these tables. */
     public static final String JOB = "extract";
+
+    /** {@code attributions.method}, by index. */
+    public static final List<String> METHODS = List.of("rollout", "grad_rollout");
+
+    private static final UTF8String[] METHOD_NAMES =
+            METHODS.stream().map(UTF8String::fromString).toArray(UTF8String[]::new);
 
     /** One row per layer × head, for samples with a query to average over ({@code T ≥ 2}). */
     private static final SampleTable.Grain<ExtractedSample> HEADS = (s, rows) -> {
@@ -37,6 +44,21 @@ public final class ExtractTables {
     private static final SampleTable.Grain<ExtractedSample> PATTERNS = (s, rows) -> {
         if (s.withPatterns()) {
             forEachPair(s.nLayer(), s.nHead(), rows);
+        }
+    };
+
+    /** One row per method ({@link #METHODS}) a sample has, for the samples {@code --explain} selects. */
+    private static final SampleTable.Grain<ExtractedSample> METHODS_OF_EXPLAINED = (s, rows) -> {
+        if (s.explained()) {
+            // grad_rollout has a row per query q = 0..T−2: none for a single token.
+            forEachPair(1, s.length() < 2 ? 1 : METHODS.size(), rows);
+        }
+    };
+
+    /** One row per layer × position, for the samples {@code --explain} selects. */
+    private static final SampleTable.Grain<ExtractedSample> LAYER_POSITIONS_OF_EXPLAINED = (s, rows) -> {
+        if (s.explained()) {
+            forEachPair(s.nLayer(), s.length(), rows);
         }
     };
 
@@ -56,6 +78,56 @@ public final class ExtractTables {
                     createArrayType(createArrayType(FloatType, false), false),
                     false,
                     (s, l, h) -> rows(s.result().patterns()[l][h]))
+            .column(
+                    "value_weighted",
+                    createArrayType(createArrayType(FloatType, false), false),
+                    true,
+                    (s, l, h) -> s.valueWeighted() == null ? null : rows(s.valueWeighted()[l][h]))
+            .build();
+
+    public static final SampleTable<ExtractedSample> ATTRIBUTIONS = SampleTable.builder(
+                    Schemas.ATTRIBUTIONS, JOB, METHODS_OF_EXPLAINED)
+            .column("sample_id", LongType, false, (s, zero, m) -> s.sampleId())
+            .column("method", StringType, false, (s, zero, m) -> METHOD_NAMES[m])
+            .column(
+                    "matrix",
+                    createArrayType(createArrayType(FloatType, false), false),
+                    false,
+                    (s, zero, m) ->
+                            rows(m == 0 ? s.rollout() : s.result().explanation().gradRollout()))
+            .build();
+
+    public static final SampleTable<ExtractedSample> LOGIT_LENS = SampleTable.builder(
+                    Schemas.LOGIT_LENS, JOB, LAYER_POSITIONS_OF_EXPLAINED)
+            .column("sample_id", LongType, false, (s, l, p) -> s.sampleId())
+            .column("layer", IntegerType, false, (s, l, p) -> l)
+            .column("position", IntegerType, false, (s, l, p) -> p)
+            .column(
+                    "top_id",
+                    IntegerType,
+                    false,
+                    (s, l, p) -> s.result().explanation().lensTopId()[l][p])
+            .column(
+                    "top_token",
+                    StringType,
+                    true,
+                    (s, l, p) -> s.piece(s.result().explanation().lensTopId()[l][p]))
+            .column("top_prob", DoubleType, false, (s, l, p) ->
+                    (double) s.result().explanation().lensTopProb()[l][p])
+            .column(
+                    "target_prob",
+                    DoubleType,
+                    true,
+                    (s, l, p) -> p < s.length() - 1
+                            ? (double) s.result().explanation().lensTargetProb()[l][p]
+                            : null)
+            .column(
+                    "target_rank",
+                    IntegerType,
+                    true,
+                    (s, l, p) -> p < s.length() - 1
+                            ? (Integer) s.result().explanation().lensTargetRank()[l][p]
+                            : null)
             .build();
 
     public static final SampleTable<ExtractedSample> HEAD_STATS = SampleTable.builder(Schemas.HEAD_STATS, JOB, HEADS)
@@ -144,7 +216,7 @@ public final class ExtractTables {
 
     /** Every per-sample table, in the order a task writes them. */
     public static final List<SampleTable<ExtractedSample>> ALL =
-            List.of(HEAD_STATS, TOKEN_STATS, ACTIVATIONS, ATTENTION);
+            List.of(HEAD_STATS, TOKEN_STATS, ACTIVATIONS, ATTENTION, ATTRIBUTIONS, LOGIT_LENS);
 
     private ExtractTables() {}
 

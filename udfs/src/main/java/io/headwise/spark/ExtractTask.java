@@ -55,6 +55,7 @@ final class ExtractTask {
     private final List<SampleTable<ExtractedSample>> tables;
     private final HeadTokenMass mass;
     private final PairwiseDistances distances;
+    private final UTF8String[] vocabulary;
     private final ArrayDeque<Sample> window = new ArrayDeque<>();
     private final ArrayDeque<Future<List<ExtractedSample>>> inFlight = new ArrayDeque<>();
     private long samples;
@@ -89,6 +90,8 @@ final class ExtractTask {
         this.tables = tables;
         this.mass = new HeadTokenMass(config.nLayer(), config.nHead(), config.vocabSize());
         this.distances = new PairwiseDistances(config.nLayer() * config.nHead());
+        this.vocabulary =
+                settings.vocabulary().stream().map(UTF8String::fromString).toArray(UTF8String[]::new);
     }
 
     /** Reads the whole partition and writes its rows. */
@@ -159,16 +162,21 @@ final class ExtractTask {
             batch.add(s);
             ids.add(s.ids());
         }
+        boolean[] explain = new boolean[batch.size()];
+        for (int i = 0; i < explain.length; i++) {
+            explain[i] = settings.explain().selects(batch.get(i).sampleId());
+        }
         inFlight.add(modelThread.submit(() -> {
             long started = System.nanoTime();
-            List<SampleResult> results = analyzer.analyze(ids);
+            List<SampleResult> results = analyzer.analyze(ids, explain);
             long analysedAt = System.nanoTime();
             modelNanos += analysedAt - started;
             List<ExtractedSample> extracted = HostThreads.map(batch.size(), hostThreads, i -> {
                 Sample s = batch.get(i);
                 boolean withPatterns = settings.patterns().selects(s.sampleId());
                 boolean withDistances = settings.distances().selects(s.sampleId());
-                return ExtractedSample.of(s.sampleId(), results.get(i), s.pieces(), withPatterns, withDistances);
+                return ExtractedSample.of(
+                        s.sampleId(), results.get(i), s.pieces(), withPatterns, withDistances, vocabulary);
             });
             hostNanos += System.nanoTime() - analysedAt;
             return extracted;

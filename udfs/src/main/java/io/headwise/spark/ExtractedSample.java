@@ -1,17 +1,20 @@
 package io.headwise.spark;
 
+import io.headwise.explain.Rollout;
+import io.headwise.explain.ValueWeighting;
 import io.headwise.metrics.AttentionPattern;
 import io.headwise.metrics.HeadMetrics;
 import io.headwise.metrics.HeadStats;
 import io.headwise.metrics.PairwiseDistances;
+import io.headwise.model.Explanation;
 import io.headwise.model.SampleResult;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * Everything {@code extract} writes of one analysed sample: the model's {@link SampleResult} and
- * what is derived from its patterns (head statistics, the heads' pairwise divergence sums), built
- * once on a host thread beside the model ({@link ExtractTask}) and read by every table's
- * declaration ({@link ExtractTables}).
+ * what is derived from its patterns (head statistics, the heads' pairwise divergence sums, and for
+ * an explained sample its rollout and value-weighted patterns), built once on a host thread beside
+ * the model ({@link ExtractTask}) and read by every table's declaration ({@link ExtractTables}).
  *
  * @param sampleId the {@code tokens} row's {@code sample_id}
  * @param result the model's numbers
@@ -21,6 +24,11 @@ import org.apache.spark.unsafe.types.UTF8String;
  * @param distanceSums the heads' Jensen–Shannon divergence sums over the sample's queries, one per
  *     pair {@code a < b} ({@link PairwiseDistances#sampleSums}); null when {@code T < 2} or when
  *     {@code --distances} does not select the sample
+ * @param rollout {@code [T][q+1]} ({@link Rollout}), null unless the sample is explained
+ * @param valueWeighted {@code [L][H][T][q+1]} ({@link ValueWeighting}), null unless the sample is
+ *     explained and has {@code attention} rows
+ * @param vocabulary each token id's piece, for the logit lens' top tokens (ids past its end have
+ *     none)
  */
 public record ExtractedSample(
         long sampleId,
@@ -28,17 +36,38 @@ public record ExtractedSample(
         UTF8String[] pieces,
         boolean withPatterns,
         HeadStats[][] headStats,
-        double[] distanceSums) {
+        double[] distanceSums,
+        float[][] rollout,
+        float[][][][] valueWeighted,
+        UTF8String[] vocabulary) {
 
     /**
-     * Derives the head statistics and, when {@code withDistances}, the distance sums from {@code
-     * result}'s patterns.
+     * {@link #of(long, SampleResult, UTF8String[], boolean, boolean, UTF8String[])} without a
+     * vocabulary.
      */
     public static ExtractedSample of(
             long sampleId, SampleResult result, UTF8String[] pieces, boolean withPatterns, boolean withDistances) {
+        return of(sampleId, result, pieces, withPatterns, withDistances, new UTF8String[0]);
+    }
+
+    /**
+     * Derives the head statistics, the distance sums (when {@code withDistances}) and, when the
+     * sample is explained, its rollouts from {@code result}.
+     */
+    public static ExtractedSample of(
+            long sampleId,
+            SampleResult result,
+            UTF8String[] pieces,
+            boolean withPatterns,
+            boolean withDistances,
+            UTF8String[] vocabulary) {
         float[][][][] patterns = result.patterns();
+        Explanation explanation = result.explanation();
+        float[][] rollout = explanation == null ? null : Rollout.of(patterns);
+        float[][][][] valueWeighted = explanation == null || !withPatterns ? null : valueWeighted(result);
         if (result.length() < 2) {
-            return new ExtractedSample(sampleId, result, pieces, withPatterns, null, null);
+            return new ExtractedSample(
+                    sampleId, result, pieces, withPatterns, null, null, rollout, valueWeighted, vocabulary);
         }
         int nHead = patterns[0].length;
         HeadStats[][] stats = new HeadStats[patterns.length][nHead];
@@ -49,8 +78,29 @@ public record ExtractedSample(
                 stats[l][h] = HeadMetrics.headStats(heads[l * nHead + h]).orElseThrow();
             }
         }
-        double[] distanceSums = withDistances ? PairwiseDistances.sampleSums(heads) : null;
-        return new ExtractedSample(sampleId, result, pieces, withPatterns, stats, distanceSums);
+        return new ExtractedSample(
+                sampleId,
+                result,
+                pieces,
+                withPatterns,
+                stats,
+                withDistances ? PairwiseDistances.sampleSums(heads) : null,
+                rollout,
+                valueWeighted,
+                vocabulary);
+    }
+
+    private static float[][][][] valueWeighted(SampleResult result) {
+        float[][][][] patterns = result.patterns();
+        float[][][] norms = result.explanation().valueNorms();
+        float[][][][] weighted = new float[patterns.length][][][];
+        for (int l = 0; l < patterns.length; l++) {
+            weighted[l] = new float[patterns[l].length][][];
+            for (int h = 0; h < patterns[l].length; h++) {
+                weighted[l][h] = ValueWeighting.of(patterns[l][h], norms[l][h]);
+            }
+        }
+        return weighted;
     }
 
     /** {@code T}. */
@@ -64,5 +114,15 @@ public record ExtractedSample(
 
     public int nHead() {
         return nLayer() == 0 ? 0 : result.patterns()[0].length;
+    }
+
+    /** Whether the sample has explanations ({@code --explain}). */
+    public boolean explained() {
+        return result.explanation() != null;
+    }
+
+    /** The piece of token {@code id}, or null when the vocabulary has none. */
+    public UTF8String piece(int id) {
+        return id >= 0 && id < vocabulary.length ? vocabulary[id] : null;
     }
 }

@@ -7,7 +7,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Which samples get {@code attention} rows ({@code extract --patterns}). Deterministic on {@code
+ * Which samples get {@code attention} rows ({@code extract --patterns}), or explanations ({@code
+ * --explain}). Deterministic on {@code
  * sample_id}, so two runs over the same tokens select the same samples whatever the partitioning:
  *
  * <ul>
@@ -40,19 +41,23 @@ public final class PatternSelection implements Serializable {
     }
 
     public static PatternSelection fraction(double fraction) {
+        return fraction("--patterns", fraction);
+    }
+
+    private static PatternSelection fraction(String option, double fraction) {
         if (!(fraction >= 0 && fraction <= 1)) {
-            throw new BadInputException("--patterns: a fraction must be in [0, 1], got %s", fraction);
+            throw new BadInputException("%s: a fraction must be in [0, 1], got %s", option, fraction);
         }
         return new PatternSelection(Double.toString(fraction), fraction, null);
     }
 
     /**
-     * Parses {@code none|all|FRACTION|ids:1,2,3}.
+     * Parses {@code --patterns}' {@code none|all|FRACTION|ids:1,2,3}.
      *
-     * @throws BadInputException naming {@code --patterns} and the value
+     * @throws BadInputException naming the option and the value
      */
     public static PatternSelection parse(String value) {
-        return parse(value, "--patterns");
+        return parse("--patterns", value);
     }
 
     /**
@@ -60,7 +65,7 @@ public final class PatternSelection implements Serializable {
      *
      * @throws BadInputException naming the option and the value
      */
-    public static PatternSelection parse(String value, String option) {
+    public static PatternSelection parse(String option, String value) {
         String v = value.strip();
         if (v.equals("none")) {
             return none();
@@ -80,17 +85,17 @@ public final class PatternSelection implements Serializable {
             long[] ids = set.stream().mapToLong(Long::longValue).toArray();
             return new PatternSelection(v, Double.NaN, ids);
         }
-        double fraction;
         try {
-            fraction = Double.parseDouble(v);
+            return fraction(option, Double.parseDouble(v));
         } catch (NumberFormatException e) {
             throw new BadInputException(
                     "%s must be none, all, a fraction in [0, 1] or ids:1,2,3; got '%s'", option, value);
         }
-        if (!(fraction >= 0 && fraction <= 1)) {
-            throw new BadInputException("%s: a fraction must be in [0, 1], got %s", option, fraction);
-        }
-        return fraction(fraction);
+    }
+
+    /** Whether no sample can be selected ({@code none}, {@code 0} or an empty id list). */
+    public boolean selectsNone() {
+        return ids != null ? ids.length == 0 : fraction <= 0;
     }
 
     public boolean selects(long sampleId) {

@@ -33,11 +33,14 @@ public final class Schemas {
     public static final String TOKENS = "tokens";
     public static final String REJECTS = "rejects";
     public static final String ATTENTION = "attention";
+    public static final String ATTRIBUTIONS = "attributions";
+    public static final String LOGIT_LENS = "logit_lens";
     public static final String HEAD_STATS = "head_stats";
     public static final String TOKEN_STATS = "token_stats";
     public static final String ACTIVATIONS = "activations";
     public static final String HEAD_PROBES = "head_probes";
     public static final String HEAD_SUMMARY = "head_summary";
+    public static final String LAYER_SUMMARY = "layer_summary";
     public static final String HEAD_DISTANCES = "head_distances";
     public static final String HEAD_TOKEN_MASS = "head_token_mass";
     public static final String RUN_MANIFEST = "run_manifest";
@@ -67,6 +70,10 @@ public final class Schemas {
 
     public static final StructType ACTIVATIONS_SCHEMA = ExtractTables.ACTIVATIONS.schema();
 
+    public static final StructType ATTRIBUTIONS_SCHEMA = ExtractTables.ATTRIBUTIONS.schema();
+
+    public static final StructType LOGIT_LENS_SCHEMA = ExtractTables.LOGIT_LENS.schema();
+
     /** {@code head_probes} (written by {@code probe}): one row per layer × head, SPEC §4's probe scores. */
     public static final StructType HEAD_PROBES_SCHEMA = struct(
             field("layer", IntegerType, false),
@@ -95,7 +102,20 @@ public final class Schemas {
             field("induction", DoubleType, true),
             field("duplicate", DoubleType, true),
             field("cluster", IntegerType, true),
-            field("top_tokens", createArrayType(TOP_TOKEN, false), true));
+            field("top_tokens", createArrayType(TOP_TOKEN, false), true),
+            field("output_norm", DoubleType, true));
+
+    /**
+     * {@code layer_summary} (written by {@code summarize} from {@code logit_lens}): one row per layer
+     * over every prediction of the explained samples ({@code t = 0..T−2}): how many, the mean
+     * probability of the actual next token, the fraction whose top token is it, the median rank.
+     */
+    public static final StructType LAYER_SUMMARY_SCHEMA = struct(
+            field("layer", IntegerType, false),
+            field("n_predictions", LongType, false),
+            field("target_prob", DoubleType, false),
+            field("top1", DoubleType, false),
+            field("target_rank", DoubleType, false));
 
     public static final StructType HEAD_DISTANCES_SCHEMA = struct(
             field("layer_a", IntegerType, false),
@@ -140,8 +160,11 @@ public final class Schemas {
             Map.entry(HEAD_STATS, HEAD_STATS_SCHEMA),
             Map.entry(TOKEN_STATS, TOKEN_STATS_SCHEMA),
             Map.entry(ACTIVATIONS, ACTIVATIONS_SCHEMA),
+            Map.entry(ATTRIBUTIONS, ATTRIBUTIONS_SCHEMA),
+            Map.entry(LOGIT_LENS, LOGIT_LENS_SCHEMA),
             Map.entry(HEAD_PROBES, HEAD_PROBES_SCHEMA),
             Map.entry(HEAD_SUMMARY, HEAD_SUMMARY_SCHEMA),
+            Map.entry(LAYER_SUMMARY, LAYER_SUMMARY_SCHEMA),
             Map.entry(HEAD_DISTANCES, HEAD_DISTANCES_SCHEMA),
             Map.entry(HEAD_TOKEN_MASS, HEAD_TOKEN_MASS_SCHEMA),
             Map.entry(HEAD_ABLATION, AblationTables.HEAD_ABLATION_SCHEMA),

@@ -33,7 +33,11 @@ final class NaiveGpt {
             double[] losses, // [T-1]
             double meanLoss, // NaN when T < 2
             double[][] outputNorm, // [L][H], SPEC §6; zeros when T < 2
-            double[][][] z) {} // [L][T][C], each head's z side by side, after gates and interventions
+            double[][][] z, // [L][T][C], each head's z side by side, after gates and interventions
+            double[][][] valueNorms) {} // [L][H][T]: ‖(x̃_k·W_V^h + b_V^h)·W_O^h‖₂, SPEC §6 value_weighted
+
+    /** {@code A_{layer,head}[query][key] += delta} after the softmax, where the pattern meets V. */
+    record Nudge(int layer, int head, int query, int key, double delta) {}
 
     /** {@code e[t] = wte[ids[t]] + wpe[t]}, {@code [T][C]}. */
     double[][] embed(int[] ids) {
@@ -59,7 +63,12 @@ final class NaiveGpt {
      * @param gates {@code [L][H]} multipliers of each head's {@code A·V}, or null for ones
      */
     Result forward(int[] ids, double[][] embeddings, double[][] gates) {
-        return forward(ids, embeddings, gates, Intervention.none(), null);
+        return forward(ids, embeddings, gates, Intervention.none(), null, null);
+    }
+
+    /** As {@link #forward(int[], double[][], double[][])}, with one pattern weight moved by {@code nudge}. */
+    Result forward(int[] ids, double[][] embeddings, double[][] gates, Nudge nudge) {
+        return forward(ids, embeddings, gates, Intervention.none(), null, nudge);
     }
 
     /**
@@ -68,11 +77,16 @@ final class NaiveGpt {
      * @param zMean {@code [L][H][D]} the replacement of a mean-ablated head's {@code z}, or null
      */
     Result forward(int[] ids, Intervention intervention, double[][][] zMean) {
-        return forward(ids, embed(ids), null, intervention, zMean);
+        return forward(ids, embed(ids), null, intervention, zMean, null);
     }
 
     private Result forward(
-            int[] ids, double[][] embeddings, double[][] gates, Intervention intervention, double[][][] zMean) {
+            int[] ids,
+            double[][] embeddings,
+            double[][] gates,
+            Intervention intervention,
+            double[][][] zMean,
+            Nudge nudge) {
         int nLayer = config.nLayer();
         int t = embeddings.length;
         double[][] x = copy(embeddings);
@@ -81,12 +95,22 @@ final class NaiveGpt {
         double[][][] mlpPost = new double[nLayer][][];
         double[][] outputNorm = new double[nLayer][];
         double[][][] zs = new double[nLayer][][];
+        double[][][] valueNorms = new double[nLayer][config.nHead()][];
         for (int l = 0; l < nLayer; l++) {
             String p = "h." + l + ".";
             double[][] normed = layerNorm(x, p + "ln_1");
             patterns[l] = new double[config.nHead()][][];
-            double[][] attn =
-                    attention(normed, l, p, gates == null ? null : gates[l], patterns[l], intervention, zMean);
+            Nudge here = nudge != null && nudge.layer() == l ? nudge : null;
+            double[][] attn = attention(
+                    normed,
+                    l,
+                    p,
+                    gates == null ? null : gates[l],
+                    here,
+                    patterns[l],
+                    valueNorms[l],
+                    intervention,
+                    zMean);
             zs[l] = attn;
             outputNorm[l] = headOutputNorms(attn, p + "attn.c_proj.weight");
             x = add(x, conv1d(attn, p + "attn.c_proj"));
@@ -100,7 +124,7 @@ final class NaiveGpt {
             x = add(x, conv1d(hidden, p + "mlp.c_proj"));
             residPost[l] = copy(x);
         }
-        double[][] logits = unembed(layerNorm(x, "ln_f"));
+        double[][] logits = readOut(x);
         double[] losses = new double[Math.max(t - 1, 0)];
         double sum = 0;
         for (int q = 0; q + 1 < t; q++) {
@@ -108,7 +132,20 @@ final class NaiveGpt {
             sum += losses[q];
         }
         return new Result(
-                logits, patterns, residPost, mlpPost, losses, t > 1 ? sum / (t - 1) : Double.NaN, outputNorm, zs);
+                logits,
+                patterns,
+                residPost,
+                mlpPost,
+                losses,
+                t > 1 ? sum / (t - 1) : Double.NaN,
+                outputNorm,
+                zs,
+                valueNorms);
+    }
+
+    /** {@code ln_f(x)·W_Uᵀ}, {@code [T][V]}: the logits, or the logit lens of an earlier block's output. */
+    double[][] readOut(double[][] x) {
+        return unembed(layerNorm(x, "ln_f"));
     }
 
     /**
@@ -157,8 +194,9 @@ final class NaiveGpt {
 
     /**
      * Causal multi-head attention before the output projection: returns the heads' gated {@code
-     * A·V} side by side ({@code [T][C]}) and fills {@code patterns [H][T][T]}. The intervention's
-     * merges replace patterns (each from the heads' own patterns); a zeroed head's {@code z} is 0, a
+     * A·V} side by side ({@code [T][C]}) and fills {@code patterns [H][T][T]} and {@code valueNorms
+     * [H][T]}. {@code nudge} moves one weight of a head's own pattern; the intervention's merges then
+     * replace patterns (each from the heads' own patterns); a zeroed head's {@code z} is 0, a
      * mean-ablated head's is {@code zMean[l][h]} at every position.
      */
     private double[][] attention(
@@ -166,7 +204,9 @@ final class NaiveGpt {
             int l,
             String p,
             double[] gates,
+            Nudge nudge,
             double[][][] patterns,
+            double[][] valueNorms,
             Intervention intervention,
             double[][][] zMean) {
         int t = x.length;
@@ -177,6 +217,9 @@ final class NaiveGpt {
         double[][][] own = new double[nHead][][];
         for (int h = 0; h < nHead; h++) {
             own[h] = pattern(qkv, l, h);
+            if (nudge != null && nudge.head() == h) {
+                own[h][nudge.query()][nudge.key()] += nudge.delta();
+            }
             patterns[h] = own[h];
         }
         boolean[] zeroed = new boolean[nHead];
@@ -200,6 +243,7 @@ final class NaiveGpt {
                 patterns[m.head2()] = merged;
             }
         }
+        float[] wO = tensor(p + "attn.c_proj.weight");
         double[][] z = new double[t][c];
         for (int h = 0; h < nHead; h++) {
             double gate = gates == null ? 1 : gates[h];
@@ -216,6 +260,18 @@ final class NaiveGpt {
                     }
                     z[q][h * d + i] = gate * s;
                 }
+            }
+            valueNorms[h] = new double[t];
+            for (int k = 0; k < t; k++) {
+                double squares = 0;
+                for (int j = 0; j < c; j++) {
+                    double y = 0;
+                    for (int i = 0; i < d; i++) {
+                        y += qkv[k][2 * c + h * d + i] * wO[(h * d + i) * c + j];
+                    }
+                    squares += y * y;
+                }
+                valueNorms[h][k] = Math.sqrt(squares);
             }
         }
         return z;

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDManager;
+import io.headwise.explain.Rollout;
 import io.headwise.metrics.HeadMetrics;
 import io.headwise.metrics.HeadStats;
 import io.headwise.model.Analyzer;
+import io.headwise.model.Explanation;
 import io.headwise.model.Gpt;
 import io.headwise.model.GptConfig;
 import io.headwise.model.GptWeights;
@@ -14,6 +16,7 @@ import io.headwise.model.SampleResult;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Row;
+import org.apache.spark.unsafe.types.UTF8String;
 import org.junit.jupiter.api.Test;
 
 /** Each table's declaration gives exactly the rows the sample's results make. */
@@ -94,6 +97,70 @@ class ExtractTablesTest {
             assertThat(row.getDouble(3)).isEqualTo(r.residNorm()[l][p]);
             assertThat((int[]) row.get(4)).containsExactly(r.mlpTopIds()[l][p]);
             assertThat((float[]) row.get(5)).containsExactly(r.mlpTopValues()[l][p]);
+        }
+    }
+
+    @Test
+    void explainedSamplesGetAttributionsLogitLensAndValueWeightedPatterns() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Analyzer analyzer = new Analyzer(new Gpt(GptWeights.random(CONFIG, manager, 7)), manager, 3, false);
+            List<int[]> batch = List.of(new int[] {0, 5, 7, 2}, new int[] {3}, new int[] {0, 1, 2});
+            List<SampleResult> results = analyzer.analyze(batch, new boolean[] {true, true, false});
+            // A vocabulary shorter than the model's: ids past its end have no top_token.
+            UTF8String[] vocabulary = utf8(pieces(new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
+            for (int i = 0; i < batch.size(); i++) {
+                SampleResult r = results.get(i);
+                int t = r.length();
+                ExtractedSample sample = ExtractedSample.of(i, r, utf8(pieces(batch.get(i))), true, true, vocabulary);
+                Explanation x = r.explanation();
+
+                List<Row> attributions = rows(Schemas.ATTRIBUTIONS, sample);
+                List<Row> lens = rows(Schemas.LOGIT_LENS, sample);
+                List<Row> attention = rows(Schemas.ATTENTION, sample);
+                if (x == null) {
+                    assertThat(attributions).isEmpty();
+                    assertThat(lens).isEmpty();
+                    assertThat(attention)
+                            .allSatisfy(row -> assertThat(row.isNullAt(4)).isTrue());
+                    continue;
+                }
+                assertThat(attributions).hasSize(t < 2 ? 1 : 2);
+                assertThat(attributions.get(0).getString(1)).isEqualTo("rollout");
+                assertThat((float[][]) attributions.get(0).get(2)).isDeepEqualTo(Rollout.of(r.patterns()));
+                if (t >= 2) {
+                    assertThat(attributions.get(1).getString(1)).isEqualTo("grad_rollout");
+                    assertThat((float[][]) attributions.get(1).get(2))
+                            .hasNumberOfRows(t - 1)
+                            .isDeepEqualTo(x.gradRollout());
+                }
+                assertThat(lens).hasSize(CONFIG.nLayer() * t);
+                for (Row row : lens) {
+                    int l = row.getInt(1);
+                    int p = row.getInt(2);
+                    int top = x.lensTopId()[l][p];
+                    assertThat(row.getLong(0)).isEqualTo(i);
+                    assertThat(row.getInt(3)).isEqualTo(top);
+                    assertThat(row.getString(4)).isEqualTo(top < 10 ? vocabulary[top].toString() : null);
+                    assertThat(row.getDouble(5)).isEqualTo(x.lensTopProb()[l][p]);
+                    assertThat(row.get(6)).isEqualTo(p < t - 1 ? (Object) (double) x.lensTargetProb()[l][p] : null);
+                    assertThat(row.get(7)).isEqualTo(p < t - 1 ? (Object) x.lensTargetRank()[l][p] : null);
+                }
+                assertThat(attention).hasSize(CONFIG.nLayer() * CONFIG.nHead());
+                for (Row row : attention) {
+                    int l = row.getInt(1);
+                    int h = row.getInt(2);
+                    float[][] weighted = (float[][]) row.get(4);
+                    for (int q = 0; q < t; q++) {
+                        for (int k = 0; k <= q; k++) {
+                            assertThat(weighted[q][k]).isEqualTo(r.patterns()[l][h][q][k] * x.valueNorms()[l][h][k]);
+                        }
+                    }
+                }
+                // Explained, but without attention rows: no value-weighted patterns to keep.
+                assertThat(ExtractedSample.of(i, r, utf8(pieces(batch.get(i))), false, true, vocabulary)
+                                .valueWeighted())
+                        .isNull();
+            }
         }
     }
 

@@ -50,5 +50,20 @@ class PatternSelectionTest {
         assertThatThrownBy(() -> PatternSelection.parse("ids:1,x"))
                 .isInstanceOf(BadInputException.class)
                 .hasMessage("--patterns: 'x' in 'ids:1,x' is not a sample id");
+        assertThatThrownBy(() -> PatternSelection.parse("--explain", "2"))
+                .isInstanceOf(BadInputException.class)
+                .hasMessage("--explain: a fraction must be in [0, 1], got 2.0");
+        assertThatThrownBy(() -> PatternSelection.parse("--explain", "ids:y"))
+                .isInstanceOf(BadInputException.class)
+                .hasMessage("--explain: 'y' in 'ids:y' is not a sample id");
+    }
+
+    @Test
+    void whatSelectsNothing() {
+        assertThat(PatternSelection.parse("none").selectsNone()).isTrue();
+        assertThat(PatternSelection.parse("0").selectsNone()).isTrue();
+        assertThat(PatternSelection.parse("0.001").selectsNone()).isFalse();
+        assertThat(PatternSelection.parse("ids:4").selectsNone()).isFalse();
+        assertThat(PatternSelection.parse("all").selectsNone()).isFalse();
     }
 }
