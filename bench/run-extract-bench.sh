@@ -4,7 +4,7 @@
 # BENCH_JAVA_OPTS adds JVM options, e.g. BENCH_JAVA_OPTS=-XX:StartFlightRecording=filename=x.jfr
 # (-Dbench.task.cpus=N: the job's spark.task.cpus; -Dbench.analyzer=false: skip the two Analyzer
 # diagnostic passes, e.g. for a long GPT-2-small-sized run; -Dbench.patterns=SELECTION: the job's
-# --patterns; -Dbench.job.jvm="OPTIONS": options for the job's JVM only, e.g.
+# --patterns; -Dbench.explain=SELECTION: the job's --explain, default none; -Dbench.job.jvm="OPTIONS": options for the job's JVM only, e.g.
 # -Dbench.job.jvm=-XX:StartFlightRecording=filename=job.jfr,settings=profile; -Dbench.job.runs=N: the job
 # N times in its JVM, the later runs warm; default 2 for names, 1 for gpt2s).
 #

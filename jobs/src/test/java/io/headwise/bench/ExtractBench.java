@@ -185,6 +185,9 @@ public final class ExtractBench {
         if (patterns != null) {
             args.addAll(List.of("--patterns", patterns));
         }
+        // -Dbench.explain=SELECTION: the job's --explain; default none, so that the job computes the
+        // numbers the model-alone passes do (explanations are one more forward and backward pass).
+        args.addAll(List.of("--explain", System.getProperty("bench.explain", "none")));
         // The job gets a JVM of its own, as it would in use: PyTorch's OpenMP pool of this JVM's
         // main thread (the model-alone passes above) would make libgomp throttle the spinning of
         // every later pool in the JVM, the job's model threads' among them.
