@@ -56,7 +56,8 @@ public final class DocumentTokenizer implements MapPartitionsFunction<Row, Row> 
 
     @Override
     public Iterator<Row> call(Iterator<Row> documents) {
-        TextTokenizer tokenizer = TokenizerCache.get(tokenizerJson, tokenizerName);
+        TextTokenizer tokenizer = ExecutorCache.releaseWithTask(TokenizerCache.lease(tokenizerJson, tokenizerName))
+                .get();
         int separator = separator(tokenizer, tokenizerName);
         return new Iterator<>() {
             private Iterator<Row> pending = Collections.emptyIterator();
