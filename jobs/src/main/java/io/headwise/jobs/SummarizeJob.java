@@ -64,15 +64,16 @@ public final class SummarizeJob {
                 tokenMass == null ? null : HeadSummaries.topTokens(tokenMass),
                 distances == null ? null : distances.clusterTable(spark));
 
-        RunManifest manifest = new RunManifest(context).inputs(inputs(dir, probes, tokenMass, distanceTable));
-        manifest.rows(
-                Schemas.HEAD_SUMMARY,
-                Tables.path(dir, Schemas.HEAD_SUMMARY),
-                Tables.write(summary, dir, Schemas.HEAD_SUMMARY));
-        if (distances != null) {
-            manifest.detail("clusters", Integer.toString(distances.clusterCount()));
+        try (RunStaging staging = RunStaging.create(context, dir, List.of(Schemas.HEAD_SUMMARY), options.overwrite)) {
+            long rows = Tables.write(summary, staging.dir(), Schemas.HEAD_SUMMARY);
+            staging.commit(List.of(Schemas.HEAD_SUMMARY));
+            RunManifest manifest = new RunManifest(context).inputs(inputs(dir, probes, tokenMass, distanceTable));
+            manifest.rows(Schemas.HEAD_SUMMARY, Tables.path(dir, Schemas.HEAD_SUMMARY), rows);
+            if (distances != null) {
+                manifest.detail("clusters", Integer.toString(distances.clusterCount()));
+            }
+            manifest.append(dir);
         }
-        manifest.append(dir);
         printMissing(context, probes, tokenMass, distanceTable, distances);
     }
 

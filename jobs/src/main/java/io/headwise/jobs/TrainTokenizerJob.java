@@ -82,17 +82,24 @@ public final class TrainTokenizerJob {
             context.describe("train-tokenizer " + corpus.input);
             Corpus documents = corpus.read(spark, files);
             Dataset<Row> docs = documents.documents().persist();
-            try {
+            String fileName = new Path(file).getName();
+            try (RunStaging staging =
+                    RunStaging.create(context, dir, List.of(Schemas.REJECTS, fileName), corpus.overwrite)) {
                 long rejected = Tables.write(
                         spark.createDataFrame(
                                 docs.filter(col("reason").isNotNull())
                                         .select("source", "doc_id", "reason", "excerpt")
                                         .rdd(),
                                 Schemas.REJECTS_SCHEMA),
-                        dir,
+                        staging.dir(),
                         Schemas.REJECTS);
                 long usable = docs.filter(col("reason").isNull()).count();
-                corpus.checkRejects(rejected, rejected + usable, Tables.path(dir, Schemas.REJECTS));
+                try {
+                    corpus.checkRejects(rejected, rejected + usable, Tables.path(dir, Schemas.REJECTS));
+                } catch (BadInputException e) {
+                    staging.commit(List.of(Schemas.REJECTS)); // the message sends the user there
+                    throw e;
+                }
                 Map<String, Long> counts = pieceCounts(docs);
                 long started = System.nanoTime();
                 BpeModel model = BpeTrainer.train(counts, options.vocabSize);
@@ -103,7 +110,8 @@ public final class TrainTokenizerJob {
                         counts.size(),
                         seconds);
                 String json = model.toTokenizerJson();
-                TokenizerSource.write(spark, file, json);
+                TokenizerSource.write(spark, staging.path(fileName), json);
+                staging.commit(List.of(Schemas.REJECTS, fileName));
 
                 RunManifest manifest = new RunManifest(context)
                         .inputs(files)
