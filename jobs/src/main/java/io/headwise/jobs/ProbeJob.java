@@ -12,6 +12,8 @@ import io.headwise.spark.ProbePartition;
 import io.headwise.spark.Schemas;
 import io.headwise.spark.ShippedModel;
 import io.headwise.tokenize.TextTokenizer;
+import io.headwise.tokenize.TokenizerJson;
+import io.headwise.tokenize.Tokenizers;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -134,8 +136,8 @@ public final class ProbeJob {
     static int[] vocabulary(Path modelDir, GptConfig config) {
         Set<Integer> specials = new TreeSet<>(List.of(config.bosTokenId(), config.eosTokenId()));
         int size;
-        try (TextTokenizer tokenizer = TokenizerCheck.load(modelDir)) {
-            tokenizer.specialId("<|endoftext|>").ifPresent(specials::add);
+        try (TextTokenizer tokenizer = Tokenizers.load(modelDir)) {
+            tokenizer.specialId(TokenizerJson.END_OF_TEXT).ifPresent(specials::add);
             if (tokenizer.isCharLevel()) {
                 tokenizer.specialId(".").ifPresent(specials::add);
             }

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import io.headwise.BadInputException;
+import io.headwise.Sha256;
 import io.headwise.corpus.Windows;
 import io.headwise.jobs.corpus.Corpus;
 import io.headwise.jobs.corpus.ReadFailures;
@@ -11,7 +12,6 @@ import io.headwise.jobs.corpus.TokenizerSource;
 import io.headwise.spark.CorpusRows;
 import io.headwise.spark.DocumentTokenizer;
 import io.headwise.spark.Schemas;
-import io.headwise.spark.TokenizerCache;
 import io.headwise.tokenize.CharTokenizer;
 import io.headwise.tokenize.TextTokenizer;
 import io.headwise.tokenize.Tokenizers;
@@ -160,7 +160,7 @@ public final class TokenizeJob {
                     .inputs(files)
                     .detail("format", options.corpus.format)
                     .detail("tokenizer", tokenizer.name())
-                    .detail("tokenizer_sha256", TokenizerCache.sha256(tokenizer.json()))
+                    .detail("tokenizer_sha256", Sha256.hex(tokenizer.json()))
                     .detail("block_size", String.valueOf(options.blockSize))
                     .detail("stride", String.valueOf(options.stride))
                     .detail("documents", String.valueOf(accepted));
@@ -171,7 +171,7 @@ public final class TokenizeJob {
                 context.print("%-14s %,12d pages skipped (not rejects)", key, count);
             });
             context.print("%-14s %,12d used, from %d input file(s)", "documents", accepted, files.size());
-            context.print("%-14s %s (sha256 %s)", "tokenizer", tokenizerCopy, TokenizerCache.sha256(tokenizer.json()));
+            context.print("%-14s %s (sha256 %s)", "tokenizer", tokenizerCopy, Sha256.hex(tokenizer.json()));
             manifest.append(options.out);
         }
     }
@@ -184,8 +184,6 @@ public final class TokenizeJob {
         int separator;
         try (TextTokenizer tokenizer = Tokenizers.fromJson(source.json(), source.name())) {
             separator = DocumentTokenizer.separator(tokenizer, source.name());
-        } catch (IllegalArgumentException e) {
-            throw new BadInputException(e, "--tokenizer %s: %s", source.name(), e.getMessage());
         }
         try {
             Windows.step(Windows.width(options.blockSize, separator), options.stride);

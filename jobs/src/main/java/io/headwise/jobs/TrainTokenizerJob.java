@@ -3,11 +3,11 @@ package io.headwise.jobs;
 import static org.apache.spark.sql.functions.col;
 
 import io.headwise.BadInputException;
+import io.headwise.Sha256;
 import io.headwise.jobs.corpus.Corpus;
 import io.headwise.jobs.corpus.ReadFailures;
 import io.headwise.jobs.corpus.TokenizerSource;
 import io.headwise.spark.Schemas;
-import io.headwise.spark.TokenizerCache;
 import io.headwise.tokenize.BpeModel;
 import io.headwise.tokenize.BpeTrainer;
 import io.headwise.tokenize.PreTokenizer;
@@ -121,7 +121,7 @@ public final class TrainTokenizerJob {
                         .detail("pre_tokens", String.valueOf(counts.size()))
                         .detail("documents", String.valueOf(usable))
                         .detail("tokenizer", file)
-                        .detail("tokenizer_sha256", TokenizerCache.sha256(json));
+                        .detail("tokenizer_sha256", Sha256.hex(json));
                 documents.counts().forEach((key, count) -> {
                     manifest.detail(key, String.valueOf(count));
                     context.print("%-14s %,12d pages skipped (not rejects)", key, count);

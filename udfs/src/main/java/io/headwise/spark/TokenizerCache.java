@@ -1,11 +1,9 @@
 package io.headwise.spark;
 
+import io.headwise.Sha256;
 import io.headwise.tokenize.TextTokenizer;
 import io.headwise.tokenize.Tokenizers;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * Tokenizers in the executor JVM's {@link ExecutorCache}, one per tokenizer document. The driver
@@ -32,19 +30,9 @@ public final class TokenizerCache {
      * Close it when done ({@link ExecutorCache#releaseWithTask}).
      */
     public static ExecutorCache.Lease<TextTokenizer> lease(String json, String name) {
-        return ExecutorCache.jvm().lease(new Key(sha256(json)), () -> {
+        return ExecutorCache.jvm().lease(new Key(Sha256.hex(json)), () -> {
             TextTokenizer tokenizer = Tokenizers.fromJson(json, name);
             return new ExecutorCache.Loaded<>(tokenizer, json.getBytes(StandardCharsets.UTF_8).length, tokenizer);
         });
-    }
-
-    /** Hex SHA-256 of the document's UTF-8 bytes, as recorded in {@code run_manifest}. */
-    public static String sha256(String json) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(digest.digest(json.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
     }
 }
