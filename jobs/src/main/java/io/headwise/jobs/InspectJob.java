@@ -16,6 +16,7 @@ import io.headwise.model.GptConfig;
 import io.headwise.model.GptWeights;
 import io.headwise.model.SampleResult;
 import io.headwise.report.HtmlReport;
+import io.headwise.report.JsonArrays;
 import io.headwise.report.ModelSummary;
 import io.headwise.report.ReportData;
 import io.headwise.tokenize.TextTokenizer;
@@ -147,7 +148,7 @@ public final class InspectJob {
     private static JsonObject json(SampleResult r, String[] pieces, String next, Path model, GptConfig config) {
         JsonObject json = new JsonObject();
         json.addProperty("model", model.toString());
-        json.add("tokens", strings(pieces));
+        json.add("tokens", JsonArrays.strings(pieces));
         JsonArray ids = new JsonArray();
         for (int id : r.tokenIds()) {
             ids.add(id);
@@ -285,14 +286,6 @@ public final class InspectJob {
     private static JsonArray floats(float[] values) {
         JsonArray array = new JsonArray();
         for (float v : values) {
-            array.add(v);
-        }
-        return array;
-    }
-
-    private static JsonArray strings(String[] values) {
-        JsonArray array = new JsonArray();
-        for (String v : values) {
             array.add(v);
         }
         return array;

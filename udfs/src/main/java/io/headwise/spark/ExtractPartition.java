@@ -64,12 +64,19 @@ public final class ExtractPartition implements FlatMapFunction<Iterator<Internal
             return ModelCache.lease(model, device);
         }));
         if (task != null) {
-            // Runs before the listener above (Spark calls them in reverse order); queued behind any
-            // batch still on the model thread, so the model stays leased until its last pass ends.
-            task.addTaskCompletionListener((TaskCompletionListener) context -> modelThread.submit(() -> {
-                lease.close();
-                return null;
-            }));
+            // Queued behind any batch still on the model thread, so the model stays leased until its
+            // last pass ends. Spark calls this listener before the one above (reverse order); should
+            // the thread be given back already, the lease is returned at once.
+            task.addTaskCompletionListener((TaskCompletionListener) context -> {
+                if (modelThread.isClosed()) {
+                    lease.close();
+                } else {
+                    modelThread.submit(() -> {
+                        lease.close();
+                        return null;
+                    });
+                }
+            });
         }
         ModelCache.Loaded loaded = lease.get();
         Analyzer analyzer = new Analyzer(loaded.gpt(), loaded.manager(), settings.mlpTopK(), settings.gradients());
