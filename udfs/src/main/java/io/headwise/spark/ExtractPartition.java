@@ -64,19 +64,9 @@ public final class ExtractPartition implements FlatMapFunction<Iterator<Internal
             return ModelCache.lease(model, device);
         }));
         if (task != null) {
-            // Queued behind any batch still on the model thread, so the model stays leased until its
-            // last pass ends. Spark calls this listener before the one above (reverse order); should
-            // the thread be given back already, the lease is returned at once.
-            task.addTaskCompletionListener((TaskCompletionListener) context -> {
-                if (modelThread.isClosed()) {
-                    lease.close();
-                } else {
-                    modelThread.submit(() -> {
-                        lease.close();
-                        return null;
-                    });
-                }
-            });
+            // Behind any batch still queued on the model thread (a killed task's), so the model
+            // stays leased until its last pass ends, whether or not the thread was given back.
+            task.addTaskCompletionListener((TaskCompletionListener) context -> modelThread.afterQueued(lease::close));
         }
         ModelCache.Loaded loaded = lease.get();
         Analyzer analyzer = new Analyzer(loaded.gpt(), loaded.manager(), settings.mlpTopK(), settings.gradients());
