@@ -137,7 +137,7 @@ public final class AblateJob {
         context.describe("ablate: " + texts.size() + " interventions through " + options.model);
         Map<String, Long> counts = new LinkedHashMap<>();
         List<Row> summary;
-        try (RunStaging staging = RunStaging.create(spark, options.out, context.job())) {
+        try (RunStaging staging = RunStaging.create(context, options.out, outputs, options.overwrite)) {
             String dir = staging.dir();
             Tables.write(
                     input.mapPartitions(
@@ -191,8 +191,9 @@ public final class AblateJob {
             List<String> committed = new ArrayList<>(outputs);
             committed.add(Schemas.REJECTS);
             staging.commit(committed);
+            // run_manifest is appended while the run directory is still locked, as every job does.
+            report(context, options, model, tokensDir, selection, summary, counts);
         }
-        report(context, options, model, tokensDir, selection, summary, counts);
     }
 
     private static void report(

@@ -207,7 +207,7 @@ public final class ExtractJob {
         ShippedModel shipped = ModelStaging.ship(spark, model);
         LongAccumulator analysed = spark.sparkContext().longAccumulator("extract: samples through the model");
         Map<String, Long> counts = new LinkedHashMap<>();
-        try (RunStaging staging = RunStaging.create(spark, options.out, context.job())) {
+        try (RunStaging staging = RunStaging.create(context, options.out, OUTPUT_TABLES, options.overwrite)) {
             String dir = staging.dir();
             long passStarted = System.nanoTime();
             Column[] columns =
@@ -228,33 +228,32 @@ public final class ExtractJob {
             LOG.info("extract: model pass and per-sample tables in {} s", seconds(passStarted));
             counts.putAll(writeCorpusTables(spark, dir, options.out, model.config()));
             staging.commit(TABLES);
+            RunManifest manifest = new RunManifest(context)
+                    .model(options.model, model.configJson())
+                    .inputs(List.of(Tables.path(tokensDir, Schemas.TOKENS)))
+                    .detail(TokenizerCheck.TOKENIZER_SHA256, model.tokenizerSha256())
+                    .detail("model_fingerprint", model.fingerprint())
+                    .detail("patterns", patterns.toString())
+                    .detail("distances", distances.toString())
+                    .detail("explain", explain.toString())
+                    .detail("device", options.device)
+                    .detail("gradients", Boolean.toString(!options.noGradients))
+                    .detail("mlp_top_k", Integer.toString(options.mlpTopK))
+                    .detail("batch_size", Integer.toString(options.batchSize))
+                    .detail("samples_analysed", Long.toString(analysed.value()));
+            context.print(
+                    "extract: %,d samples (%,d through the model, %,d rejected), patterns %s, explain %s, gradients %s",
+                    samples,
+                    analysed.value(),
+                    counts.get(Schemas.REJECTS),
+                    patterns,
+                    explain,
+                    options.noGradients ? "off" : "on");
+            for (String table : TABLES) {
+                manifest.rows(table, Tables.path(options.out, table), counts.get(table));
+            }
+            manifest.append(options.out);
         }
-
-        RunManifest manifest = new RunManifest(context)
-                .model(options.model, model.configJson())
-                .inputs(List.of(Tables.path(tokensDir, Schemas.TOKENS)))
-                .detail(TokenizerCheck.TOKENIZER_SHA256, model.tokenizerSha256())
-                .detail("model_fingerprint", model.fingerprint())
-                .detail("patterns", patterns.toString())
-                .detail("distances", distances.toString())
-                .detail("explain", explain.toString())
-                .detail("device", options.device)
-                .detail("gradients", Boolean.toString(!options.noGradients))
-                .detail("mlp_top_k", Integer.toString(options.mlpTopK))
-                .detail("batch_size", Integer.toString(options.batchSize))
-                .detail("samples_analysed", Long.toString(analysed.value()));
-        context.print(
-                "extract: %,d samples (%,d through the model, %,d rejected), patterns %s, explain %s, gradients %s",
-                samples,
-                analysed.value(),
-                counts.get(Schemas.REJECTS),
-                patterns,
-                explain,
-                options.noGradients ? "off" : "on");
-        for (String table : TABLES) {
-            manifest.rows(table, Tables.path(options.out, table), counts.get(table));
-        }
-        manifest.append(options.out);
     }
 
     /**

@@ -8,6 +8,7 @@ import com.google.gson.JsonObject;
 import io.headwise.BadInputException;
 import io.headwise.metrics.HeadMetrics;
 import io.headwise.metrics.HeadStats;
+import io.headwise.metrics.ReceivedMass;
 import io.headwise.model.Analyzer;
 import io.headwise.model.Checkpoint;
 import io.headwise.model.Gpt;
@@ -17,10 +18,11 @@ import io.headwise.model.Intervention;
 import io.headwise.model.InterventionPass;
 import io.headwise.model.SampleResult;
 import io.headwise.report.HtmlReport;
+import io.headwise.report.JsonArrays;
 import io.headwise.report.ModelSummary;
 import io.headwise.report.ReportData;
-import io.headwise.report.TextView;
 import io.headwise.tokenize.TextTokenizer;
+import io.headwise.tokenize.Tokenizers;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -85,7 +87,7 @@ public final class InspectJob {
         try (NDManager manager = NDManager.newBaseManager()) {
             // Weights first: a missing directory or a refused pickle is named before the tokenizer.
             GptWeights weights = Checkpoint.read(options.model, manager);
-            try (TextTokenizer tokenizer = TokenizerCheck.load(options.model)) {
+            try (TextTokenizer tokenizer = Tokenizers.load(options.model)) {
                 inspect(context, options, manager, weights, tokenizer);
             }
         }
@@ -158,32 +160,27 @@ public final class InspectJob {
         } catch (IllegalArgumentException e) {
             throw new BadInputException("--text: %s", e.getMessage());
         }
-        if (ids.length == 0) {
-            throw new BadInputException("--text: the text has no tokens");
-        }
-        if (ids.length > config.nPositions()) {
+        String problem = config.sampleProblem(ids);
+        if (problem != null) {
             throw new BadInputException(
-                    "--text: %d tokens, longer than the model's n_positions (%d)", ids.length, config.nPositions());
-        }
-        for (int id : ids) {
-            if (id >= config.vocabSize()) {
-                throw new BadInputException(
-                        "--text: token id %d is outside the model's vocabulary (vocab_size %d): tokenizer.json does not belong to this model",
-                        id, config.vocabSize());
-            }
+                    "--text: %s%s",
+                    problem,
+                    ids.length > 0 && ids.length <= config.nPositions()
+                            ? ": tokenizer.json does not belong to this model"
+                            : "");
         }
         return ids;
     }
 
     /** Key positions receiving the most attention mass over queries 1..T-1, best first. */
     static List<Integer> topAttended(float[][] pattern, int k) {
-        return java.util.Arrays.stream(TextView.topAttended(pattern, k)).boxed().toList();
+        return java.util.Arrays.stream(ReceivedMass.topKeys(pattern, k)).boxed().toList();
     }
 
     private static JsonObject json(SampleResult r, String[] pieces, String next, Path model, GptConfig config) {
         JsonObject json = new JsonObject();
         json.addProperty("model", model.toString());
-        json.add("tokens", strings(pieces));
+        json.add("tokens", JsonArrays.strings(pieces));
         JsonArray ids = new JsonArray();
         for (int id : r.tokenIds()) {
             ids.add(id);
@@ -321,14 +318,6 @@ public final class InspectJob {
     private static JsonArray floats(float[] values) {
         JsonArray array = new JsonArray();
         for (float v : values) {
-            array.add(v);
-        }
-        return array;
-    }
-
-    private static JsonArray strings(String[] values) {
-        JsonArray array = new JsonArray();
-        for (String v : values) {
             array.add(v);
         }
         return array;

@@ -2,6 +2,7 @@ package io.headwise.jobs;
 
 import ai.djl.ndarray.NDManager;
 import io.headwise.BadInputException;
+import io.headwise.Sha256;
 import io.headwise.model.Checkpoint;
 import io.headwise.model.GptConfig;
 import io.headwise.model.TorchThreads;
@@ -9,13 +10,9 @@ import io.headwise.spark.ShippedModel;
 import io.headwise.tokenize.TextTokenizer;
 import io.headwise.tokenize.Tokenizers;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -72,17 +69,16 @@ final class ModelStaging {
             boolean charLevel;
             try (TextTokenizer tokenizer = Tokenizers.load(local)) {
                 charLevel = tokenizer.isCharLevel();
-            } catch (IllegalArgumentException e) {
-                throw new BadInputException(e, "%s: %s", location, e.getMessage());
             }
-            String fingerprint = sha256(local.resolve(Checkpoint.CONFIG_FILE), local.resolve(Checkpoint.WEIGHTS_FILE));
+            String fingerprint =
+                    Sha256.hex(local.resolve(Checkpoint.CONFIG_FILE), local.resolve(Checkpoint.WEIGHTS_FILE));
             return new Staged(
                     location,
                     local,
                     fingerprint,
                     Files.readString(local.resolve(Checkpoint.CONFIG_FILE), StandardCharsets.UTF_8),
                     config,
-                    sha256(local.resolve(Checkpoint.TOKENIZER_FILE)),
+                    Sha256.hex(local.resolve(Checkpoint.TOKENIZER_FILE)),
                     charLevel);
         } catch (BadInputException e) {
             // Name the user's directory, not our local copy of it.
@@ -130,23 +126,6 @@ final class ModelStaging {
             return local;
         } catch (IOException e) {
             throw new BadInputException(e, "%s: cannot read the model directory (%s)", location, e.getMessage());
-        }
-    }
-
-    static String sha256(java.nio.file.Path... files) throws IOException {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            byte[] buffer = new byte[1 << 16];
-            for (java.nio.file.Path file : files) {
-                try (InputStream in = Files.newInputStream(file)) {
-                    for (int n; (n = in.read(buffer)) > 0; ) {
-                        digest.update(buffer, 0, n);
-                    }
-                }
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

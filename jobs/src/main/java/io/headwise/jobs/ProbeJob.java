@@ -12,6 +12,8 @@ import io.headwise.spark.ProbePartition;
 import io.headwise.spark.Schemas;
 import io.headwise.spark.ShippedModel;
 import io.headwise.tokenize.TextTokenizer;
+import io.headwise.tokenize.TokenizerJson;
+import io.headwise.tokenize.Tokenizers;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -97,16 +99,19 @@ public final class ProbeJob {
                 "probe %s: %d sequences of [bos] + r + r, |r| = %d", options.model, options.nSequences, halfLength));
 
         Dataset<Row> probes = probe(spark, options, config, halfLength, vocabulary);
-        long rows = Tables.write(probes, options.out, Schemas.HEAD_PROBES);
-
-        new RunManifest(context)
-                .model(ModelIdentity.dir(options.model), ModelIdentity.config(options.model))
-                .inputs(List.of(ModelIdentity.dir(options.model)))
-                .rows(Schemas.HEAD_PROBES, Tables.path(options.out, Schemas.HEAD_PROBES), rows)
-                .detail("n_sequences", Integer.toString(options.nSequences))
-                .detail("half_length", Integer.toString(halfLength))
-                .detail("seed", Long.toString(options.seed))
-                .append(options.out);
+        try (RunStaging staging =
+                RunStaging.create(context, options.out, List.of(Schemas.HEAD_PROBES), options.overwrite)) {
+            long rows = Tables.write(probes, staging.dir(), Schemas.HEAD_PROBES);
+            staging.commit(List.of(Schemas.HEAD_PROBES));
+            new RunManifest(context)
+                    .model(ModelIdentity.dir(options.model), ModelIdentity.config(options.model))
+                    .inputs(List.of(ModelIdentity.dir(options.model)))
+                    .rows(Schemas.HEAD_PROBES, Tables.path(options.out, Schemas.HEAD_PROBES), rows)
+                    .detail("n_sequences", Integer.toString(options.nSequences))
+                    .detail("half_length", Integer.toString(halfLength))
+                    .detail("seed", Long.toString(options.seed))
+                    .append(options.out);
+        }
         printStandouts(context, Tables.read(spark, options.out, Schemas.HEAD_PROBES, "probe"), halfLength);
     }
 
@@ -131,8 +136,8 @@ public final class ProbeJob {
     static int[] vocabulary(Path modelDir, GptConfig config) {
         Set<Integer> specials = new TreeSet<>(List.of(config.bosTokenId(), config.eosTokenId()));
         int size;
-        try (TextTokenizer tokenizer = TokenizerCheck.load(modelDir)) {
-            tokenizer.specialId("<|endoftext|>").ifPresent(specials::add);
+        try (TextTokenizer tokenizer = Tokenizers.load(modelDir)) {
+            tokenizer.specialId(TokenizerJson.END_OF_TEXT).ifPresent(specials::add);
             if (tokenizer.isCharLevel()) {
                 tokenizer.specialId(".").ifPresent(specials::add);
             }

@@ -11,6 +11,7 @@ import io.headwise.report.EmbeddingView;
 import io.headwise.report.ModelSummary;
 import io.headwise.report.TextView;
 import io.headwise.tokenize.TextTokenizer;
+import io.headwise.tokenize.Tokenizers;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +40,7 @@ record ReportModel(ModelSummary summary, List<TextView> texts, EmbeddingView emb
         try (NDManager manager = NDManager.newBaseManager()) {
             // Weights first, as inspect: a missing directory or a refused pickle is named first.
             GptWeights weights = Checkpoint.read(modelDir, manager);
-            try (TextTokenizer tokenizer = TokenizerCheck.load(modelDir)) {
+            try (TextTokenizer tokenizer = Tokenizers.load(modelDir)) {
                 return analyse(modelDir, texts, manager, weights, tokenizer);
             }
         }

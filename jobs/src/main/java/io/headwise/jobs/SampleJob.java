@@ -8,6 +8,8 @@ import io.headwise.model.GptConfig;
 import io.headwise.model.GptWeights;
 import io.headwise.model.Sampler;
 import io.headwise.tokenize.TextTokenizer;
+import io.headwise.tokenize.TokenizerJson;
+import io.headwise.tokenize.Tokenizers;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
@@ -74,7 +76,7 @@ public final class SampleJob {
         }
         try (NDManager manager = NDManager.newBaseManager()) {
             GptWeights weights = Checkpoint.read(options.model, manager);
-            try (TextTokenizer tokenizer = TokenizerCheck.load(options.model)) {
+            try (TextTokenizer tokenizer = Tokenizers.load(options.model)) {
                 GptConfig config = weights.config();
                 if (tokenizer.vocabSize() > config.vocabSize()) {
                     throw new BadInputException(
@@ -96,22 +98,22 @@ public final class SampleJob {
     /** The end token: {@code .} for char-level models, else {@code <|endoftext|>} (or eos_token_id). */
     static int stopId(TextTokenizer tokenizer, GptConfig config) {
         return tokenizer
-                .specialId(tokenizer.isCharLevel() ? "." : TrainJob.END_OF_TEXT)
+                .specialId(tokenizer.isCharLevel() ? "." : TokenizerJson.END_OF_TEXT)
                 .orElse(config.eosTokenId());
     }
 
     static int[] prompt(TextTokenizer tokenizer, String text, int stop, GptConfig config) {
+        if (!tokenizer.isCharLevel() && text.isEmpty() && !config.hasToken(stop)) {
+            throw new BadInputException(
+                    "the model has no start token: its tokenizer has no %s and eos_token_id %d is not below vocab_size %d; give --prompt",
+                    TokenizerJson.END_OF_TEXT, stop, config.vocabSize());
+        }
         int[] ids;
         try {
             if (tokenizer.isCharLevel()) {
                 int[] delimited = tokenizer.encode(text); // .text.
                 ids = Arrays.copyOf(delimited, delimited.length - 1);
             } else if (text.isEmpty()) {
-                if (!config.hasToken(stop)) {
-                    throw new BadInputException(
-                            "the model has no start token: its tokenizer has no %s and eos_token_id %d is not below vocab_size %d; give --prompt",
-                            TrainJob.END_OF_TEXT, stop, config.vocabSize());
-                }
                 ids = new int[] {stop};
             } else {
                 ids = tokenizer.encode(text);

@@ -1,5 +1,6 @@
 package io.headwise.jobs;
 
+import io.headwise.spark.ExecutorCache;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -33,7 +34,9 @@ public final class Sessions {
                     .config("spark.ui.enabled", "false")
                     .config("spark.sql.shuffle.partitions", "8");
         }
-        return builder.getOrCreate();
+        SparkSession session = builder.getOrCreate();
+        ExecutorCache.checkConf(session.sparkContext().getConf());
+        return session;
     }
 
     /**

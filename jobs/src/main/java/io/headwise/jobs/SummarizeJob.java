@@ -74,22 +74,28 @@ public final class SummarizeJob {
             inputs.add(Tables.path(dir, Schemas.LOGIT_LENS));
             inputs.add(Tables.path(dir, Schemas.TOKEN_STATS));
         }
-        RunManifest manifest = new RunManifest(context).inputs(inputs);
-        manifest.rows(
-                Schemas.HEAD_SUMMARY,
-                Tables.path(dir, Schemas.HEAD_SUMMARY),
-                Tables.write(summary, dir, Schemas.HEAD_SUMMARY));
-        if (logitLens != null) {
-            Dataset<Row> tokenStats = Tables.read(spark, dir, Schemas.TOKEN_STATS, "extract");
-            manifest.rows(
-                    Schemas.LAYER_SUMMARY,
-                    Tables.path(dir, Schemas.LAYER_SUMMARY),
-                    Tables.write(LayerSummaries.of(logitLens, tokenStats), dir, Schemas.LAYER_SUMMARY));
+        List<String> written = logitLens != null
+                ? List.of(Schemas.HEAD_SUMMARY, Schemas.LAYER_SUMMARY)
+                : List.of(Schemas.HEAD_SUMMARY);
+        try (RunStaging staging = RunStaging.create(context, dir, written, options.overwrite)) {
+            long rows = Tables.write(summary, staging.dir(), Schemas.HEAD_SUMMARY);
+            long layerRows = 0;
+            if (logitLens != null) {
+                Dataset<Row> tokenStats = Tables.read(spark, dir, Schemas.TOKEN_STATS, "extract");
+                layerRows =
+                        Tables.write(LayerSummaries.of(logitLens, tokenStats), staging.dir(), Schemas.LAYER_SUMMARY);
+            }
+            staging.commit(written);
+            RunManifest manifest = new RunManifest(context).inputs(inputs);
+            manifest.rows(Schemas.HEAD_SUMMARY, Tables.path(dir, Schemas.HEAD_SUMMARY), rows);
+            if (logitLens != null) {
+                manifest.rows(Schemas.LAYER_SUMMARY, Tables.path(dir, Schemas.LAYER_SUMMARY), layerRows);
+            }
+            if (distances != null) {
+                manifest.detail("clusters", Integer.toString(distances.clusterCount()));
+            }
+            manifest.append(dir);
         }
-        if (distances != null) {
-            manifest.detail("clusters", Integer.toString(distances.clusterCount()));
-        }
-        manifest.append(dir);
         printMissing(context, probes, tokenMass, distanceTable, distances, logitLens);
     }
 

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import io.headwise.BadInputException;
+import io.headwise.Sha256;
 import io.headwise.corpus.Windows;
 import io.headwise.jobs.corpus.Corpus;
 import io.headwise.jobs.corpus.ReadFailures;
@@ -12,7 +13,6 @@ import io.headwise.spark.CorpusRows;
 import io.headwise.spark.DocumentTokenizer;
 import io.headwise.spark.Schemas;
 import io.headwise.spark.SparkRows;
-import io.headwise.spark.TokenizerCache;
 import io.headwise.tokenize.CharTokenizer;
 import io.headwise.tokenize.TextTokenizer;
 import io.headwise.tokenize.Tokenizers;
@@ -150,30 +150,41 @@ public final class TokenizeJob {
                         col("tokens"));
         SparkSession spark = context.spark();
         String rejectsDir = Tables.path(options.out, Schemas.REJECTS);
-        long rejected = Tables.write(withSchema(spark, rejects, Schemas.REJECTS_SCHEMA), options.out, Schemas.REJECTS);
-        long accepted = outcomes.filter(col("chunk").equalTo(0)).count();
-        options.corpus.checkRejects(rejected, rejected + accepted, rejectsDir);
-        long samples = Tables.write(withSchema(spark, tokens, Schemas.TOKENS_SCHEMA), options.out, Schemas.TOKENS);
-        String tokenizerCopy = Tables.path(options.out, Tokenizers.TOKENIZER_JSON);
-        TokenizerSource.write(spark, tokenizerCopy, tokenizer.json());
-
-        RunManifest manifest = new RunManifest(context)
-                .inputs(files)
-                .detail("format", options.corpus.format)
-                .detail("tokenizer", tokenizer.name())
-                .detail("tokenizer_sha256", TokenizerCache.sha256(tokenizer.json()))
-                .detail("block_size", String.valueOf(options.blockSize))
-                .detail("stride", String.valueOf(options.stride))
-                .detail("documents", String.valueOf(accepted));
-        manifest.rows(Schemas.TOKENS, Tables.path(options.out, Schemas.TOKENS), samples);
-        manifest.rows(Schemas.REJECTS, rejectsDir, rejected);
-        documents.counts().forEach((key, count) -> {
-            manifest.detail(key, String.valueOf(count));
-            context.print("%-14s %,12d pages skipped (not rejects)", key, count);
-        });
-        context.print("%-14s %,12d used, from %d input file(s)", "documents", accepted, files.size());
-        context.print("%-14s %s (sha256 %s)", "tokenizer", tokenizerCopy, TokenizerCache.sha256(tokenizer.json()));
-        manifest.append(options.out);
+        List<String> written = List.of(Schemas.REJECTS, Schemas.TOKENS, Tokenizers.TOKENIZER_JSON);
+        try (RunStaging staging = RunStaging.create(
+                context, options.out, List.of(Schemas.TOKENS, Schemas.REJECTS), options.corpus.overwrite)) {
+            long rejected =
+                    Tables.write(withSchema(spark, rejects, Schemas.REJECTS_SCHEMA), staging.dir(), Schemas.REJECTS);
+            long accepted = outcomes.filter(col("chunk").equalTo(0)).count();
+            try {
+                options.corpus.checkRejects(rejected, rejected + accepted, rejectsDir);
+            } catch (BadInputException e) {
+                staging.commit(List.of(Schemas.REJECTS)); // the message sends the user there
+                throw e;
+            }
+            long samples =
+                    Tables.write(withSchema(spark, tokens, Schemas.TOKENS_SCHEMA), staging.dir(), Schemas.TOKENS);
+            TokenizerSource.write(spark, staging.path(Tokenizers.TOKENIZER_JSON), tokenizer.json());
+            staging.commit(written);
+            String tokenizerCopy = Tables.path(options.out, Tokenizers.TOKENIZER_JSON);
+            RunManifest manifest = new RunManifest(context)
+                    .inputs(files)
+                    .detail("format", options.corpus.format)
+                    .detail("tokenizer", tokenizer.name())
+                    .detail("tokenizer_sha256", Sha256.hex(tokenizer.json()))
+                    .detail("block_size", String.valueOf(options.blockSize))
+                    .detail("stride", String.valueOf(options.stride))
+                    .detail("documents", String.valueOf(accepted));
+            manifest.rows(Schemas.TOKENS, Tables.path(options.out, Schemas.TOKENS), samples);
+            manifest.rows(Schemas.REJECTS, rejectsDir, rejected);
+            documents.counts().forEach((key, count) -> {
+                manifest.detail(key, String.valueOf(count));
+                context.print("%-14s %,12d pages skipped (not rejects)", key, count);
+            });
+            context.print("%-14s %,12d used, from %d input file(s)", "documents", accepted, files.size());
+            context.print("%-14s %s (sha256 %s)", "tokenizer", tokenizerCopy, Sha256.hex(tokenizer.json()));
+            manifest.append(options.out);
+        }
     }
 
     /**
@@ -184,8 +195,6 @@ public final class TokenizeJob {
         int separator;
         try (TextTokenizer tokenizer = Tokenizers.fromJson(source.json(), source.name())) {
             separator = DocumentTokenizer.separator(tokenizer, source.name());
-        } catch (IllegalArgumentException e) {
-            throw new BadInputException(e, "--tokenizer %s: %s", source.name(), e.getMessage());
         }
         try {
             Windows.step(Windows.width(options.blockSize, separator), options.stride);

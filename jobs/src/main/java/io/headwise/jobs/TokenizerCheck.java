@@ -1,15 +1,13 @@
 package io.headwise.jobs;
 
 import io.headwise.BadInputException;
+import io.headwise.Sha256;
 import io.headwise.spark.Schemas;
-import io.headwise.tokenize.TextTokenizer;
 import io.headwise.tokenize.Tokenizers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -28,28 +26,15 @@ import org.apache.spark.sql.functions;
 final class TokenizerCheck {
 
     static final String TOKENIZER_SHA256 = "tokenizer_sha256";
-    static final String TOKENIZER_JSON = "tokenizer.json";
 
     private TokenizerCheck() {}
-
-    /**
-     * The tokenizer of a model directory or a tokenizer.json file, for the jobs that load one on
-     * the driver; a missing or unreadable file is bad input (the message names it).
-     */
-    static TextTokenizer load(java.nio.file.Path tokenizerJsonOrModelDir) {
-        try {
-            return Tokenizers.load(tokenizerJsonOrModelDir);
-        } catch (IllegalArgumentException e) {
-            throw new BadInputException(e, "%s", e.getMessage());
-        }
-    }
 
     /**
      * @param modelSha256 sha256 of the model's tokenizer.json
      * @return the tokens' tokenizer sha256 (equal to {@code modelSha256})
      */
     static String verify(SparkSession spark, String tokensRunDir, String model, String modelSha256) {
-        String file = Tables.path(tokensRunDir, TOKENIZER_JSON);
+        String file = Tables.path(tokensRunDir, Tokenizers.TOKENIZER_JSON);
         String fromFile = Tables.exists(spark, file) ? sha256(spark, file) : null;
         String fromManifest = manifestSha256(spark, tokensRunDir);
         if (fromFile == null && fromManifest == null) {
@@ -87,18 +72,13 @@ final class TokenizerCheck {
         Path path = new Path(file);
         try {
             FileSystem fs = path.getFileSystem(Tables.hadoopConf(spark));
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            MessageDigest digest = Sha256.digest();
             try (InputStream in = fs.open(path)) {
-                byte[] buffer = new byte[1 << 16];
-                for (int n; (n = in.read(buffer)) > 0; ) {
-                    digest.update(buffer, 0, n);
-                }
+                Sha256.update(digest, in);
             }
-            return HexFormat.of().formatHex(digest.digest());
+            return Sha256.hex(digest);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -6,6 +6,7 @@ import io.headwise.model.GptConfig;
 import io.headwise.model.GptWeights;
 import io.headwise.spark.Schemas;
 import io.headwise.tokenize.TextTokenizer;
+import io.headwise.tokenize.TokenizerJson;
 import io.headwise.tokenize.Tokenizers;
 import io.headwise.train.TrainConfig;
 import io.headwise.train.TrainingRun;
@@ -38,7 +39,6 @@ public final class TrainJob {
     /** GPT-2's own context; a larger --block-size is refused. */
     static final int MAX_BLOCK_SIZE = 1024;
 
-    static final String END_OF_TEXT = "<|endoftext|>";
     /** Spark's reserved system memory, which its memory manager leaves out of any heap. */
     static final long SPARK_RESERVED_BYTES = 300L << 20;
     /** A sample's memory besides its ids: the int[] and record headers, the list's reference. */
@@ -180,7 +180,7 @@ public final class TrainJob {
                 Tables.read(context.spark(), runDir, Schemas.TOKENS, "tokenize").select("sample_id", "token_ids");
         Dataset<Row> usable =
                 tokens.where(functions.size(functions.col("token_ids")).geq(2)); // others have no target
-        try (TextTokenizer tokenizer = TokenizerCheck.load(tokenizerFile)) {
+        try (TextTokenizer tokenizer = Tokenizers.load(tokenizerFile)) {
             Shape shape = shape(tokens, table, tokenizer.vocabSize());
             if (shape.samples() > shape.usable()) {
                 context.print(
@@ -340,8 +340,9 @@ public final class TrainJob {
                     "tokens table: sample_id %d has %d tokens, more than --block-size %d; tokenize with --block-size %d or raise --block-size",
                     longestId, longest, blockSize, blockSize);
         }
-        int special =
-                tokenizer.specialId(tokenizer.isCharLevel() ? "." : END_OF_TEXT).orElse(0);
+        int special = tokenizer
+                .specialId(tokenizer.isCharLevel() ? "." : TokenizerJson.END_OF_TEXT)
+                .orElse(0);
         return new GptConfig(
                 vocab,
                 blockSize,

@@ -3,11 +3,11 @@ package io.headwise.jobs;
 import static org.apache.spark.sql.functions.col;
 
 import io.headwise.BadInputException;
+import io.headwise.Sha256;
 import io.headwise.jobs.corpus.Corpus;
 import io.headwise.jobs.corpus.ReadFailures;
 import io.headwise.jobs.corpus.TokenizerSource;
 import io.headwise.spark.Schemas;
-import io.headwise.spark.TokenizerCache;
 import io.headwise.tokenize.BpeModel;
 import io.headwise.tokenize.BpeTrainer;
 import io.headwise.tokenize.PreTokenizer;
@@ -82,17 +82,24 @@ public final class TrainTokenizerJob {
             context.describe("train-tokenizer " + corpus.input);
             Corpus documents = corpus.read(spark, files);
             Dataset<Row> docs = documents.documents().persist();
-            try {
+            String fileName = new Path(file).getName();
+            try (RunStaging staging =
+                    RunStaging.create(context, dir, List.of(Schemas.REJECTS, fileName), corpus.overwrite)) {
                 long rejected = Tables.write(
                         spark.createDataFrame(
                                 docs.filter(col("reason").isNotNull())
                                         .select("source", "doc_id", "reason", "excerpt")
                                         .rdd(),
                                 Schemas.REJECTS_SCHEMA),
-                        dir,
+                        staging.dir(),
                         Schemas.REJECTS);
                 long usable = docs.filter(col("reason").isNull()).count();
-                corpus.checkRejects(rejected, rejected + usable, Tables.path(dir, Schemas.REJECTS));
+                try {
+                    corpus.checkRejects(rejected, rejected + usable, Tables.path(dir, Schemas.REJECTS));
+                } catch (BadInputException e) {
+                    staging.commit(List.of(Schemas.REJECTS)); // the message sends the user there
+                    throw e;
+                }
                 Map<String, Long> counts = pieceCounts(docs);
                 long started = System.nanoTime();
                 BpeModel model = BpeTrainer.train(counts, options.vocabSize);
@@ -103,7 +110,8 @@ public final class TrainTokenizerJob {
                         counts.size(),
                         seconds);
                 String json = model.toTokenizerJson();
-                TokenizerSource.write(spark, file, json);
+                TokenizerSource.write(spark, staging.path(fileName), json);
+                staging.commit(List.of(Schemas.REJECTS, fileName));
 
                 RunManifest manifest = new RunManifest(context)
                         .inputs(files)
@@ -113,7 +121,7 @@ public final class TrainTokenizerJob {
                         .detail("pre_tokens", String.valueOf(counts.size()))
                         .detail("documents", String.valueOf(usable))
                         .detail("tokenizer", file)
-                        .detail("tokenizer_sha256", TokenizerCache.sha256(json));
+                        .detail("tokenizer_sha256", Sha256.hex(json));
                 documents.counts().forEach((key, count) -> {
                     manifest.detail(key, String.valueOf(count));
                     context.print("%-14s %,12d pages skipped (not rejects)", key, count);

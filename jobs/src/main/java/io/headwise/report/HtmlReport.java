@@ -1,14 +1,13 @@
 package io.headwise.report;
 
 import com.google.gson.GsonBuilder;
+import io.headwise.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 
 /**
@@ -105,12 +104,7 @@ public final class HtmlReport {
 
     /** The CSP source expression {@code sha256-…} of an inline script. */
     static String sha256(String script) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(script.getBytes(StandardCharsets.UTF_8));
-            return "sha256-" + Base64.getEncoder().encodeToString(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every Java runtime", e);
-        }
+        return "sha256-" + Base64.getEncoder().encodeToString(Sha256.of(script));
     }
 
     private static String resource(String name) {

@@ -61,7 +61,7 @@ final class ReportJson {
     private static JsonObject text(TextView t) {
         JsonObject json = new JsonObject();
         json.addProperty("text", t.text());
-        json.add("tokens", strings(t.tokens()));
+        json.add("tokens", JsonArrays.strings(t.tokens()));
         JsonArray patterns = new JsonArray();
         for (float[][][] layer : t.patterns()) {
             JsonArray heads = new JsonArray();
@@ -168,7 +168,7 @@ final class ReportJson {
 
     private static JsonObject embedding(EmbeddingView e) {
         JsonObject json = new JsonObject();
-        json.add("labels", strings(e.labels()));
+        json.add("labels", JsonArrays.strings(e.labels()));
         json.add("coordinates", matrix(e.coordinates()));
         JsonArray explained = new JsonArray();
         for (double v : e.explained()) {
@@ -232,14 +232,6 @@ final class ReportJson {
                 r.add(number(v));
             }
             array.add(r);
-        }
-        return array;
-    }
-
-    private static JsonArray strings(String[] values) {
-        JsonArray array = new JsonArray();
-        for (String v : values) {
-            array.add(v);
         }
         return array;
     }

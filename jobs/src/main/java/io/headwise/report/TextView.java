@@ -1,9 +1,7 @@
 package io.headwise.report;
 
+import io.headwise.metrics.ReceivedMass;
 import io.headwise.model.SampleResult;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 
 /**
  * One text through the model, as the report shows it. {@code T} is the number of tokens, {@code
@@ -16,7 +14,7 @@ import java.util.List;
  * @param gradXInput {@code [T]} (∂L/∂e_t)·e_t
  * @param residNorm {@code [L][T]} ‖residual stream after block l at t‖₂
  * @param topAttended {@code [L][H][≤ k]} the key positions receiving the most attention mass over
- *     queries 1..T-1, best first (ties: lower position first)
+ *     queries 1..T-1, best first (ties: lower position first; {@link ReceivedMass#topKeys})
  * @param meanLoss the mean next-token cross-entropy (NaN for one token)
  * @param nextToken the most likely next token
  * @param nextTokenProb its probability
@@ -47,7 +45,7 @@ public record TextView(
         for (int l = 0; l < patterns.length; l++) {
             top[l] = new int[patterns[l].length][];
             for (int h = 0; h < patterns[l].length; h++) {
-                top[l][h] = topAttended(patterns[l][h], TOP_ATTENDED_DEFAULT);
+                top[l][h] = ReceivedMass.topKeys(patterns[l][h], TOP_ATTENDED_DEFAULT);
             }
         }
         return new TextView(
@@ -61,29 +59,6 @@ public record TextView(
                 result.meanLoss(),
                 nextToken,
                 result.nextTokenProb());
-    }
-
-    /**
-     * Key positions receiving the most attention mass Σ_{q=1..T-1} A[q][k], best first, ties by
-     * position; query 0 is left out because it can attend only to itself.
-     *
-     * @param pattern {@code [T][k ≤ q]}
-     */
-    public static int[] topAttended(float[][] pattern, int k) {
-        double[] mass = new double[pattern.length];
-        for (int q = 1; q < pattern.length; q++) {
-            for (int key = 0; key <= q; key++) {
-                mass[key] += pattern[q][key];
-            }
-        }
-        List<Integer> keys = new ArrayList<>();
-        for (int i = 0; i < mass.length; i++) {
-            keys.add(i);
-        }
-        keys.sort(Comparator.comparingDouble((Integer i) -> -mass[i]).thenComparing(i -> i));
-        return keys.subList(0, Math.min(k, keys.size())).stream()
-                .mapToInt(Integer::intValue)
-                .toArray();
     }
 
     public int length() {

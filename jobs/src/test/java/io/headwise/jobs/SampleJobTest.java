@@ -37,7 +37,7 @@ class SampleJobTest {
 
             @Override
             public OptionalInt specialId(String token) {
-                return endOfText != null && token.equals(TrainJob.END_OF_TEXT)
+                return endOfText != null && token.equals(io.headwise.tokenize.TokenizerJson.END_OF_TEXT)
                         ? OptionalInt.of(endOfText)
                         : OptionalInt.empty();
             }

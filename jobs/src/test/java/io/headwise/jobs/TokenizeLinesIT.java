@@ -3,8 +3,8 @@ package io.headwise.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.headwise.Sha256;
 import io.headwise.spark.Schemas;
-import io.headwise.spark.TokenizerCache;
 import io.headwise.testing.CliRun;
 import io.headwise.testing.Fixtures;
 import io.headwise.testing.SparkTestSession;
@@ -81,7 +81,7 @@ class TokenizeLinesIT {
         assertThat(manifest.getString(manifest.fieldIndex("job"))).isEqualTo("tokenize");
         Map<String, String> details = manifest.getJavaMap(manifest.fieldIndex("details"));
         assertThat(details.get("tokenizer_sha256"))
-                .isEqualTo(TokenizerCache.sha256(Files.readString(tmp.resolve("a/tokenizer.json"))));
+                .isEqualTo(Sha256.hex(Files.readString(tmp.resolve("a/tokenizer.json"))));
         assertThat(manifest.<String, Long>getJavaMap(manifest.fieldIndex("row_counts")))
                 .containsEntry("tokens", 32_033L)
                 .containsEntry("rejects", 0L);

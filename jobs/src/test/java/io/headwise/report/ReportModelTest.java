@@ -38,9 +38,10 @@ class ReportModelTest {
     void topAttendedSumsMassOverQueriesOneOnwardsAndBreaksTiesByPosition() {
         float[][] pattern = {{1f}, {0.5f, 0.5f}, {0.2f, 0.2f, 0.6f}};
         // masses: key 0 = 0.7, key 1 = 0.7, key 2 = 0.6 (query 0 is not counted)
-        assertThat(TextView.topAttended(pattern, 3)).containsExactly(0, 1, 2);
-        assertThat(TextView.topAttended(pattern, 1)).containsExactly(0);
-        assertThat(TextView.topAttended(new float[][] {{1f}}, 3)).containsExactly(0);
+        assertThat(io.headwise.metrics.ReceivedMass.topKeys(pattern, 3)).containsExactly(0, 1, 2);
+        assertThat(io.headwise.metrics.ReceivedMass.topKeys(pattern, 1)).containsExactly(0);
+        assertThat(io.headwise.metrics.ReceivedMass.topKeys(new float[][] {{1f}}, 3))
+                .containsExactly(0);
     }
 
     @Test

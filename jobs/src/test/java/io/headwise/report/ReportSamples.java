@@ -47,7 +47,7 @@ public final class ReportSamples {
         int[][][] top = new int[2][2][];
         for (int l = 0; l < 2; l++) {
             for (int h = 0; h < 2; h++) {
-                top[l][h] = TextView.topAttended(patterns[l][h], TextView.TOP_ATTENDED_DEFAULT);
+                top[l][h] = io.headwise.metrics.ReceivedMass.topKeys(patterns[l][h], TextView.TOP_ATTENDED_DEFAULT);
             }
         }
         return new TextView(text, tokens, patterns, gradNorm, gradXInput, resid, top, 1.25, tokens[0], 0.5f);
@@ -113,7 +113,7 @@ public final class ReportSamples {
                     patterns[l][h][q] = new float[q + 1];
                     java.util.Arrays.fill(patterns[l][h][q], 1f / (q + 1));
                 }
-                top[l][h] = TextView.topAttended(patterns[l][h], TextView.TOP_ATTENDED_DEFAULT);
+                top[l][h] = io.headwise.metrics.ReceivedMass.topKeys(patterns[l][h], TextView.TOP_ATTENDED_DEFAULT);
             }
         }
         float[] ones = new float[t];

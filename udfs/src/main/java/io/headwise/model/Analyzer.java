@@ -272,18 +272,9 @@ public final class Analyzer {
     }
 
     private static void checkSample(int[] ids, GptConfig config) {
-        if (ids.length == 0) {
-            throw new IllegalArgumentException("empty sample");
-        }
-        if (ids.length > config.nPositions()) {
-            throw new IllegalArgumentException(
-                    "sample of " + ids.length + " tokens exceeds n_positions " + config.nPositions());
-        }
-        for (int id : ids) {
-            if (id < 0 || id >= config.vocabSize()) {
-                throw new IllegalArgumentException(
-                        "token id " + id + " outside the vocabulary (vocab_size " + config.vocabSize() + ")");
-            }
+        String problem = config.sampleProblem(ids);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
         }
     }
 }

@@ -147,6 +147,28 @@ public record GptConfig(
         return new GptConfig(vocabSize, nPositions, nEmbd, nLayer, nHead, LAYER_NORM_EPSILON_DEFAULT, true, 0, 0);
     }
 
+    /**
+     * Why {@code ids} cannot go through this model — no tokens, more than {@code n_positions}, or an
+     * id outside the vocabulary — or null when it fits. Callers put their context in front
+     * ({@code extract:} for a reject, {@code --text:} for an option).
+     */
+    public String sampleProblem(int[] ids) {
+        if (ids.length == 0) {
+            return "empty sample (no tokens)";
+        }
+        if (ids.length > nPositions) {
+            return String.format("%d tokens, longer than the model's n_positions (%d)", ids.length, nPositions);
+        }
+        for (int p = 0; p < ids.length; p++) {
+            if (!hasToken(ids[p])) {
+                return String.format(
+                        "token id %d at position %d is outside the model's vocabulary (vocab_size %d)",
+                        ids[p], p, vocabSize);
+            }
+        }
+        return null;
+    }
+
     /** Whether {@code id} is one of this model's token ids (0 ≤ id < V). */
     public boolean hasToken(int id) {
         return id >= 0 && id < vocabSize;

@@ -176,10 +176,16 @@ public final class AblatePartition implements MapPartitionsFunction<Row, Row> {
     private static ModelCache.Loaded load(ModelThread modelThread, ShippedModel model) {
         TaskContext task = TaskContext.get();
         int threads = task != null ? task.cpus() : Runtime.getRuntime().availableProcessors();
-        return modelThread.await(modelThread.submit(() -> {
+        ExecutorCache.Lease<ModelCache.Loaded> lease = modelThread.await(modelThread.submit(() -> {
             TorchThreads.intraOpThreads(threads);
-            return ModelCache.get(model, Device.cpu());
+            return ModelCache.lease(model, Device.cpu());
         }));
+        if (task != null) {
+            // Behind any pass still queued on the model thread, as ExtractPartition does.
+            task.addTaskCompletionListener(
+                    (org.apache.spark.util.TaskCompletionListener) context -> modelThread.afterQueued(lease::close));
+        }
+        return lease.get();
     }
 
     private static int[] ids(Row row) {

@@ -1,5 +1,6 @@
 package io.headwise.spark;
 
+import io.headwise.BadInputException;
 import io.headwise.corpus.Utf8Text;
 import io.headwise.corpus.Windows;
 import io.headwise.tokenize.TextTokenizer;
@@ -50,13 +51,14 @@ public final class DocumentTokenizer implements MapPartitionsFunction<Row, Row> 
         }
         return tokenizer
                 .specialId(TokenizerJson.END_OF_TEXT)
-                .orElseThrow(() -> new IllegalArgumentException(
-                        String.format("%s has no %s token to separate documents", name, TokenizerJson.END_OF_TEXT)));
+                .orElseThrow(() -> new BadInputException(
+                        "%s has no %s token to separate documents", name, TokenizerJson.END_OF_TEXT));
     }
 
     @Override
     public Iterator<Row> call(Iterator<Row> documents) {
-        TextTokenizer tokenizer = TokenizerCache.get(tokenizerJson, tokenizerName);
+        TextTokenizer tokenizer = ExecutorCache.releaseWithTask(TokenizerCache.lease(tokenizerJson, tokenizerName))
+                .get();
         int separator = separator(tokenizer, tokenizerName);
         return new Iterator<>() {
             private Iterator<Row> pending = Collections.emptyIterator();

@@ -78,10 +78,11 @@ public final class ExtractRows implements FlatMapFunction<Iterator<InternalRow>,
         TaskContext task = TaskContext.get();
         ModelThread modelThread = ModelThread.acquire();
         int threads = task != null ? task.cpus() : Runtime.getRuntime().availableProcessors();
-        ModelCache.Loaded loaded = modelThread.await(modelThread.submit(() -> {
+        ExecutorCache.Lease<ModelCache.Loaded> lease = modelThread.await(modelThread.submit(() -> {
             TorchThreads.intraOpThreads(threads);
-            return ModelCache.get(model, device);
+            return ModelCache.lease(model, device);
         }));
+        ModelCache.Loaded loaded = lease.get();
         Analyzer analyzer = new Analyzer(loaded.gpt(), loaded.manager(), settings.mlpTopK(), settings.gradients());
         ArrayDeque<InternalRow> ready = new ArrayDeque<>();
         TableSink sink = (name, schema, row) -> {
@@ -95,7 +96,10 @@ public final class ExtractRows implements FlatMapFunction<Iterator<InternalRow>,
         ExtractTask extract =
                 new ExtractTask(analyzer, settings, n -> {}, modelThread, threads, sink, List.of(declaration(table)));
         if (task != null) {
-            task.addTaskCompletionListener((TaskCompletionListener) context -> modelThread.close());
+            task.addTaskCompletionListener((TaskCompletionListener) context -> {
+                modelThread.close();
+                modelThread.afterQueued(lease::close);
+            });
         }
         Iterator<InternalRow> samples = tokenizerJson == null ? input : withTokens(input, tokenizerJson);
         return new Iterator<>() {

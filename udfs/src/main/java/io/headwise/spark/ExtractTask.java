@@ -258,24 +258,11 @@ final class ExtractTask {
      * @param pieces the length of its {@code tokens} column
      */
     static String rejectReason(int[] ids, int pieces, GptConfig config) {
-        if (ids.length == 0) {
-            return "extract: empty sample (no tokens)";
+        String problem = config.sampleProblem(ids);
+        if (problem != null) {
+            return "extract: " + problem;
         }
-        if (ids.length > config.nPositions()) {
-            return String.format(
-                    "extract: %d tokens, longer than the model's n_positions (%d)", ids.length, config.nPositions());
-        }
-        if (pieces != ids.length) {
-            return String.format("extract: %d token ids but %d tokens", ids.length, pieces);
-        }
-        for (int p = 0; p < ids.length; p++) {
-            if (ids[p] < 0 || ids[p] >= config.vocabSize()) {
-                return String.format(
-                        "extract: token id %d at position %d is outside the model's vocabulary (vocab_size %d)",
-                        ids[p], p, config.vocabSize());
-            }
-        }
-        return null;
+        return pieces == ids.length ? null : String.format("extract: %d token ids but %d tokens", ids.length, pieces);
     }
 
     private static InternalRow row(Object... values) {

@@ -50,6 +50,14 @@ final class ModelThread implements AutoCloseable {
         return executor.submit(work);
     }
 
+    /**
+     * Runs {@code work} on this thread once everything submitted so far has run, even after the
+     * thread was given back: for what must wait for the task's last pass (returning its model).
+     */
+    void afterQueued(Runnable work) {
+        executor.execute(work);
+    }
+
     /** The result of {@code future}, or its failure rethrown unchanged (a checked one wrapped). */
     <T> T await(Future<T> future) {
         return Futures.await(future, "the model");

@@ -59,7 +59,13 @@ public final class ProbePartition implements MapPartitionsFunction<Row, Row> {
         if (!indices.hasNext()) {
             return List.<Row>of().iterator();
         }
-        ModelCache.Loaded loaded = ModelCache.get(model, DeviceChoice.forTask(DeviceChoice.AUTO));
+        try (ExecutorCache.Lease<ModelCache.Loaded> lease =
+                ModelCache.lease(model, DeviceChoice.forTask(DeviceChoice.AUTO))) {
+            return sums(lease.get(), indices);
+        }
+    }
+
+    private Iterator<Row> sums(ModelCache.Loaded loaded, Iterator<Row> indices) {
         Analyzer analyzer = new Analyzer(loaded.gpt(), loaded.manager(), 0, false);
         int nLayer = analyzer.config().nLayer();
         int nHead = analyzer.config().nHead();

@@ -1,5 +1,6 @@
 package io.headwise.spark;
 
+import io.headwise.Sha256;
 import io.headwise.model.Checkpoint;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,8 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.SparkEnv;
@@ -43,14 +42,14 @@ public record ShippedModel(String location, String fingerprint) implements Seria
                     Path.of(SparkFiles.getRootDirectory()).toAbsolutePath(), "headwise-model-");
             org.apache.hadoop.fs.Path remote = new org.apache.hadoop.fs.Path(location);
             FileSystem fs = remote.getFileSystem(hadoopConf());
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            MessageDigest digest = Sha256.digest();
             for (String name : new String[] {Checkpoint.CONFIG_FILE, Checkpoint.WEIGHTS_FILE}) {
                 try (InputStream in =
                         new DigestInputStream(fs.open(new org.apache.hadoop.fs.Path(remote, name)), digest)) {
                     Files.copy(in, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
                 }
             }
-            String found = HexFormat.of().formatHex(digest.digest());
+            String found = Sha256.hex(digest);
             if (!found.equals(fingerprint)) {
                 throw new IllegalStateException(String.format(
                         "%s changed during the run (sha256 of config.json + model.safetensors %s, the driver saw %s)",
@@ -59,8 +58,6 @@ public record ShippedModel(String location, String fingerprint) implements Seria
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot copy the model " + location + " to this executor", e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -1,48 +1,38 @@
 package io.headwise.spark;
 
+import io.headwise.Sha256;
 import io.headwise.tokenize.TextTokenizer;
 import io.headwise.tokenize.Tokenizers;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One {@link TextTokenizer} per executor JVM and tokenizer document. The driver ships the
- * {@code tokenizer.json} text (Hugging Face tokenizers are native and not serializable); the first
- * task that needs it builds it, later tasks reuse it, and a shutdown hook closes the natives when
- * the JVM exits. Keyed by the document's SHA-256, so a changed file is a new entry. DJL's
- * tokenizer is safe to call from several task threads at once.
+ * Tokenizers in the executor JVM's {@link ExecutorCache}, one per tokenizer document. The driver
+ * ships the {@code tokenizer.json} text (Hugging Face tokenizers are native and not serializable);
+ * the first task that needs it builds it, later tasks reuse it while the cache keeps it, and the
+ * cache closes its natives when it evicts it. Keyed by the document's SHA-256, so a changed file is
+ * a new entry. DJL's tokenizer is safe to call from several task threads at once. Its native size
+ * is not observable; the cache counts it as the document's size in bytes, which the vocabulary and
+ * merge tables it is built from are of the order of.
  */
 public final class TokenizerCache {
 
-    private static final Map<String, TextTokenizer> CACHE = new ConcurrentHashMap<>();
-
-    static {
-        Runtime.getRuntime().addShutdownHook(new Thread(TokenizerCache::closeAll, "headwise-tokenizer-cache"));
+    private record Key(String sha256) {
+        @Override
+        public String toString() {
+            return "tokenizer " + sha256.substring(0, 16);
+        }
     }
 
     private TokenizerCache() {}
 
-    /** The tokenizer of {@code json}; {@code name} is used in messages (e.g. its path). */
-    public static TextTokenizer get(String json, String name) {
-        return CACHE.computeIfAbsent(sha256(json), key -> Tokenizers.fromJson(json, name));
-    }
-
-    /** Hex SHA-256 of the document's UTF-8 bytes, as recorded in {@code run_manifest}. */
-    public static String sha256(String json) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(digest.digest(json.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
-    }
-
-    private static void closeAll() {
-        CACHE.values().forEach(TextTokenizer::close);
-        CACHE.clear();
+    /**
+     * A lease on the tokenizer of {@code json}; {@code name} is used in messages (e.g. its path).
+     * Close it when done ({@link ExecutorCache#releaseWithTask}).
+     */
+    public static ExecutorCache.Lease<TextTokenizer> lease(String json, String name) {
+        return ExecutorCache.jvm().lease(new Key(Sha256.hex(json)), () -> {
+            TextTokenizer tokenizer = Tokenizers.fromJson(json, name);
+            return new ExecutorCache.Loaded<>(tokenizer, json.getBytes(StandardCharsets.UTF_8).length, tokenizer);
+        });
     }
 }

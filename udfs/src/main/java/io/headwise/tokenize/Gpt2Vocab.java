@@ -4,6 +4,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import io.headwise.BadInputException;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -34,14 +35,13 @@ public final class Gpt2Vocab {
     /**
      * Converts the two files.
      *
-     * @throws IllegalArgumentException naming the file (and line) that is malformed, has a merge
+     * @throws BadInputException naming the file (and line) that is malformed, has a merge
      *     whose sides or result are not in the vocabulary, or lacks {@code <|endoftext|>}
      */
     public static String toTokenizerJson(Path encoderJson, Path vocabBpe) throws IOException {
         Map<String, Integer> vocab = readEncoder(encoderJson);
         if (!vocab.containsKey(TokenizerJson.END_OF_TEXT)) {
-            throw new IllegalArgumentException(
-                    String.format("%s has no %s token", encoderJson, TokenizerJson.END_OF_TEXT));
+            throw new BadInputException("%s has no %s token", encoderJson, TokenizerJson.END_OF_TEXT);
         }
         List<BpeMerge> merges = readMerges(vocabBpe, vocab);
         return TokenizerJson.byteLevelBpe(vocab, merges, TokenizerJson.PreTokenization.GPT2_BYTE_LEVEL);
@@ -52,17 +52,16 @@ public final class Gpt2Vocab {
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             root = JsonParser.parseReader(r);
         } catch (JsonParseException e) {
-            throw new IllegalArgumentException(file + " is not valid JSON: " + e.getMessage(), e);
+            throw new BadInputException(e, "%s is not valid JSON: %s", file, e.getMessage());
         }
         if (!root.isJsonObject()) {
-            throw new IllegalArgumentException(file + " must be a JSON object of token to id");
+            throw new BadInputException("%s must be a JSON object of token to id", file);
         }
         Map<String, Integer> vocab = new LinkedHashMap<>();
         for (Map.Entry<String, JsonElement> e : ((JsonObject) root).entrySet()) {
             JsonElement v = e.getValue();
             if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isNumber()) {
-                throw new IllegalArgumentException(
-                        String.format("%s: token \"%s\" has id %s, expected a number", file, e.getKey(), v));
+                throw new BadInputException("%s: token \"%s\" has id %s, expected a number", file, e.getKey(), v);
             }
             vocab.put(e.getKey(), v.getAsInt());
         }
@@ -79,14 +78,13 @@ public final class Gpt2Vocab {
             }
             String[] sides = line.split(" ", -1);
             if (sides.length != 2 || sides[0].isEmpty() || sides[1].isEmpty()) {
-                throw new IllegalArgumentException(
-                        String.format("%s line %d: expected \"left right\", got \"%s\"", file, i + 1, line));
+                throw new BadInputException("%s line %d: expected \"left right\", got \"%s\"", file, i + 1, line);
             }
             BpeMerge merge = new BpeMerge(sides[0], sides[1]);
             for (String token : List.of(merge.left(), merge.right(), merge.merged())) {
                 if (!vocab.containsKey(token)) {
-                    throw new IllegalArgumentException(String.format(
-                            "%s line %d: token \"%s\" is not in the encoder vocabulary", file, i + 1, token));
+                    throw new BadInputException(
+                            "%s line %d: token \"%s\" is not in the encoder vocabulary", file, i + 1, token);
                 }
             }
             merges.add(merge);

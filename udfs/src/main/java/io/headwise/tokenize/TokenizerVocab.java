@@ -3,6 +3,7 @@ package io.headwise.tokenize;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import io.headwise.BadInputException;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -37,7 +38,7 @@ final class TokenizerVocab {
                 ids.put(entries.get(id).getAsJsonArray().get(0).getAsString(), id);
             }
         } else {
-            throw new IllegalArgumentException(source + ": model has no vocab");
+            throw new BadInputException("%s: model has no vocab", source);
         }
         JsonElement addedTokens = doc.get("added_tokens");
         if (addedTokens != null && addedTokens.isJsonArray()) {
@@ -110,7 +111,7 @@ final class TokenizerVocab {
 
     private static JsonObject object(JsonElement e, String source, String what) {
         if (e == null || !e.isJsonObject()) {
-            throw new IllegalArgumentException(String.format("%s: %s is not a JSON object", source, what));
+            throw new BadInputException("%s: %s is not a JSON object", source, what);
         }
         return e.getAsJsonObject();
     }

@@ -4,6 +4,7 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import io.headwise.BadInputException;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -26,7 +27,7 @@ public final class Tokenizers {
      * when the file says {@code null} for both, and to adding the post-processor's special tokens;
      * all three are switched off here so that ids are exactly the text's tokens.
      *
-     * @throws IllegalArgumentException naming the path when it does not exist or is not a valid
+     * @throws BadInputException naming the path when it does not exist or is not a valid
      *     tokenizer document
      */
     public static TextTokenizer load(Path tokenizerJsonOrModelDir) {
@@ -34,23 +35,13 @@ public final class Tokenizers {
                 ? tokenizerJsonOrModelDir.resolve(TOKENIZER_JSON)
                 : tokenizerJsonOrModelDir;
         if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException(String.format("tokenizer file %s does not exist", file));
+            throw new BadInputException("tokenizer file %s does not exist", file);
         }
         TokenizerVocab vocab = TokenizerVocab.parse(readJson(file), file.toString());
         try {
-            HuggingFaceTokenizer hf = HuggingFaceTokenizer.builder()
-                    .optTokenizerPath(file)
-                    .optAddSpecialTokens(false)
-                    .optTruncation(false)
-                    .optPadding(false)
-                    .build();
-            return new DjlTextTokenizer(hf, vocab);
+            return new DjlTextTokenizer(build(file, file.toString()), vocab);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read tokenizer " + file, e);
-        } catch (RuntimeException e) {
-            // The Rust side reports unknown components or fields as a bare RuntimeException.
-            throw new IllegalArgumentException(
-                    String.format("%s is not a loadable tokenizer: %s", file, e.getMessage()), e);
         }
     }
 
@@ -60,7 +51,7 @@ public final class Tokenizers {
      * file that is deleted once loaded).
      *
      * @param name what to call the document in messages, e.g. the path it was read from
-     * @throws IllegalArgumentException naming {@code name} when the document is not a loadable
+     * @throws BadInputException naming {@code name} when the document is not a loadable
      *     tokenizer
      */
     public static TextTokenizer fromJson(String json, String name) {
@@ -83,6 +74,12 @@ public final class Tokenizers {
         }
     }
 
+    /**
+     * DJL's tokenizer of {@code file}, with our settings (see {@link #load}).
+     *
+     * @throws BadInputException naming {@code name} when the Rust side rejects the document
+     *     (it reports unknown components or fields as a bare RuntimeException)
+     */
     private static HuggingFaceTokenizer build(Path file, String name) throws IOException {
         try {
             return HuggingFaceTokenizer.builder()
@@ -92,8 +89,7 @@ public final class Tokenizers {
                     .optPadding(false)
                     .build();
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException(
-                    String.format("%s is not a loadable tokenizer: %s", name, e.getMessage()), e);
+            throw new BadInputException(e, "%s is not a loadable tokenizer: %s", name, e.getMessage());
         }
     }
 
@@ -101,7 +97,7 @@ public final class Tokenizers {
         try {
             return JsonParser.parseString(json);
         } catch (JsonParseException e) {
-            throw new IllegalArgumentException(String.format("%s is not valid JSON: %s", name, e.getMessage()), e);
+            throw new BadInputException(e, "%s is not valid JSON: %s", name, e.getMessage());
         }
     }
 
@@ -109,7 +105,7 @@ public final class Tokenizers {
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             return JsonParser.parseReader(r);
         } catch (JsonParseException e) {
-            throw new IllegalArgumentException(String.format("%s is not valid JSON: %s", file, e.getMessage()), e);
+            throw new BadInputException(e, "%s is not valid JSON: %s", file, e.getMessage());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read tokenizer " + file, e);
         }
