@@ -202,17 +202,8 @@ public final class ExtractJob {
      *     fraction 0.02}, {@code ids 1,2,3})
      * @param gradients whether the backward pass ran
      */
-    public record Result(List<WrittenTable> tables, long samples, long analysed, String patterns, boolean gradients) {
-
-        /** The rows written to {@code table}. */
-        public long rows(String table) {
-            return tables.stream()
-                    .filter(t -> t.table().equals(table))
-                    .findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException("extract writes no table " + table))
-                    .rows();
-        }
-    }
+    public record Result(List<WrittenTable> tables, long samples, long analysed, String patterns, boolean gradients)
+            implements JobResult {}
 
     private final Options options;
 

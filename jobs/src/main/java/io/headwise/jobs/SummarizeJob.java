@@ -75,7 +75,7 @@ public final class SummarizeJob {
      * @param missing the optional input tables that were absent or empty, whose columns are NULL
      *     ({@code head_probes}, {@code head_token_mass}, {@code head_distances})
      */
-    public record Result(List<WrittenTable> tables, Integer clusters, List<String> missing) {}
+    public record Result(List<WrittenTable> tables, Integer clusters, List<String> missing) implements JobResult {}
 
     private final Options options;
 

@@ -136,7 +136,8 @@ public final class TokenizeJob {
             int inputFiles,
             Map<String, Long> skipped,
             String tokenizer,
-            String tokenizerSha256) {}
+            String tokenizerSha256)
+            implements JobResult {}
 
     private final Options options;
 

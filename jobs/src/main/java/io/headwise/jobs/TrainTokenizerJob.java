@@ -116,7 +116,8 @@ public final class TrainTokenizerJob {
             int preTokens,
             long documents,
             int inputFiles,
-            Map<String, Long> skipped) {}
+            Map<String, Long> skipped)
+            implements JobResult {}
 
     private final Options options;
 
