@@ -2,8 +2,9 @@ package io.headwise.cli;
 
 import io.headwise.jobs.InspectJob;
 import io.headwise.jobs.JobContext;
+import java.nio.file.Path;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 @Command(
         name = "inspect",
@@ -11,8 +12,32 @@ import picocli.CommandLine.Mixin;
         description = "One text through one model, no corpus needed: tokens, next token, per-head statistics.")
 final class InspectCommand extends JobCommand {
 
-    @Mixin
-    InspectJob.Options options;
+    @Option(
+            names = "--model",
+            required = true,
+            paramLabel = "MODEL_DIR",
+            description = "Model directory (config.json, model.safetensors, tokenizer.json).")
+    Path model;
+
+    @Option(
+            names = "--text",
+            required = true,
+            paramLabel = "TEXT",
+            description = "The text; for a char-level model a name, with or without its `.` delimiters.")
+    String text;
+
+    @Option(
+            names = "--format",
+            defaultValue = InspectJob.FORMAT_DEFAULT,
+            paramLabel = "table|json",
+            description = "Output format (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Option(
+            names = "--out",
+            paramLabel = "FILE.html",
+            description = "Also write the text's part of the HTML report (see `report`) to this file.")
+    Path out;
 
     @Override
     boolean needsSpark() {
@@ -21,6 +46,12 @@ final class InspectCommand extends JobCommand {
 
     @Override
     void run(JobContext context) {
-        InspectJob.run(context, options);
+        new InspectJob(InspectJob.Options.builder()
+                        .model(model)
+                        .text(text)
+                        .format(format)
+                        .out(out)
+                        .build())
+                .run(context);
     }
 }
