@@ -201,7 +201,7 @@ class JavaApiIT {
                         .select("cluster")
                         .distinct()
                         .count())
-                .isEqualTo(summarized.clusters());
+                .isEqualTo(summarized.clusters().longValue());
     }
 
     @Test
