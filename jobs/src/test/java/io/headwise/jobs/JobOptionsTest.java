@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.headwise.BadInputException;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -118,5 +119,58 @@ class JobOptionsTest {
         namespaces.add(6L);
         assertThat(options.namespaces()).containsExactly(0L, 14L);
         assertThatThrownBy(() -> options.namespaces().add(1L)).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void probeSqlSampleInspectReportTrainAndDemoCheckTheirOptions() {
+        assertThat(ProbeJob.Options.builder().model(Path.of("m")).out("o").build())
+                .isEqualTo(new ProbeJob.Options(Path.of("m"), "o", 100, null, 0, 32, false));
+        assertThatThrownBy(() -> ProbeJob.Options.builder()
+                        .model(Path.of("m"))
+                        .out("o")
+                        .nSequences(0)
+                        .build())
+                .hasMessage("--n-sequences must be >= 1, got 0");
+
+        assertThat(SqlJob.Options.builder().tables("t").query("SELECT 1").build())
+                .isEqualTo(new SqlJob.Options("t", "table", null, 1000, "SELECT 1"));
+        assertThatThrownBy(() -> SqlJob.Options.builder()
+                        .tables("t")
+                        .query("SELECT 1")
+                        .file(Path.of("q.sql"))
+                        .build())
+                .hasMessage("give either a QUERY or --file q.sql (not both)");
+        assertThatThrownBy(() -> SqlJob.Options.builder()
+                        .tables("t")
+                        .query("SELECT 1")
+                        .format("xml")
+                        .build())
+                .hasMessage("--format must be table, csv or json, got 'xml'");
+
+        assertThat(SampleJob.Options.builder().model(Path.of("m")).build())
+                .isEqualTo(new SampleJob.Options(Path.of("m"), 20, "", 1.0, 0, 1337));
+        assertThatThrownBy(() -> SampleJob.Options.builder()
+                        .model(Path.of("m"))
+                        .temperature(Double.POSITIVE_INFINITY)
+                        .build())
+                .hasMessage("--temperature must be a positive number, got Infinity");
+
+        assertThat(InspectJob.Options.builder().model(Path.of("m")).text("emma").build())
+                .isEqualTo(new InspectJob.Options(Path.of("m"), "emma", "table", null));
+        assertThatThrownBy(() -> ReportJob.Options.builder()
+                        .tables("t")
+                        .model(Path.of("m"))
+                        .out(Path.of("r.htm"))
+                        .build())
+                .hasMessage("--out must name an .html file, got 'r.htm'");
+
+        assertThatThrownBy(() -> TrainJob.Options.builder()
+                        .tokens("t")
+                        .out(Path.of("m"))
+                        .resume(true)
+                        .overwrite(true)
+                        .build())
+                .hasMessage("--resume and --overwrite exclude each other");
+        assertThat(DemoJob.Options.builder().build()).isEqualTo(new DemoJob.Options("runs/demo", null));
     }
 }
