@@ -261,13 +261,7 @@ public final class DemoJob {
                                         .overwrite(overwrite)
                                         .build())
                                 .run(context),
-                        tables(
-                                dir,
-                                Schemas.HEAD_STATS,
-                                Schemas.TOKEN_STATS,
-                                Schemas.ACTIVATIONS,
-                                Schemas.ATTENTION,
-                                Schemas.HEAD_TOKEN_MASS),
+                        tables(dir, ExtractJob.OUTPUT_TABLES.toArray(String[]::new)),
                         true,
                         true),
                 new Step(
@@ -291,7 +285,7 @@ public final class DemoJob {
                                         .overwrite(overwrite)
                                         .build())
                                 .run(context),
-                        tables(dir, Schemas.HEAD_SUMMARY, Schemas.HEAD_DISTANCES),
+                        tables(dir, Schemas.HEAD_SUMMARY),
                         true,
                         true),
                 new Step(

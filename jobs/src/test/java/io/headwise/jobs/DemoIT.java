@@ -71,6 +71,7 @@ class DemoIT {
                     HandMadeTables.headTokenMass(spark, dir);
                     HandMadeTables.attention(spark, dir);
                     HandMadeTables.tokenStats(spark, dir);
+                    HandMadeTables.headDistances(spark, dir);
                     spark.createDataFrame(List.of(), Schemas.ACTIVATIONS_SCHEMA)
                             .write()
                             .parquet(dir.resolve("activations").toString());
