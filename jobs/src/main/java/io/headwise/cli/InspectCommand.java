@@ -2,8 +2,11 @@ package io.headwise.cli;
 
 import io.headwise.jobs.InspectJob;
 import io.headwise.jobs.JobContext;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 @Command(
         name = "inspect",
@@ -11,8 +14,39 @@ import picocli.CommandLine.Mixin;
         description = "One text through one model, no corpus needed: tokens, next token, per-head statistics.")
 final class InspectCommand extends JobCommand {
 
-    @Mixin
-    InspectJob.Options options;
+    @Option(
+            names = "--model",
+            required = true,
+            paramLabel = "MODEL_DIR",
+            description = "Model directory (config.json, model.safetensors, tokenizer.json).")
+    Path model;
+
+    @Option(
+            names = "--text",
+            required = true,
+            paramLabel = "TEXT",
+            description = "The text; for a char-level model a name, with or without its `.` delimiters.")
+    String text;
+
+    @Option(
+            names = "--format",
+            defaultValue = InspectJob.FORMAT_DEFAULT,
+            paramLabel = "table|json",
+            description = "Output format (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Option(
+            names = "--out",
+            paramLabel = "FILE.html",
+            description = "Also write the text's part of the HTML report (see `report`) to this file.")
+    Path out;
+
+    @Option(
+            names = "--intervene",
+            paramLabel = "SPEC",
+            description = "Also run the text under this intervention, e.g. \"zero 1.2\" or \"merge 0.1+2@1\""
+                    + " (repeatable; mean ablation uses z̄ over this text's positions).")
+    List<String> intervene = new ArrayList<>();
 
     @Override
     boolean needsSpark() {
@@ -21,6 +55,13 @@ final class InspectCommand extends JobCommand {
 
     @Override
     void run(JobContext context) {
-        InspectJob.run(context, options);
+        new InspectJob(InspectJob.Options.builder()
+                        .model(model)
+                        .text(text)
+                        .format(format)
+                        .out(out)
+                        .intervene(intervene)
+                        .build())
+                .run(context);
     }
 }

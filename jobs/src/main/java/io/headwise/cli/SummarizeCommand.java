@@ -3,7 +3,7 @@ package io.headwise.cli;
 import io.headwise.jobs.JobContext;
 import io.headwise.jobs.SummarizeJob;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 @Command(
         name = "summarize",
@@ -11,11 +11,22 @@ import picocli.CommandLine.Mixin;
         description = "Per-head corpus summaries -> head_summary and head_distances.")
 final class SummarizeCommand extends JobCommand {
 
-    @Mixin
-    SummarizeJob.Options options;
+    @Option(
+            names = "--tables",
+            required = true,
+            paramLabel = "DIR",
+            description = "Run directory holding head_stats (and head_probes, head_token_mass, head_distances).")
+    String tables;
+
+    @Option(names = "--overwrite", description = "Replace an existing head_summary table.")
+    boolean overwrite;
 
     @Override
     void run(JobContext context) {
-        SummarizeJob.run(context, options);
+        new SummarizeJob(SummarizeJob.Options.builder()
+                        .tables(tables)
+                        .overwrite(overwrite)
+                        .build())
+                .run(context);
     }
 }

@@ -4,6 +4,7 @@ import io.headwise.jobs.JobContext;
 import io.headwise.jobs.TrainTokenizerJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 @Command(
         name = "train-tokenizer",
@@ -12,10 +13,30 @@ import picocli.CommandLine.Mixin;
 final class TrainTokenizerCommand extends JobCommand {
 
     @Mixin
-    TrainTokenizerJob.Options options;
+    CorpusFlags corpus;
+
+    @Option(
+            names = "--vocab-size",
+            defaultValue = "" + TrainTokenizerJob.VOCAB_SIZE_DEFAULT,
+            paramLabel = "N",
+            description =
+                    "Ids in the vocabulary, everything counted: 256 bytes, merges and <|endoftext|> (default: ${DEFAULT-VALUE}).")
+    int vocabSize;
+
+    @Option(
+            names = "--out",
+            required = true,
+            paramLabel = "PATH/tokenizer.json",
+            description = "Where to write the tokenizer; a directory gets tokenizer.json inside it.")
+    String out;
 
     @Override
     void run(JobContext context) {
-        TrainTokenizerJob.run(context, options);
+        new TrainTokenizerJob(TrainTokenizerJob.Options.builder()
+                        .corpus(corpus.options())
+                        .vocabSize(vocabSize)
+                        .out(out)
+                        .build())
+                .run(context);
     }
 }

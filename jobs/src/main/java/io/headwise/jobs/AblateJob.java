@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -23,7 +24,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
-import picocli.CommandLine.Option;
 
 /**
  * {@code ablate}: interventions (SPEC §5) over the samples of a {@code tokens} table → {@code
@@ -40,84 +40,158 @@ public final class AblateJob {
 
     /** Default of {@code --batch-size}. */
     public static final int BATCH_SIZE_DEFAULT = 16;
+    /** Default of {@code --samples}. */
+    public static final String SAMPLES_DEFAULT = "all";
     /** Heads printed by the ranking. */
     static final int RANKED = 10;
     /** The per-sample rows of the model pass, in the staging directory only. */
     private static final String SAMPLE_ROWS = "ablation_sample_rows";
 
-    /** Options of {@code ablate}. */
-    public static final class Options {
-        @Option(
-                names = "--model",
-                required = true,
-                paramLabel = "MODEL_DIR",
-                description = "Model directory (any Hadoop URI).")
-        public String model;
+    /**
+     * Options of {@code ablate}, checked when built.
+     *
+     * @param model model directory (any Hadoop URI); {@code --model}
+     * @param tokens run directory holding the tokens table, or the table itself; {@code --tokens}
+     * @param out run directory to write the tables into; {@code --out}
+     * @param sweep {@code zero} or {@code mean}: every single-head ablation of that kind, or null;
+     *     {@code --sweep}
+     * @param intervene more interventions (SPEC §5 text); {@code --intervene}, repeatable
+     * @param samples {@code all|FRACTION|ids:1,2,3}; {@code --samples}
+     * @param perSample also write {@code ablation_deltas}; {@code --per-sample}
+     * @param batchSize samples per model pass, each under every intervention; {@code --batch-size}
+     * @param overwrite replace existing output tables; {@code --overwrite}
+     */
+    public record Options(
+            String model,
+            String tokens,
+            String out,
+            String sweep,
+            List<String> intervene,
+            String samples,
+            boolean perSample,
+            int batchSize,
+            boolean overwrite) {
 
-        @Option(
-                names = "--tokens",
-                required = true,
-                paramLabel = "DIR",
-                description = "Run directory holding the tokens table (or the table itself).")
-        public String tokens;
+        /** @throws BadInputException naming the option at fault */
+        public Options {
+            OptionChecks.required(model, "--model");
+            OptionChecks.required(tokens, "--tokens");
+            OptionChecks.required(out, "--out");
+            intervene = intervene == null ? List.of() : List.copyOf(intervene);
+            samples = samples == null ? SAMPLES_DEFAULT : samples;
+            checkOptions(sweep, intervene, samples, batchSize);
+        }
 
-        @Option(
-                names = "--out",
-                required = true,
-                paramLabel = "DIR",
-                description = "Run directory to write the tables into.")
-        public String out;
+        public static Builder builder() {
+            return new Builder();
+        }
 
-        @Option(names = "--sweep", paramLabel = "zero|mean", description = "Every single-head zero (or mean) ablation.")
-        public String sweep;
+        /** Sets {@code model}, {@code tokens}, {@code out} and a sweep or interventions; the rest has defaults. */
+        public static final class Builder {
+            private String model;
+            private String tokens;
+            private String out;
+            private String sweep;
+            private List<String> intervene = List.of();
+            private String samples = SAMPLES_DEFAULT;
+            private boolean perSample;
+            private int batchSize = BATCH_SIZE_DEFAULT;
+            private boolean overwrite;
 
-        @Option(
-                names = "--intervene",
-                paramLabel = "SPEC",
-                description = "An intervention, e.g. \"merge 0.1+2@0.5\" or \"zero 1.2 & zero 0.3\" (repeatable).")
-        public List<String> intervene = new ArrayList<>();
+            private Builder() {}
 
-        @Option(
-                names = "--samples",
-                defaultValue = "all",
-                paramLabel = "all|FRACTION|ids:1,2,3",
-                description = "Samples to analyse (default: ${DEFAULT-VALUE}).")
-        public String samples;
+            public Builder model(String model) {
+                this.model = model;
+                return this;
+            }
 
-        @Option(names = "--per-sample", description = "Also write ablation_deltas (one row per sample × intervention).")
-        public boolean perSample;
+            public Builder tokens(String tokens) {
+                this.tokens = tokens;
+                return this;
+            }
 
-        @Option(
-                names = "--batch-size",
-                defaultValue = "" + BATCH_SIZE_DEFAULT,
-                paramLabel = "N",
-                description = "Samples per model pass, each under every intervention (default: ${DEFAULT-VALUE}).")
-        public int batchSize;
+            public Builder out(String out) {
+                this.out = out;
+                return this;
+            }
 
-        @Option(names = "--overwrite", description = "Replace existing output tables.")
-        public boolean overwrite;
+            public Builder sweep(String sweep) {
+                this.sweep = sweep;
+                return this;
+            }
+
+            public Builder intervene(List<String> intervene) {
+                this.intervene = intervene;
+                return this;
+            }
+
+            public Builder samples(String samples) {
+                this.samples = samples;
+                return this;
+            }
+
+            public Builder perSample(boolean perSample) {
+                this.perSample = perSample;
+                return this;
+            }
+
+            public Builder batchSize(int batchSize) {
+                this.batchSize = batchSize;
+                return this;
+            }
+
+            public Builder overwrite(boolean overwrite) {
+                this.overwrite = overwrite;
+                return this;
+            }
+
+            /** @throws BadInputException naming the option at fault */
+            public Options build() {
+                return new Options(model, tokens, out, sweep, intervene, samples, perSample, batchSize, overwrite);
+            }
+        }
     }
 
-    private AblateJob() {}
+    /**
+     * What {@code ablate} wrote.
+     *
+     * @param tables every table written, with its directory and rows
+     * @param spearman Spearman's ρ between {@code grad_proxy} and {@code delta_mean} over the
+     *     single-head zero ablations (NaN when undefined or without them)
+     */
+    public record Result(List<WrittenTable> tables, double spearman) implements JobResult {}
 
-    public static void run(JobContext context, Options options) {
+    private final Options options;
+
+    public AblateJob(Options options) {
+        this.options = Objects.requireNonNull(options, "options");
+    }
+
+    /** Runs the job in {@code spark}; prints nothing. */
+    public Result run(SparkSession spark) {
+        return run(JobContext.forApi(spark, "ablate", options));
+    }
+
+    /** Runs the job as the CLI does, printing what it wrote to {@code context}. */
+    public Result run(JobContext context) {
         SparkSession spark = context.spark();
-        PatternSelection selection = checkOptions(options);
+        PatternSelection selection =
+                checkOptions(options.sweep(), options.intervene(), options.samples(), options.batchSize());
         context.describe("ablate: check the model and the tokens");
-        ModelStaging.Staged model = ModelStaging.stage(spark, options.model);
+        ModelStaging.Staged model = ModelStaging.stage(spark, options.model());
         List<Intervention> interventions = interventions(options, model.config());
         for (Intervention intervention : interventions) {
             intervention.note().ifPresent(note -> context.print("ablate: %s", note));
         }
-        String tokensDir = Tables.tokensRunDir(spark, options.tokens);
+        String tokensDir = Tables.tokensRunDir(spark, options.tokens());
         Dataset<Row> tokens = Tables.read(spark, tokensDir, Schemas.TOKENS, "tokenize");
-        TokenizerCheck.verify(spark, tokensDir, options.model, model.tokenizerSha256());
+        TokenizerCheck.verify(spark, tokensDir, options.model(), model.tokenizerSha256());
         List<String> outputs = new ArrayList<>(List.of(AblationTables.HEAD_ABLATION));
-        if (options.perSample) {
+        if (options.perSample()) {
             outputs.add(AblationTables.ABLATION_DELTAS);
         }
         for (String table : outputs) {
-            Tables.checkWritable(spark, options.out, table, options.overwrite);
+            Tables.checkWritable(spark, options.out(), table, options.overwrite());
         }
         ShippedModel shipped = ModelStaging.ship(spark, model);
         Dataset<Row> input = tokens.select(
@@ -126,7 +200,7 @@ public final class AblateJob {
         if (interventions.stream().anyMatch(Intervention::needsMean)) {
             context.describe("ablate: z̄ over the samples");
             List<InterventionPass.ZSum> sums = input.javaRDD()
-                    .mapPartitions(AblatePartition.zSums(shipped, selection, options.batchSize))
+                    .mapPartitions(AblatePartition.zSums(shipped, selection, options.batchSize()))
                     .collect();
             zMean = sums.stream()
                     .reduce(InterventionPass.ZSum::plus)
@@ -134,14 +208,14 @@ public final class AblateJob {
                     .orElse(null);
         }
         List<String> texts = interventions.stream().map(Intervention::text).toList();
-        context.describe("ablate: " + texts.size() + " interventions through " + options.model);
+        context.describe("ablate: " + texts.size() + " interventions through " + options.model());
         Map<String, Long> counts = new LinkedHashMap<>();
         List<Row> summary;
-        try (RunStaging staging = RunStaging.create(context, options.out, outputs, options.overwrite)) {
+        try (RunStaging staging = RunStaging.create(context, options.out(), outputs, options.overwrite())) {
             String dir = staging.dir();
             Tables.write(
                     input.mapPartitions(
-                            new AblatePartition(shipped, texts, selection, options.batchSize, zMean),
+                            new AblatePartition(shipped, texts, selection, options.batchSize(), zMean),
                             Encoders.row(AblationTables.SAMPLE_ROWS_SCHEMA)),
                     dir,
                     SAMPLE_ROWS);
@@ -152,7 +226,7 @@ public final class AblateJob {
             if (summary.isEmpty()) {
                 throw new BadInputException(
                         "--samples %s selects no usable sample of %s",
-                        options.samples, Tables.path(tokensDir, Schemas.TOKENS));
+                        options.samples(), Tables.path(tokensDir, Schemas.TOKENS));
             }
             counts.put(
                     AblationTables.HEAD_ABLATION,
@@ -160,7 +234,7 @@ public final class AblateJob {
                             spark.createDataFrame(summary, AblationTables.HEAD_ABLATION_SCHEMA),
                             dir,
                             AblationTables.HEAD_ABLATION));
-            if (options.perSample) {
+            if (options.perSample()) {
                 Column textArray =
                         functions.array(texts.stream().map(functions::lit).toArray(Column[]::new));
                 counts.put(
@@ -181,7 +255,7 @@ public final class AblateJob {
             }
             Dataset<Row> rejects =
                     rows.where(functions.col("intervention").isNull()).select("source", "doc_id", "reason", "excerpt");
-            Dataset<Row> earlier = Tables.readIfPresent(spark, options.out, Schemas.REJECTS);
+            Dataset<Row> earlier = Tables.readIfPresent(spark, options.out(), Schemas.REJECTS);
             if (earlier != null) {
                 // An earlier ablate's rejects are replaced; tokenize's and extract's stay.
                 rejects = earlier.where(functions.not(functions.col("reason").startsWith("ablate:")))
@@ -192,11 +266,11 @@ public final class AblateJob {
             committed.add(Schemas.REJECTS);
             staging.commit(committed);
             // run_manifest is appended while the run directory is still locked, as every job does.
-            report(context, options, model, tokensDir, selection, summary, counts);
+            return report(context, options, model, tokensDir, selection, summary, counts);
         }
     }
 
-    private static void report(
+    private static Result report(
             JobContext context,
             Options options,
             ModelStaging.Staged model,
@@ -244,23 +318,24 @@ public final class AblateJob {
             }
         }
         RunManifest manifest = new RunManifest(context)
-                .model(options.model, model.configJson())
+                .model(options.model(), model.configJson())
                 .inputs(List.of(Tables.path(tokensDir, Schemas.TOKENS)))
                 .detail(TokenizerCheck.TOKENIZER_SHA256, model.tokenizerSha256())
                 .detail("model_fingerprint", model.fingerprint())
                 .detail("samples", selection.toString())
-                .detail("sweep", options.sweep == null ? "none" : options.sweep)
+                .detail("sweep", options.sweep() == null ? "none" : options.sweep())
                 .detail(
                         "interventions",
                         String.join(
                                 " | ", summary.stream().map(r -> r.getString(0)).toList()))
                 .detail("zero_ranking", String.join("\n", ranking))
                 .detail("spearman_grad_proxy_delta_mean", Double.isNaN(rho) ? "NaN" : Double.toString(rho))
-                .detail("batch_size", Integer.toString(options.batchSize));
+                .detail("batch_size", Integer.toString(options.batchSize()));
         for (Map.Entry<String, Long> e : counts.entrySet()) {
-            manifest.rows(e.getKey(), Tables.path(options.out, e.getKey()), e.getValue());
+            manifest.rows(e.getKey(), Tables.path(options.out(), e.getKey()), e.getValue());
         }
-        manifest.append(options.out);
+        manifest.append(options.out());
+        return new Result(manifest.written(), rho);
     }
 
     /** One {@code head_ablation} row per intervention that has a sample, in the job's order. */
@@ -337,36 +412,36 @@ public final class AblateJob {
     /** The sweep's interventions, then {@code --intervene}'s, each once (by canonical text). */
     static List<Intervention> interventions(Options options, GptConfig config) {
         Map<String, Intervention> all = new LinkedHashMap<>();
-        if (options.sweep != null) {
+        if (options.sweep() != null) {
             for (int l = 0; l < config.nLayer(); l++) {
                 for (int h = 0; h < config.nHead(); h++) {
-                    Intervention one = options.sweep.equals("zero")
+                    Intervention one = options.sweep().equals("zero")
                             ? Intervention.of(new Intervention.Zero(l, h))
                             : Intervention.of(new Intervention.Mean(l, h));
                     all.put(one.text(), one);
                 }
             }
         }
-        for (String spec : options.intervene) {
+        for (String spec : options.intervene()) {
             Intervention parsed = Intervention.parse(spec, config);
             all.putIfAbsent(parsed.text(), parsed);
         }
         return List.copyOf(all.values());
     }
 
-    private static PatternSelection checkOptions(Options options) {
-        if (options.sweep != null && !options.sweep.equals("zero") && !options.sweep.equals("mean")) {
-            throw new BadInputException("--sweep must be zero or mean, got \"%s\"", options.sweep);
+    private static PatternSelection checkOptions(String sweep, List<String> intervene, String samples, int batchSize) {
+        if (sweep != null && !sweep.equals("zero") && !sweep.equals("mean")) {
+            throw new BadInputException("--sweep must be zero or mean, got \"%s\"", sweep);
         }
-        if (options.sweep == null && options.intervene.isEmpty()) {
+        if (sweep == null && intervene.isEmpty()) {
             throw new BadInputException("ablate needs --sweep zero|mean or at least one --intervene SPEC");
         }
-        if (options.batchSize < 1) {
-            throw new BadInputException("--batch-size must be at least 1, got %d", options.batchSize);
+        if (batchSize < 1) {
+            throw new BadInputException("--batch-size must be at least 1, got %d", batchSize);
         }
         PatternSelection selection;
         try {
-            selection = PatternSelection.parse(options.samples);
+            selection = PatternSelection.parse(samples);
         } catch (BadInputException e) {
             selection = null;
         }
@@ -374,7 +449,7 @@ public final class AblateJob {
         if (selection == null || text.equals("none") || text.equals("0.0") || text.equals("ids:")) {
             throw new BadInputException(
                     "--samples must be all, a fraction in (0, 1] or ids:1,2,3 naming at least one sample; got \"%s\"",
-                    options.samples);
+                    samples);
         }
         return selection;
     }

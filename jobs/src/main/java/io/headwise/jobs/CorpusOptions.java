@@ -9,12 +9,36 @@ import java.util.Set;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine.Option;
 
-/** The options of {@code tokenize} and {@code train-tokenizer} that say what corpus to read. */
-public final class CorpusOptions {
+/**
+ * The options of {@code tokenize} and {@code train-tokenizer} that say what corpus to read,
+ * checked when built.
+ *
+ * @param input input file, directory or glob, any Hadoop URI; {@code .bz2}/{@code .gz} are
+ *     decompressed; {@code --input}
+ * @param format {@code lines} (one sample per non-empty line), {@code wiki} (MediaWiki XML dumps)
+ *     or {@code text} (one document per file); {@code --format}
+ * @param namespaces wiki: namespace numbers of the pages to use; {@code --namespaces}
+ * @param paragraphs text: one document per blank-line separated paragraph; {@code --paragraphs}
+ * @param splitSize largest input split in bytes, 0 for Spark's and Hadoop's defaults; {@code
+ *     --split-size}
+ * @param maxRejectFraction fail when more than this fraction of the input records is rejected;
+ *     {@code --max-reject-fraction}
+ * @param overwrite replace existing output; {@code --overwrite}
+ */
+public record CorpusOptions(
+        String input,
+        String format,
+        List<Long> namespaces,
+        boolean paragraphs,
+        long splitSize,
+        double maxRejectFraction,
+        boolean overwrite) {
 
     private static final Logger LOG = LoggerFactory.getLogger(CorpusOptions.class);
+
+    /** {@code --namespaces} when not given: articles. */
+    public static final long NAMESPACE_DEFAULT = 0;
 
     /** {@code --max-reject-fraction} when not given. */
     public static final double MAX_REJECT_FRACTION_DEFAULT = 0.01;
@@ -22,65 +46,78 @@ public final class CorpusOptions {
     /** Spark's split size for file sources, which {@code --split-size} sets for the XML reader. */
     private static final String MAX_PARTITION_BYTES = "spark.sql.files.maxPartitionBytes";
 
-    @Option(
-            names = "--input",
-            required = true,
-            paramLabel = "PATH",
-            description = "Input file, directory or glob, any Hadoop URI; .bz2/.gz are decompressed.")
-    public String input;
-
-    @Option(
-            names = "--format",
-            required = true,
-            paramLabel = "lines|wiki|text",
-            description =
-                    "lines: one sample per non-empty line; wiki: MediaWiki XML dumps; text: one document per file.")
-    public String format;
-
-    @Option(
-            names = "--namespaces",
-            split = ",",
-            paramLabel = "NS[,NS...]",
-            defaultValue = "0",
-            description = "wiki: namespace numbers of the pages to use (default: ${DEFAULT-VALUE}, articles).")
-    public List<Long> namespaces;
-
-    @Option(names = "--paragraphs", description = "text: one document per blank-line separated paragraph.")
-    public boolean paragraphs;
-
-    @Option(
-            names = "--split-size",
-            paramLabel = "BYTES",
-            defaultValue = "0",
-            description = "Largest input split in bytes (more, smaller tasks); 0 for Spark's and Hadoop's defaults.")
-    public long splitSize;
-
-    @Option(
-            names = "--max-reject-fraction",
-            paramLabel = "F",
-            defaultValue = "" + MAX_REJECT_FRACTION_DEFAULT,
-            description =
-                    "Fail when more than this fraction of the input records is rejected (default: ${DEFAULT-VALUE}).")
-    public double maxRejectFraction;
-
-    @Option(names = "--overwrite", description = "Replace existing output.")
-    public boolean overwrite;
-
-    /** The session's split size before {@link #read} changed it, for {@link #restore}. */
-    private String previousMaxPartitionBytes;
-
-    Corpus.Format format() {
-        return Corpus.Format.parse(format);
-    }
-
-    void validate() {
-        format();
+    /** @throws BadInputException naming the option at fault */
+    public CorpusOptions {
+        OptionChecks.required(input, "--input");
+        Corpus.Format.parse(OptionChecks.required(format, "--format"));
+        namespaces = List.copyOf(OptionChecks.required(namespaces, "--namespaces"));
         if (!(maxRejectFraction >= 0 && maxRejectFraction <= 1)) {
             throw new BadInputException("--max-reject-fraction must be between 0 and 1, got %s", maxRejectFraction);
         }
         if (splitSize < 0) {
             throw new BadInputException("--split-size must be positive (or 0 for the default), got %d", splitSize);
         }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Sets {@code input} and {@code format}; the rest has defaults. */
+    public static final class Builder {
+        private String input;
+        private String format;
+        private List<Long> namespaces = List.of(NAMESPACE_DEFAULT);
+        private boolean paragraphs;
+        private long splitSize;
+        private double maxRejectFraction = MAX_REJECT_FRACTION_DEFAULT;
+        private boolean overwrite;
+
+        private Builder() {}
+
+        public Builder input(String input) {
+            this.input = input;
+            return this;
+        }
+
+        public Builder format(String format) {
+            this.format = format;
+            return this;
+        }
+
+        public Builder namespaces(List<Long> namespaces) {
+            this.namespaces = namespaces;
+            return this;
+        }
+
+        public Builder paragraphs(boolean paragraphs) {
+            this.paragraphs = paragraphs;
+            return this;
+        }
+
+        public Builder splitSize(long splitSize) {
+            this.splitSize = splitSize;
+            return this;
+        }
+
+        public Builder maxRejectFraction(double maxRejectFraction) {
+            this.maxRejectFraction = maxRejectFraction;
+            return this;
+        }
+
+        public Builder overwrite(boolean overwrite) {
+            this.overwrite = overwrite;
+            return this;
+        }
+
+        /** @throws BadInputException naming the option at fault */
+        public CorpusOptions build() {
+            return new CorpusOptions(input, format, namespaces, paragraphs, splitSize, maxRejectFraction, overwrite);
+        }
+    }
+
+    Corpus.Format corpusFormat() {
+        return Corpus.Format.parse(format);
     }
 
     /**
@@ -103,18 +140,23 @@ public final class CorpusOptions {
 
     /**
      * Reads the corpus. {@code --split-size} also sets Spark's {@code maxPartitionBytes} for the
-     * XML reader; the caller restores it with {@link #restore}.
+     * XML reader; the caller restores it with {@link #restore}, passing what {@link
+     * #maxPartitionBytes} returned before this call.
      */
     Corpus read(SparkSession spark, List<String> files) {
         if (splitSize > 0) {
-            previousMaxPartitionBytes = spark.conf().get(MAX_PARTITION_BYTES, null);
             spark.conf().set(MAX_PARTITION_BYTES, splitSize);
         }
         Set<Long> ns = new LinkedHashSet<>(namespaces);
-        return Corpus.read(spark, files, format(), ns, paragraphs, splitSize);
+        return Corpus.read(spark, files, corpusFormat(), ns, paragraphs, splitSize);
     }
 
-    void restore(SparkSession spark) {
+    /** The session's split size before {@link #read} changes it (null when unset). */
+    static String maxPartitionBytes(SparkSession spark) {
+        return spark.conf().get(MAX_PARTITION_BYTES, null);
+    }
+
+    void restore(SparkSession spark, String previousMaxPartitionBytes) {
         if (splitSize > 0) {
             if (previousMaxPartitionBytes == null) {
                 spark.conf().unset(MAX_PARTITION_BYTES);

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,7 +33,6 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine.Option;
 
 /**
  * {@code extract}: every sample of a {@code tokens} table through the model once — forward and one
@@ -84,130 +84,223 @@ public final class ExtractJob {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExtractJob.class);
 
-    /** Options of {@code extract}. */
-    public static final class Options {
-        @Option(
-                names = "--model",
-                required = true,
-                paramLabel = "MODEL_DIR",
-                description = "Model directory (any Hadoop URI).")
-        public String model;
+    /** Default of {@code --mlp-top-k}. */
+    public static final int MLP_TOP_K_DEFAULT = 8;
+    /** Default of {@code --device}. */
+    public static final String DEVICE_DEFAULT = "auto";
 
-        @Option(
-                names = "--tokens",
-                required = true,
-                paramLabel = "DIR",
-                description = "Run directory holding the tokens table (or the table itself).")
-        public String tokens;
+    /**
+     * Options of {@code extract}, checked when built.
+     *
+     * @param model model directory (any Hadoop URI); {@code --model}
+     * @param tokens run directory holding the tokens table, or the table itself; {@code --tokens}
+     * @param out run directory to write the tables into; {@code --out}
+     * @param patterns {@code none|all|FRACTION|ids:1,2,3}, or null for the default (all for a
+     *     char-level corpus of at most {@value #ALL_PATTERNS_MAX_SAMPLES} samples, else {@value
+     *     #PATTERNS_FRACTION_DEFAULT}); {@code --patterns}
+     * @param distances the samples whose attention rows {@code head_distances} compares, or null for
+     *     the default (all for a model of at most {@value #ALL_DISTANCES_MAX_HEADS} heads, else {@value
+     *     #DISTANCES_FRACTION_DEFAULT}); {@code --distances}
+     * @param explain the samples explained ({@code attributions}, {@code logit_lens}, {@code
+     *     attention.value_weighted}), or null for the {@code --patterns} selection; {@code --explain}
+     * @param mlpTopK MLP neurons kept per position; {@code --mlp-top-k}
+     * @param batchSize samples per model pass; {@code --batch-size}
+     * @param device {@code auto|cpu|gpu}; {@code --device}
+     * @param gradients whether to run the backward pass (false: {@code --no-gradients})
+     * @param overwrite replace existing output tables; {@code --overwrite}
+     */
+    public record Options(
+            String model,
+            String tokens,
+            String out,
+            String patterns,
+            String distances,
+            String explain,
+            int mlpTopK,
+            int batchSize,
+            String device,
+            boolean gradients,
+            boolean overwrite) {
 
-        @Option(
-                names = "--out",
-                required = true,
-                paramLabel = "DIR",
-                description = "Run directory to write the tables into.")
-        public String out;
+        /** @throws BadInputException naming the option at fault */
+        public Options {
+            OptionChecks.required(model, "--model");
+            OptionChecks.required(tokens, "--tokens");
+            OptionChecks.required(out, "--out");
+            if (batchSize < 1) {
+                throw new BadInputException("--batch-size must be at least 1, got %d", batchSize);
+            }
+            if (mlpTopK < 0) {
+                throw new BadInputException("--mlp-top-k must not be negative, got %d", mlpTopK);
+            }
+            DeviceChoice.check(device);
+            if (patterns != null) {
+                PatternSelection.parse(patterns);
+            }
+            if (distances != null) {
+                PatternSelection.parse("--distances", distances);
+            }
+            if (explain != null) {
+                PatternSelection.parse("--explain", explain);
+            }
+        }
 
-        @Option(
-                names = "--patterns",
-                paramLabel = "none|all|FRACTION|ids:1,2,3",
-                description =
-                        "Samples whose attention patterns are written (default: all for a char-level corpus of at most 50,000 samples, else 0.02).")
-        public String patterns;
+        public static Builder builder() {
+            return new Builder();
+        }
 
-        @Option(
-                names = "--distances",
-                paramLabel = "none|all|FRACTION|ids:1,2,3",
-                description =
-                        "Samples whose attention rows head_distances compares (default: all for a model of at most 64 heads, else 0.01).")
-        public String distances;
+        /** Sets {@code model}, {@code tokens} and {@code out}; the rest has defaults. */
+        public static final class Builder {
+            private String model;
+            private String tokens;
+            private String out;
+            private String patterns;
+            private String distances;
+            private String explain;
+            private int mlpTopK = MLP_TOP_K_DEFAULT;
+            private int batchSize = BATCH_SIZE_DEFAULT;
+            private String device = DEVICE_DEFAULT;
+            private boolean gradients = true;
+            private boolean overwrite;
 
-        @Option(
-                names = "--explain",
-                paramLabel = "none|all|FRACTION|ids:1,2,3",
-                description =
-                        "Samples explained: attributions, logit_lens and attention.value_weighted (default: the --patterns selection).")
-        public String explain;
+            private Builder() {}
 
-        @Option(
-                names = "--mlp-top-k",
-                defaultValue = "8",
-                paramLabel = "K",
-                description = "MLP neurons kept per position (default: ${DEFAULT-VALUE}).")
-        public int mlpTopK;
+            public Builder model(String model) {
+                this.model = model;
+                return this;
+            }
 
-        @Option(
-                names = "--batch-size",
-                defaultValue = "" + BATCH_SIZE_DEFAULT,
-                paramLabel = "N",
-                description = "Samples per model pass (default: ${DEFAULT-VALUE}).")
-        public int batchSize;
+            public Builder tokens(String tokens) {
+                this.tokens = tokens;
+                return this;
+            }
 
-        @Option(
-                names = "--device",
-                defaultValue = "auto",
-                paramLabel = "auto|cpu|gpu",
-                description = "auto: the task's GPU when Spark assigned one, else the CPU (default: ${DEFAULT-VALUE}).")
-        public String device;
+            public Builder out(String out) {
+                this.out = out;
+                return this;
+            }
 
-        @Option(
-                names = "--no-gradients",
-                description = "Skip the backward pass: head_grad, grad_norm and grad_x_input are null.")
-        public boolean noGradients;
+            public Builder patterns(String patterns) {
+                this.patterns = patterns;
+                return this;
+            }
 
-        @Option(names = "--overwrite", description = "Replace existing output tables.")
-        public boolean overwrite;
+            public Builder distances(String distances) {
+                this.distances = distances;
+                return this;
+            }
+
+            public Builder explain(String explain) {
+                this.explain = explain;
+                return this;
+            }
+
+            public Builder mlpTopK(int mlpTopK) {
+                this.mlpTopK = mlpTopK;
+                return this;
+            }
+
+            public Builder batchSize(int batchSize) {
+                this.batchSize = batchSize;
+                return this;
+            }
+
+            public Builder device(String device) {
+                this.device = device;
+                return this;
+            }
+
+            public Builder gradients(boolean gradients) {
+                this.gradients = gradients;
+                return this;
+            }
+
+            public Builder overwrite(boolean overwrite) {
+                this.overwrite = overwrite;
+                return this;
+            }
+
+            /** @throws BadInputException naming the option at fault */
+            public Options build() {
+                return new Options(
+                        model, tokens, out, patterns, distances, explain, mlpTopK, batchSize, device, gradients,
+                        overwrite);
+            }
+        }
     }
 
-    private ExtractJob() {}
+    /**
+     * What {@code extract} wrote.
+     *
+     * @param tables every table written, with its directory and rows, in the order printed
+     * @param samples samples in the tokens table
+     * @param analysed samples that went through the model (the others are rejects)
+     * @param patterns the samples whose patterns were written ({@code all}, {@code none}, {@code
+     *     fraction 0.02}, {@code ids 1,2,3})
+     * @param gradients whether the backward pass ran
+     */
+    public record Result(List<WrittenTable> tables, long samples, long analysed, String patterns, boolean gradients)
+            implements JobResult {}
 
-    public static void run(JobContext context, Options options) {
+    private final Options options;
+
+    public ExtractJob(Options options) {
+        this.options = Objects.requireNonNull(options, "options");
+    }
+
+    /** Runs the job in {@code spark}; prints nothing. */
+    public Result run(SparkSession spark) {
+        return run(JobContext.forApi(spark, "extract", options));
+    }
+
+    /** Runs the job as the CLI does, printing what it wrote to {@code context}. */
+    public Result run(JobContext context) {
         SparkSession spark = context.spark();
         long started = System.nanoTime();
-        checkOptions(options);
         context.describe("extract: check the model and the tokens");
-        ModelStaging.Staged model = ModelStaging.stage(spark, options.model);
-        if (options.mlpTopK > model.config().dMlp()) {
+        ModelStaging.Staged model = ModelStaging.stage(spark, options.model());
+        if (options.mlpTopK() > model.config().dMlp()) {
             throw new BadInputException(
                     "--mlp-top-k %d exceeds the model's MLP width %d",
-                    options.mlpTopK, model.config().dMlp());
+                    options.mlpTopK(), model.config().dMlp());
         }
-        String tokensDir = Tables.tokensRunDir(spark, options.tokens);
+        String tokensDir = Tables.tokensRunDir(spark, options.tokens());
         Dataset<Row> tokens = Tables.read(spark, tokensDir, Schemas.TOKENS, "tokenize");
-        TokenizerCheck.verify(spark, tokensDir, options.model, model.tokenizerSha256());
+        TokenizerCheck.verify(spark, tokensDir, options.model(), model.tokenizerSha256());
         for (String table : OUTPUT_TABLES) {
-            Tables.checkWritable(spark, options.out, table, options.overwrite);
+            Tables.checkWritable(spark, options.out(), table, options.overwrite());
         }
         // From the Parquet footers, as a count job would, without a cold JVM's first Spark job.
         long samples = Tables.committedRows(spark, Tables.path(tokensDir, Schemas.TOKENS));
-        PatternSelection patterns = options.patterns != null
-                ? PatternSelection.parse(options.patterns)
+        PatternSelection patterns = options.patterns() != null
+                ? PatternSelection.parse(options.patterns())
                 : model.charLevel() && samples <= ALL_PATTERNS_MAX_SAMPLES
                         ? PatternSelection.all()
                         : PatternSelection.fraction(PATTERNS_FRACTION_DEFAULT);
-        PatternSelection distances = options.distances != null
-                ? PatternSelection.parse("--distances", options.distances)
+        PatternSelection distances = options.distances() != null
+                ? PatternSelection.parse("--distances", options.distances())
                 : model.config().nLayer() * model.config().nHead() <= ALL_DISTANCES_MAX_HEADS
                         ? PatternSelection.all()
                         : PatternSelection.fraction(DISTANCES_FRACTION_DEFAULT);
         PatternSelection explain =
-                options.explain != null ? PatternSelection.parse("--explain", options.explain) : patterns;
+                options.explain() != null ? PatternSelection.parse("--explain", options.explain()) : patterns;
         ExtractSettings settings = new ExtractSettings(
-                options.batchSize,
-                options.batchSize * WINDOW_BATCHES,
-                options.mlpTopK,
-                !options.noGradients,
+                options.batchSize(),
+                options.batchSize() * WINDOW_BATCHES,
+                options.mlpTopK(),
+                options.gradients(),
                 patterns,
                 distances,
-                options.device,
+                options.device(),
                 explain,
                 explain.selectsNone() ? List.of() : vocabulary(model));
 
         LOG.info("extract: model and tokens checked in {} s", seconds(started));
-        context.describe("extract: " + samples + " samples through " + options.model);
+        context.describe("extract: " + samples + " samples through " + options.model());
         ShippedModel shipped = ModelStaging.ship(spark, model);
         LongAccumulator analysed = spark.sparkContext().longAccumulator("extract: samples through the model");
         Map<String, Long> counts = new LinkedHashMap<>();
-        try (RunStaging staging = RunStaging.create(context, options.out, OUTPUT_TABLES, options.overwrite)) {
+        try (RunStaging staging = RunStaging.create(context, options.out(), OUTPUT_TABLES, options.overwrite())) {
             String dir = staging.dir();
             long passStarted = System.nanoTime();
             Column[] columns =
@@ -226,20 +319,20 @@ public final class ExtractJob {
                 counts.put(table.name(), taskRows.get(table.name()));
             }
             LOG.info("extract: model pass and per-sample tables in {} s", seconds(passStarted));
-            counts.putAll(writeCorpusTables(spark, dir, options.out, model.config()));
+            counts.putAll(writeCorpusTables(spark, dir, options.out(), model.config()));
             staging.commit(TABLES);
             RunManifest manifest = new RunManifest(context)
-                    .model(options.model, model.configJson())
+                    .model(options.model(), model.configJson())
                     .inputs(List.of(Tables.path(tokensDir, Schemas.TOKENS)))
                     .detail(TokenizerCheck.TOKENIZER_SHA256, model.tokenizerSha256())
                     .detail("model_fingerprint", model.fingerprint())
                     .detail("patterns", patterns.toString())
                     .detail("distances", distances.toString())
                     .detail("explain", explain.toString())
-                    .detail("device", options.device)
-                    .detail("gradients", Boolean.toString(!options.noGradients))
-                    .detail("mlp_top_k", Integer.toString(options.mlpTopK))
-                    .detail("batch_size", Integer.toString(options.batchSize))
+                    .detail("device", options.device())
+                    .detail("gradients", Boolean.toString(options.gradients()))
+                    .detail("mlp_top_k", Integer.toString(options.mlpTopK()))
+                    .detail("batch_size", Integer.toString(options.batchSize()))
                     .detail("samples_analysed", Long.toString(analysed.value()));
             context.print(
                     "extract: %,d samples (%,d through the model, %,d rejected), patterns %s, explain %s, gradients %s",
@@ -248,11 +341,12 @@ public final class ExtractJob {
                     counts.get(Schemas.REJECTS),
                     patterns,
                     explain,
-                    options.noGradients ? "off" : "on");
+                    options.gradients() ? "on" : "off");
             for (String table : TABLES) {
-                manifest.rows(table, Tables.path(options.out, table), counts.get(table));
+                manifest.rows(table, Tables.path(options.out(), table), counts.get(table));
             }
-            manifest.append(options.out);
+            manifest.append(options.out());
+            return new Result(manifest.written(), samples, analysed.value(), patterns.toString(), options.gradients());
         }
     }
 
@@ -329,25 +423,6 @@ public final class ExtractJob {
     private static Dataset<Row> spread(SparkSession spark, Dataset<Row> tokens) {
         int parallelism = spark.sparkContext().defaultParallelism();
         return tokens.rdd().getNumPartitions() < parallelism ? tokens.repartition(parallelism) : tokens;
-    }
-
-    private static void checkOptions(Options options) {
-        if (options.batchSize < 1) {
-            throw new BadInputException("--batch-size must be at least 1, got %d", options.batchSize);
-        }
-        if (options.mlpTopK < 0) {
-            throw new BadInputException("--mlp-top-k must not be negative, got %d", options.mlpTopK);
-        }
-        DeviceChoice.check(options.device);
-        if (options.patterns != null) {
-            PatternSelection.parse(options.patterns);
-        }
-        if (options.distances != null) {
-            PatternSelection.parse("--distances", options.distances);
-        }
-        if (options.explain != null) {
-            PatternSelection.parse("--explain", options.explain);
-        }
     }
 
     /** Each token id's piece, for {@code logit_lens.top_token}: the model's tokenizer decodes them once. */

@@ -25,8 +25,8 @@ import io.headwise.tokenize.TextTokenizer;
 import io.headwise.tokenize.Tokenizers;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
-import picocli.CommandLine.Option;
 
 /**
  * {@code inspect}: one text through one model, no corpus and no Spark. Prints the tokens, the
@@ -38,57 +38,120 @@ public final class InspectJob {
     /** How many attended keys {@code inspect} lists per head. */
     static final int TOP_ATTENDED = 3;
 
-    /** Options of {@code inspect}. */
-    public static final class Options {
-        @Option(
-                names = "--model",
-                required = true,
-                paramLabel = "MODEL_DIR",
-                description = "Model directory (config.json, model.safetensors, tokenizer.json).")
-        public Path model;
+    /** Default of {@code --format}. */
+    public static final String FORMAT_DEFAULT = "table";
 
-        @Option(
-                names = "--text",
-                required = true,
-                paramLabel = "TEXT",
-                description = "The text; for a char-level model a name, with or without its `.` delimiters.")
-        public String text;
+    /**
+     * Options of {@code inspect}, checked when built.
+     *
+     * @param model model directory (config.json, model.safetensors, tokenizer.json); {@code --model}
+     * @param text the text; for a char-level model a name, with or without its {@code .}
+     *     delimiters; {@code --text}
+     * @param format {@code table|json}, how the CLI prints; {@code --format}
+     * @param out also write the text's part of the HTML report to this {@code .html} file, or null;
+     *     {@code --out}
+     * @param intervene interventions to run the text under too (SPEC §5 text, e.g. {@code zero 1.2});
+     *     {@code --intervene}, repeatable
+     */
+    public record Options(Path model, String text, String format, Path out, List<String> intervene) {
 
-        @Option(
-                names = "--format",
-                defaultValue = "table",
-                paramLabel = "table|json",
-                description = "Output format (default: ${DEFAULT-VALUE}).")
-        public String format;
+        /** @throws BadInputException naming the option at fault */
+        public Options {
+            OptionChecks.required(model, "--model");
+            OptionChecks.required(text, "--text");
+            OptionChecks.required(format, "--format");
+            if (!format.equals("table") && !format.equals("json")) {
+                throw new BadInputException("--format must be table or json, got '%s'", format);
+            }
+            if (out != null && !out.getFileName().toString().endsWith(".html")) {
+                throw new BadInputException("--out must name an .html file, got '%s'", out);
+            }
+            intervene = intervene == null ? List.of() : List.copyOf(intervene);
+        }
 
-        @Option(
-                names = "--intervene",
-                paramLabel = "SPEC",
-                description = "Also run the text under this intervention, e.g. \"zero 1.2\" or \"merge 0.1+2@1\""
-                        + " (repeatable; mean ablation uses z̄ over this text's positions).")
-        public List<String> intervene = new java.util.ArrayList<>();
+        public static Builder builder() {
+            return new Builder();
+        }
 
-        @Option(
-                names = "--out",
-                paramLabel = "FILE.html",
-                description = "Also write the text's part of the HTML report (see `report`) to this file.")
-        public Path out;
+        /** Sets {@code model} and {@code text}; the rest has defaults. */
+        public static final class Builder {
+            private Path model;
+            private String text;
+            private String format = FORMAT_DEFAULT;
+            private Path out;
+            private List<String> intervene = List.of();
+
+            private Builder() {}
+
+            public Builder intervene(List<String> intervene) {
+                this.intervene = intervene;
+                return this;
+            }
+
+            public Builder model(Path model) {
+                this.model = model;
+                return this;
+            }
+
+            public Builder text(String text) {
+                this.text = text;
+                return this;
+            }
+
+            public Builder format(String format) {
+                this.format = format;
+                return this;
+            }
+
+            public Builder out(Path out) {
+                this.out = out;
+                return this;
+            }
+
+            /** @throws BadInputException naming the option at fault */
+            public Options build() {
+                return new Options(model, text, format, out, intervene);
+            }
+        }
     }
 
-    private InspectJob() {}
+    /**
+     * What {@code inspect} computed.
+     *
+     * @param analysis every per-sample number of the text (patterns, losses, gradients, …)
+     * @param tokens the decoded piece of each token
+     * @param nextToken the predicted next token
+     * @param json the document {@code --format json} prints
+     * @param report the HTML file written, or null without {@code out}
+     */
+    public record Result(SampleResult analysis, List<String> tokens, String nextToken, String json, Path report)
+            implements JobResult {
 
-    public static void run(JobContext context, Options options) {
-        if (!options.format.equals("table") && !options.format.equals("json")) {
-            throw new BadInputException("--format must be table or json, got '%s'", options.format);
+        /** {@code inspect} writes no table. */
+        @Override
+        public List<WrittenTable> tables() {
+            return List.of();
         }
-        if (options.out != null && !options.out.getFileName().toString().endsWith(".html")) {
-            throw new BadInputException("--out must name an .html file, got '%s'", options.out);
-        }
+    }
+
+    private final Options options;
+
+    public InspectJob(Options options) {
+        this.options = Objects.requireNonNull(options, "options");
+    }
+
+    /** Runs the text through the model; needs no Spark, prints nothing. */
+    public Result run() {
+        return run(JobContext.forApi(null, "inspect", options));
+    }
+
+    /** Runs the text through the model as the CLI does, printing to {@code context}. */
+    public Result run(JobContext context) {
         try (NDManager manager = NDManager.newBaseManager()) {
             // Weights first: a missing directory or a refused pickle is named before the tokenizer.
-            GptWeights weights = Checkpoint.read(options.model, manager);
-            try (TextTokenizer tokenizer = Tokenizers.load(options.model)) {
-                inspect(context, options, manager, weights, tokenizer);
+            GptWeights weights = Checkpoint.read(options.model(), manager);
+            try (TextTokenizer tokenizer = Tokenizers.load(options.model())) {
+                return inspect(context, options, manager, weights, tokenizer);
             }
         }
     }
@@ -96,21 +159,21 @@ public final class InspectJob {
     private static void writeReport(
             JobContext context, Options options, TextTokenizer tokenizer, GptConfig config, SampleResult result) {
         ReportData data = new ReportData(
-                "Headwise inspect: " + options.text,
-                ModelSummary.of(options.model.toString(), config, tokenizer.isCharLevel()),
-                List.of(ReportModel.view(tokenizer, options.text, result)),
+                "Headwise inspect: " + options.text(),
+                ModelSummary.of(options.model().toString(), config, tokenizer.isCharLevel()),
+                List.of(ReportModel.view(tokenizer, options.text(), result)),
                 null,
                 null,
                 null);
-        long bytes = HtmlReport.write(data, options.out);
+        long bytes = HtmlReport.write(data, options.out());
         context.print(
-                "report written: %s (%,d bytes)", options.out.toAbsolutePath().normalize(), bytes);
+                "report written: %s (%,d bytes)", options.out().toAbsolutePath().normalize(), bytes);
     }
 
-    private static void inspect(
+    private static Result inspect(
             JobContext context, Options options, NDManager manager, GptWeights weights, TextTokenizer tokenizer) {
         GptConfig config = weights.config();
-        int[] ids = encode(tokenizer, options.text, config);
+        int[] ids = encode(tokenizer, options.text(), config);
         SampleResult result = new Analyzer(new Gpt(weights), manager, 0, true)
                 .analyze(List.of(ids))
                 .get(0);
@@ -118,7 +181,7 @@ public final class InspectJob {
         String next = tokenizer.pieces(new int[] {result.nextTokenId()})[0];
         List<Intervention> interventions = new java.util.ArrayList<>();
         interventions.add(Intervention.none());
-        for (String spec : options.intervene) {
+        for (String spec : options.intervene()) {
             Intervention parsed = Intervention.parse(spec, config);
             if (interventions.stream().noneMatch(i -> i.text().equals(parsed.text()))) {
                 interventions.add(parsed);
@@ -132,25 +195,27 @@ public final class InspectJob {
                     : null;
             outcomes = pass.outcomes(ids, interventions, zMean);
         }
-        if (options.format.equals("json")) {
-            JsonObject json = json(result, pieces, next, options.model, config);
-            if (!outcomes.isEmpty()) {
-                json.add("interventions", InterventionView.json(tokenizer, interventions, outcomes));
-            }
-            context.print(new GsonBuilder()
-                    .disableHtmlEscaping()
-                    .serializeNulls()
-                    .create()
-                    .toJson(json));
+        JsonObject document = json(result, pieces, next, options.model(), config);
+        if (!outcomes.isEmpty()) {
+            document.add("interventions", InterventionView.json(tokenizer, interventions, outcomes));
+        }
+        String json = new GsonBuilder()
+                .disableHtmlEscaping()
+                .serializeNulls()
+                .create()
+                .toJson(document);
+        if (options.format().equals("json")) {
+            context.print(json);
         } else {
-            printTable(context, result, pieces, next, options.model, config);
+            printTable(context, result, pieces, next, options.model(), config);
             if (!outcomes.isEmpty()) {
                 InterventionView.print(context, tokenizer, pieces, interventions, outcomes);
             }
         }
-        if (options.out != null) {
+        if (options.out() != null) {
             writeReport(context, options, tokenizer, config, result);
         }
+        return new Result(result, List.of(pieces), next, json, options.out());
     }
 
     static int[] encode(TextTokenizer tokenizer, String text, GptConfig config) {

@@ -15,7 +15,12 @@ import io.headwise.tokenize.TextTokenizer;
 import io.headwise.tokenize.TokenizerJson;
 import io.headwise.tokenize.Tokenizers;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.spark.sql.Column;
@@ -23,7 +28,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import picocli.CommandLine.Option;
 
 /**
  * {@code probe}: the SPEC §4 repeated-random-token probes → {@code head_probes}. Sequence indices
@@ -34,92 +38,163 @@ import picocli.CommandLine.Option;
 public final class ProbeJob {
 
     /** Sequences per model pass. */
-    static final int BATCH_SIZE_DEFAULT = 32;
+    public static final int BATCH_SIZE_DEFAULT = 32;
 
-    /** Options of {@code probe}. */
-    public static final class Options {
-        @Option(names = "--model", required = true, paramLabel = "MODEL_DIR", description = "Model directory.")
-        public Path model;
+    /** Default of {@code --n-sequences}. */
+    public static final int N_SEQUENCES_DEFAULT = 100;
+    /** Default of {@code --seed}. */
+    public static final long SEED_DEFAULT = 0;
 
-        @Option(
-                names = "--out",
-                required = true,
-                paramLabel = "DIR",
-                description = "Run directory to write head_probes into.")
-        public String out;
+    /**
+     * Options of {@code probe}, checked when built.
+     *
+     * @param model model directory; {@code --model}
+     * @param out run directory to write head_probes into; {@code --out}
+     * @param nSequences probe sequences; {@code --n-sequences}
+     * @param halfLength tokens in the repeated half r, or null for min(20, (n_positions − 1) / 2);
+     *     checked against the model when the job runs; {@code --half-length}
+     * @param seed seed of the random tokens; {@code --seed}
+     * @param batchSize sequences per model pass; {@code --batch-size}
+     * @param overwrite replace an existing head_probes table; {@code --overwrite}
+     */
+    public record Options(
+            Path model, String out, int nSequences, Integer halfLength, long seed, int batchSize, boolean overwrite) {
 
-        @Option(
-                names = "--n-sequences",
-                defaultValue = "100",
-                paramLabel = "N",
-                description = "Probe sequences (default: ${DEFAULT-VALUE}).")
-        public int nSequences;
+        /** @throws BadInputException naming the option at fault */
+        public Options {
+            OptionChecks.required(model, "--model");
+            OptionChecks.required(out, "--out");
+            if (nSequences < 1) {
+                throw new BadInputException("--n-sequences must be >= 1, got %d", nSequences);
+            }
+            if (batchSize < 1) {
+                throw new BadInputException("--batch-size must be >= 1, got %d", batchSize);
+            }
+        }
 
-        @Option(
-                names = "--half-length",
-                paramLabel = "N",
-                description = "Tokens in the repeated half r (default: min(20, (n_positions - 1) / 2)).")
-        public Integer halfLength;
+        public static Builder builder() {
+            return new Builder();
+        }
 
-        @Option(
-                names = "--seed",
-                defaultValue = "0",
-                paramLabel = "SEED",
-                description = "Seed of the random tokens (default: ${DEFAULT-VALUE}).")
-        public long seed;
+        /** Sets {@code model} and {@code out}; the rest has defaults. */
+        public static final class Builder {
+            private Path model;
+            private String out;
+            private int nSequences = N_SEQUENCES_DEFAULT;
+            private Integer halfLength;
+            private long seed = SEED_DEFAULT;
+            private int batchSize = BATCH_SIZE_DEFAULT;
+            private boolean overwrite;
 
-        @Option(
-                names = "--batch-size",
-                defaultValue = "" + BATCH_SIZE_DEFAULT,
-                paramLabel = "N",
-                description = "Sequences per model pass (default: ${DEFAULT-VALUE}).")
-        public int batchSize;
+            private Builder() {}
 
-        @Option(names = "--overwrite", description = "Replace an existing head_probes table.")
-        public boolean overwrite;
+            public Builder model(Path model) {
+                this.model = model;
+                return this;
+            }
+
+            public Builder out(String out) {
+                this.out = out;
+                return this;
+            }
+
+            public Builder nSequences(int nSequences) {
+                this.nSequences = nSequences;
+                return this;
+            }
+
+            public Builder halfLength(Integer halfLength) {
+                this.halfLength = halfLength;
+                return this;
+            }
+
+            public Builder seed(long seed) {
+                this.seed = seed;
+                return this;
+            }
+
+            public Builder batchSize(int batchSize) {
+                this.batchSize = batchSize;
+                return this;
+            }
+
+            public Builder overwrite(boolean overwrite) {
+                this.overwrite = overwrite;
+                return this;
+            }
+
+            /** @throws BadInputException naming the option at fault */
+            public Options build() {
+                return new Options(model, out, nSequences, halfLength, seed, batchSize, overwrite);
+            }
+        }
     }
 
-    private ProbeJob() {}
+    /** One head's score: what {@code probe} prints for the heads that stand out. */
+    public record HeadScore(int layer, int head, double score) {}
 
-    public static void run(JobContext context, Options options) {
+    /**
+     * What {@code probe} wrote.
+     *
+     * @param tables {@code head_probes}, its directory and rows
+     * @param halfLength the half length used (the default resolved against the model)
+     * @param standouts per score ({@code induction}, {@code duplicate}, {@code prev_token}) the
+     *     three heads with the highest value, highest first
+     */
+    public record Result(List<WrittenTable> tables, int halfLength, Map<String, List<HeadScore>> standouts)
+            implements JobResult {}
+
+    private final Options options;
+
+    public ProbeJob(Options options) {
+        this.options = Objects.requireNonNull(options, "options");
+    }
+
+    /** Runs the job in {@code spark}; prints nothing. */
+    public Result run(SparkSession spark) {
+        return run(JobContext.forApi(spark, "probe", options));
+    }
+
+    /** Runs the job as the CLI does, printing what it wrote to {@code context}. */
+    public Result run(JobContext context) {
         SparkSession spark = context.spark();
-        GptConfig config = Checkpoint.readConfig(options.model);
+        GptConfig config = Checkpoint.readConfig(options.model());
         int halfLength = halfLength(options, config);
-        if (options.batchSize < 1) {
-            throw new BadInputException("--batch-size must be >= 1, got %d", options.batchSize);
-        }
         if (!config.hasToken(config.bosTokenId())) {
             throw new BadInputException(
                     "%s: bos_token_id %d is not a token id of this model (vocab_size %d), and probe sequences start with it; set bos_token_id in config.json",
-                    options.model.resolve("config.json"), config.bosTokenId(), config.vocabSize());
+                    options.model().resolve("config.json"), config.bosTokenId(), config.vocabSize());
         }
-        int[] vocabulary = vocabulary(options.model, config);
-        Tables.checkWritable(spark, options.out, Schemas.HEAD_PROBES, options.overwrite);
+        int[] vocabulary = vocabulary(options.model(), config);
+        Tables.checkWritable(spark, options.out(), Schemas.HEAD_PROBES, options.overwrite());
         context.describe(String.format(
-                "probe %s: %d sequences of [bos] + r + r, |r| = %d", options.model, options.nSequences, halfLength));
+                "probe %s: %d sequences of [bos] + r + r, |r| = %d",
+                options.model(), options.nSequences(), halfLength));
 
         Dataset<Row> probes = probe(spark, options, config, halfLength, vocabulary);
+        Map<String, List<HeadScore>> standouts;
         try (RunStaging staging =
-                RunStaging.create(context, options.out, List.of(Schemas.HEAD_PROBES), options.overwrite)) {
+                RunStaging.create(context, options.out(), List.of(Schemas.HEAD_PROBES), options.overwrite())) {
             long rows = Tables.write(probes, staging.dir(), Schemas.HEAD_PROBES);
             staging.commit(List.of(Schemas.HEAD_PROBES));
-            new RunManifest(context)
-                    .model(ModelIdentity.dir(options.model), ModelIdentity.config(options.model))
-                    .inputs(List.of(ModelIdentity.dir(options.model)))
-                    .rows(Schemas.HEAD_PROBES, Tables.path(options.out, Schemas.HEAD_PROBES), rows)
-                    .detail("n_sequences", Integer.toString(options.nSequences))
+            RunManifest manifest = new RunManifest(context)
+                    .model(ModelIdentity.dir(options.model()), ModelIdentity.config(options.model()))
+                    .inputs(List.of(ModelIdentity.dir(options.model())))
+                    .rows(Schemas.HEAD_PROBES, Tables.path(options.out(), Schemas.HEAD_PROBES), rows)
+                    .detail("n_sequences", Integer.toString(options.nSequences()))
                     .detail("half_length", Integer.toString(halfLength))
-                    .detail("seed", Long.toString(options.seed))
-                    .append(options.out);
+                    .detail("seed", Long.toString(options.seed()));
+            manifest.append(options.out());
+            standouts = printStandouts(
+                    context, Tables.read(spark, options.out(), Schemas.HEAD_PROBES, "probe"), halfLength);
+            return new Result(manifest.written(), halfLength, standouts);
         }
-        printStandouts(context, Tables.read(spark, options.out, Schemas.HEAD_PROBES, "probe"), halfLength);
     }
 
     static int halfLength(Options options, GptConfig config) {
-        if (options.nSequences < 1) {
-            throw new BadInputException("--n-sequences must be >= 1, got %d", options.nSequences);
-        }
-        int n = options.halfLength != null ? options.halfLength : ProbeSequences.defaultHalfLength(config.nPositions());
+        int n = options.halfLength() != null
+                ? options.halfLength()
+                : ProbeSequences.defaultHalfLength(config.nPositions());
         if (n < 1 || 1 + 2 * n > config.nPositions()) {
             throw new BadInputException(
                     "--half-length must be in 1..%d so that 1 + 2 * half_length fits the model's n_positions (%d), got %d",
@@ -153,13 +228,14 @@ public final class ProbeJob {
     private static Dataset<Row> probe(
             SparkSession spark, Options options, GptConfig config, int halfLength, int[] vocabulary) {
         int partitions =
-                Math.max(1, Math.min(options.nSequences, spark.sparkContext().defaultParallelism()));
+                Math.max(1, Math.min(options.nSequences(), spark.sparkContext().defaultParallelism()));
         // Checked whole on the driver, then loaded once per executor JVM (ModelCache), as extract does.
-        ShippedModel model = ModelStaging.ship(spark, ModelStaging.stage(spark, options.model.toString()));
-        ProbePartition partition =
-                new ProbePartition(model, options.seed, halfLength, config.bosTokenId(), vocabulary, options.batchSize);
+        ShippedModel model = ModelStaging.ship(
+                spark, ModelStaging.stage(spark, options.model().toString()));
+        ProbePartition partition = new ProbePartition(
+                model, options.seed(), halfLength, config.bosTokenId(), vocabulary, options.batchSize());
         Column queries = col("n_sequences").multiply(lit((double) halfLength));
-        return spark.range(0, options.nSequences, 1, partitions)
+        return spark.range(0, options.nSequences(), 1, partitions)
                 .toDF()
                 .mapPartitions(partition, Encoders.row(ProbePartition.SUMS_SCHEMA))
                 .groupBy("layer", "head")
@@ -180,18 +256,24 @@ public final class ProbeJob {
     }
 
     /** The three heads with the highest score of each kind: what the probes single out. */
-    private static void printStandouts(JobContext context, Dataset<Row> probes, int halfLength) {
+    private static Map<String, List<HeadScore>> printStandouts(
+            JobContext context, Dataset<Row> probes, int halfLength) {
         context.print("");
         context.print("heads that stand out on [bos] + r + r (|r| = %d):", halfLength);
+        Map<String, List<HeadScore>> standouts = new LinkedHashMap<>();
         for (String score : List.of("induction", "duplicate", "prev_token")) {
             StringBuilder line = new StringBuilder();
+            List<HeadScore> heads = new ArrayList<>();
             for (Row row : probes.orderBy(col(score).desc(), col("layer"), col("head"))
                     .limit(3)
                     .collectAsList()) {
-                line.append(String.format(
-                        "  L%dH%d %.3f", row.getInt(0), row.getInt(1), row.getDouble(row.fieldIndex(score))));
+                HeadScore head = new HeadScore(row.getInt(0), row.getInt(1), row.getDouble(row.fieldIndex(score)));
+                heads.add(head);
+                line.append(String.format("  L%dH%d %.3f", head.layer(), head.head(), head.score()));
             }
+            standouts.put(score, List.copyOf(heads));
             context.print("  %-10s%s", score, line);
         }
+        return Collections.unmodifiableMap(standouts);
     }
 }

@@ -13,11 +13,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import picocli.CommandLine.Option;
 
 /**
  * {@code report}: one self-contained HTML file (see {@link HtmlReport}) with the model summary,
@@ -28,60 +28,130 @@ import picocli.CommandLine.Option;
  */
 public final class ReportJob {
 
-    /** Options of {@code report}. */
-    public static final class Options {
-        @Option(
-                names = "--tables",
-                required = true,
-                paramLabel = "DIR",
-                description =
-                        "Run directory with head_summary, head_probes, head_distances (missing ones are shown as not computed).")
-        public String tables;
+    /** The text a names model's report shows when no text is given. */
+    public static final String NAMES_TEXT_DEFAULT = ReportModel.NAMES_TEXT_DEFAULT;
 
-        @Option(
-                names = "--model",
-                required = true,
-                paramLabel = "MODEL_DIR",
-                description =
-                        "Model directory (config.json, model.safetensors, tokenizer.json; curve.csv if trained by headwise).")
-        public Path model;
+    /**
+     * Options of {@code report}, checked when built.
+     *
+     * @param tables run directory with head_summary, head_probes, head_distances (missing ones are
+     *     shown as not computed); {@code --tables}
+     * @param model model directory; {@code --model}
+     * @param out the {@code .html} file to write (replaced if it exists); {@code --out}
+     * @param texts texts to show through the model (empty: {@value #NAMES_TEXT_DEFAULT}
+     *     for names models); {@code --text}, repeatable
+     */
+    public record Options(String tables, Path model, Path out, List<String> texts) {
 
-        @Option(
-                names = "--out",
-                required = true,
-                paramLabel = "report.html",
-                description = "The HTML file to write (replaced if it exists).")
-        public Path out;
+        /** @throws BadInputException naming the option at fault */
+        public Options {
+            OptionChecks.required(tables, "--tables");
+            OptionChecks.required(model, "--model");
+            OptionChecks.required(out, "--out");
+            texts = List.copyOf(texts == null ? List.of() : texts);
+            if (!out.getFileName().toString().endsWith(".html")) {
+                throw new BadInputException("--out must name an .html file, got '%s'", out);
+            }
+        }
 
-        @Option(
-                names = "--text",
-                paramLabel = "TEXT",
-                description = "A text to show through the model; repeatable (default: " + ReportModel.NAMES_TEXT_DEFAULT
-                        + " for names models).")
-        public List<String> texts = new ArrayList<>();
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /** Sets {@code tables}, {@code model} and {@code out}; no texts unless added. */
+        public static final class Builder {
+            private String tables;
+            private Path model;
+            private Path out;
+            private final List<String> texts = new ArrayList<>();
+
+            private Builder() {}
+
+            public Builder tables(String tables) {
+                this.tables = tables;
+                return this;
+            }
+
+            public Builder model(Path model) {
+                this.model = model;
+                return this;
+            }
+
+            public Builder out(Path out) {
+                this.out = out;
+                return this;
+            }
+
+            /** Adds texts to show through the model. */
+            public Builder texts(List<String> texts) {
+                this.texts.addAll(texts);
+                return this;
+            }
+
+            /** @throws BadInputException naming the option at fault */
+            public Options build() {
+                return new Options(tables, model, out, texts);
+            }
+        }
     }
 
-    private ReportJob() {}
+    /**
+     * What {@code report} wrote.
+     *
+     * @param report the HTML file
+     * @param bytes its size
+     * @param texts the texts shown through the model
+     * @param summaryHeads head_summary rows read, or 0 when it is not computed
+     * @param probeHeads head_probes rows read, or 0 when it is not computed
+     * @param mappedHeads heads placed by MDS from head_distances, or 0 when it is not computed
+     * @param curvePoints rows of the model's curve.csv, or 0 without one
+     */
+    public record Result(
+            Path report,
+            long bytes,
+            List<String> texts,
+            int summaryHeads,
+            int probeHeads,
+            int mappedHeads,
+            int curvePoints)
+            implements JobResult {
 
-    public static void run(JobContext context, Options options) {
-        if (!options.out.getFileName().toString().endsWith(".html")) {
-            throw new BadInputException("--out must name an .html file, got '%s'", options.out);
+        /** {@code report} writes no table. */
+        @Override
+        public List<WrittenTable> tables() {
+            return List.of();
         }
-        if (!Tables.exists(context.spark(), options.tables)) {
-            throw new BadInputException("--tables %s: no such directory", options.tables);
+    }
+
+    private final Options options;
+
+    public ReportJob(Options options) {
+        this.options = Objects.requireNonNull(options, "options");
+    }
+
+    /** Writes the report using {@code spark} to read the tables; prints nothing. */
+    public Result run(SparkSession spark) {
+        return run(JobContext.forApi(spark, "report", options));
+    }
+
+    /** Writes the report as the CLI does, printing what it read and wrote to {@code context}. */
+    public Result run(JobContext context) {
+        if (!Tables.exists(context.spark(), options.tables())) {
+            throw new BadInputException("--tables %s: no such directory", options.tables());
         }
-        context.describe("report on " + options.tables);
-        ReportModel model = ReportModel.load(options.model, options.texts);
-        CorpusView corpus = corpus(context.spark(), options.tables);
-        TrainingCurve curve = TrainingCurve.read(options.model).orElse(null);
+        context.describe("report on " + options.tables());
+        ReportModel model = ReportModel.load(options.model(), options.texts());
+        CorpusView corpus = corpus(context.spark(), options.tables());
+        TrainingCurve curve = TrainingCurve.read(options.model()).orElse(null);
         ReportData data = new ReportData(
-                "Headwise report: " + options.model.toAbsolutePath().normalize().getFileName(),
+                "Headwise report: "
+                        + options.model().toAbsolutePath().normalize().getFileName(),
                 model.summary(),
                 model.texts(),
                 corpus,
                 model.embedding(),
                 curve);
-        long bytes = HtmlReport.write(data, options.out);
+        long bytes = HtmlReport.write(data, options.out());
         context.print(
                 "texts          %,12d  %s",
                 model.texts().size(),
@@ -102,7 +172,15 @@ public final class ReportJob {
                 "curve.csv      %,12d rows  %s",
                 curve == null ? 0 : curve.points().size(), curve == null ? "none in the model directory" : "read");
         context.print(
-                "report written: %s (%,d bytes)", options.out.toAbsolutePath().normalize(), bytes);
+                "report written: %s (%,d bytes)", options.out().toAbsolutePath().normalize(), bytes);
+        return new Result(
+                options.out(),
+                bytes,
+                model.texts().stream().map(t -> t.text()).toList(),
+                corpus.summary() == null ? 0 : corpus.summary().size(),
+                corpus.probes() == null ? 0 : corpus.probes().size(),
+                corpus.headMap() == null ? 0 : corpus.headMap().heads().length,
+                curve == null ? 0 : curve.points().size());
     }
 
     /** The corpus part from whichever of the three tables are complete under {@code runDir}. */

@@ -3,6 +3,7 @@ package io.headwise.jobs;
 import io.headwise.spark.Schemas;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,7 @@ public final class RunManifest {
     private String modelConfig;
     private List<String> inputPaths = List.of();
     private final Map<String, Long> rowCounts = new LinkedHashMap<>();
+    private final List<WrittenTable> written = new ArrayList<>();
     private final Map<String, String> details = new LinkedHashMap<>();
 
     public RunManifest(JobContext context) {
@@ -45,6 +47,7 @@ public final class RunManifest {
     /** Records {@code count} rows written to {@code table} and prints it. */
     public RunManifest rows(String table, String where, long count) {
         rowCounts.put(table, count);
+        written.add(new WrittenTable(table, where, count));
         context.print("%-14s %,12d rows  %s", table, count, where);
         return this;
     }
@@ -52,6 +55,11 @@ public final class RunManifest {
     public RunManifest detail(String key, String value) {
         details.put(key, value);
         return this;
+    }
+
+    /** The tables recorded by {@link #rows}, in that order: what a job's result reports. */
+    public List<WrittenTable> written() {
+        return List.copyOf(written);
     }
 
     /** Appends the row to {@code runDir/run_manifest}. */

@@ -11,9 +11,11 @@ import io.headwise.tokenize.TextTokenizer;
 import io.headwise.tokenize.TokenizerJson;
 import io.headwise.tokenize.Tokenizers;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
 import java.util.Random;
-import picocli.CommandLine.Option;
 
 /**
  * {@code sample}: generates from a model, no Spark. A char-level model starts from {@code .} (plus
@@ -26,73 +28,140 @@ public final class SampleJob {
     /** Printed after each BPE sample. */
     static final String SEPARATOR = "---";
 
-    /** Options of {@code sample}. */
-    public static final class Options {
-        @Option(
-                names = "--model",
-                required = true,
-                paramLabel = "MODEL_DIR",
-                description = "Model directory (config.json, model.safetensors, tokenizer.json).")
-        public Path model;
+    /** Default of {@code --n}. */
+    public static final int N_DEFAULT = 20;
+    /** Default of {@code --temperature}. */
+    public static final double TEMPERATURE_DEFAULT = 1.0;
+    /** Default of {@code --seed}. */
+    public static final long SEED_DEFAULT = 1337;
 
-        @Option(names = "--n", defaultValue = "20", description = "Samples to generate (default: ${DEFAULT-VALUE}).")
-        public int n;
+    /**
+     * Options of {@code sample}, checked when built.
+     *
+     * @param model model directory (config.json, model.safetensors, tokenizer.json); {@code --model}
+     * @param n samples to generate; {@code --n}
+     * @param prompt text every sample starts with; {@code --prompt}
+     * @param temperature softmax temperature; {@code --temperature}
+     * @param topK draw only from the K most likely tokens, 0 = all; {@code --top-k}
+     * @param seed random seed; {@code --seed}
+     */
+    public record Options(Path model, int n, String prompt, double temperature, int topK, long seed) {
 
-        @Option(
-                names = "--prompt",
-                defaultValue = "",
-                paramLabel = "TEXT",
-                description = "Text every sample starts with (a name's first letters for a char-level model).")
-        public String prompt;
+        /** @throws BadInputException naming the option at fault */
+        public Options {
+            OptionChecks.required(model, "--model");
+            OptionChecks.required(prompt, "--prompt");
+            if (n < 1) {
+                throw new BadInputException("--n must be >= 1, got %d", n);
+            }
+            if (!(temperature > 0) || Double.isInfinite(temperature)) {
+                throw new BadInputException("--temperature must be a positive number, got %s", temperature);
+            }
+            if (topK < 0) {
+                throw new BadInputException("--top-k must be >= 0, got %d", topK);
+            }
+        }
 
-        @Option(
-                names = "--temperature",
-                defaultValue = "1.0",
-                description = "Softmax temperature (default: ${DEFAULT-VALUE}).")
-        public double temperature;
+        public static Builder builder() {
+            return new Builder();
+        }
 
-        @Option(
-                names = "--top-k",
-                defaultValue = "0",
-                paramLabel = "K",
-                description = "Draw only from the K most likely tokens; 0 = all (default).")
-        public int topK;
+        /** Sets {@code model}; the rest has defaults. */
+        public static final class Builder {
+            private Path model;
+            private int n = N_DEFAULT;
+            private String prompt = "";
+            private double temperature = TEMPERATURE_DEFAULT;
+            private int topK;
+            private long seed = SEED_DEFAULT;
 
-        @Option(names = "--seed", defaultValue = "1337", description = "Random seed (default: ${DEFAULT-VALUE}).")
-        public long seed;
+            private Builder() {}
+
+            public Builder model(Path model) {
+                this.model = model;
+                return this;
+            }
+
+            public Builder n(int n) {
+                this.n = n;
+                return this;
+            }
+
+            public Builder prompt(String prompt) {
+                this.prompt = prompt;
+                return this;
+            }
+
+            public Builder temperature(double temperature) {
+                this.temperature = temperature;
+                return this;
+            }
+
+            public Builder topK(int topK) {
+                this.topK = topK;
+                return this;
+            }
+
+            public Builder seed(long seed) {
+                this.seed = seed;
+                return this;
+            }
+
+            /** @throws BadInputException naming the option at fault */
+            public Options build() {
+                return new Options(model, n, prompt, temperature, topK, seed);
+            }
+        }
     }
 
-    private SampleJob() {}
+    /**
+     * What {@code sample} generated.
+     *
+     * @param samples the texts, without their delimiters, as printed
+     */
+    public record Result(List<String> samples) implements JobResult {
 
-    public static void run(JobContext context, Options options) {
-        if (options.n < 1) {
-            throw new BadInputException("--n must be >= 1, got %d", options.n);
+        /** {@code sample} writes no table. */
+        @Override
+        public List<WrittenTable> tables() {
+            return List.of();
         }
-        if (!(options.temperature > 0) || Double.isInfinite(options.temperature)) {
-            throw new BadInputException("--temperature must be a positive number, got %s", options.temperature);
-        }
-        if (options.topK < 0) {
-            throw new BadInputException("--top-k must be >= 0, got %d", options.topK);
-        }
+    }
+
+    private final Options options;
+
+    public SampleJob(Options options) {
+        this.options = Objects.requireNonNull(options, "options");
+    }
+
+    /** Generates the samples; needs no Spark, prints nothing. */
+    public Result run() {
+        return run(JobContext.forApi(null, "sample", options));
+    }
+
+    /** Generates the samples as the CLI does, printing each to {@code context}. */
+    public Result run(JobContext context) {
+        List<String> samples = new ArrayList<>();
         try (NDManager manager = NDManager.newBaseManager()) {
-            GptWeights weights = Checkpoint.read(options.model, manager);
-            try (TextTokenizer tokenizer = Tokenizers.load(options.model)) {
+            GptWeights weights = Checkpoint.read(options.model(), manager);
+            try (TextTokenizer tokenizer = Tokenizers.load(options.model())) {
                 GptConfig config = weights.config();
                 if (tokenizer.vocabSize() > config.vocabSize()) {
                     throw new BadInputException(
                             "%s: tokenizer.json has %d ids, the model only %d: they do not belong together",
-                            options.model, tokenizer.vocabSize(), config.vocabSize());
+                            options.model(), tokenizer.vocabSize(), config.vocabSize());
                 }
                 Sampler sampler = new Sampler(new Gpt(weights), manager);
-                Random random = new Random(options.seed);
+                Random random = new Random(options.seed());
                 int stop = stopId(tokenizer, config);
-                int[] prompt = prompt(tokenizer, options.prompt, stop, config);
-                for (int i = 0; i < options.n; i++) {
-                    int[] ids = sampler.generate(prompt, options.temperature, options.topK, stop, random);
-                    print(context, tokenizer, ids, stop);
+                int[] prompt = prompt(tokenizer, options.prompt(), stop, config);
+                for (int i = 0; i < options.n(); i++) {
+                    int[] ids = sampler.generate(prompt, options.temperature(), options.topK(), stop, random);
+                    samples.add(print(context, tokenizer, ids, stop));
                 }
             }
         }
+        return new Result(List.copyOf(samples));
     }
 
     /** The end token: {@code .} for char-level models, else {@code <|endoftext|>} (or eos_token_id). */
@@ -131,14 +200,18 @@ public final class SampleJob {
         return ids;
     }
 
-    private static void print(JobContext context, TextTokenizer tokenizer, int[] ids, int stop) {
+    /** Prints one sample; returns its text. */
+    private static String print(JobContext context, TextTokenizer tokenizer, int[] ids, int stop) {
         int end = ids.length > 1 && ids[ids.length - 1] == stop ? ids.length - 1 : ids.length;
         if (tokenizer.isCharLevel()) {
-            context.print(tokenizer.decode(Arrays.copyOfRange(ids, 1, end)));
-            return;
+            String name = tokenizer.decode(Arrays.copyOfRange(ids, 1, end));
+            context.print(name);
+            return name;
         }
         int start = ids[0] == stop ? 1 : 0;
-        context.print(tokenizer.decode(Arrays.copyOfRange(ids, start, Math.max(start, end))));
+        String text = tokenizer.decode(Arrays.copyOfRange(ids, start, Math.max(start, end)));
+        context.print(text);
         context.print(SEPARATOR);
+        return text;
     }
 }

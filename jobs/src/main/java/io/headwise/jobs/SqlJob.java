@@ -7,12 +7,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code sql}: Spark SQL over every complete table under a run directory, each registered as a
@@ -21,52 +20,121 @@ import picocli.CommandLine.Parameters;
  */
 public final class SqlJob {
 
-    /** Options of {@code sql}. */
-    public static final class Options {
-        @Option(
-                names = "--tables",
-                required = true,
-                paramLabel = "DIR",
-                description = "Run directory whose tables become views.")
-        public String tables;
+    /** Default of {@code --format}. */
+    public static final String FORMAT_DEFAULT = "table";
+    /** Default of {@code --max-rows}. */
+    public static final int MAX_ROWS_DEFAULT = ResultPrinter.MAX_ROWS_DEFAULT;
 
-        @Option(
-                names = "--format",
-                defaultValue = "table",
-                paramLabel = "table|csv|json",
-                description = "Output format (default: ${DEFAULT-VALUE}).")
-        public String format;
+    /**
+     * Options of {@code sql}, checked when built.
+     *
+     * @param tables run directory whose tables become views; {@code --tables}
+     * @param format {@code table|csv|json}, how the CLI prints the result; {@code --format}
+     * @param file a file to read the query from, or null; {@code --file}
+     * @param maxRows rows an aligned table shows at most; {@code --max-rows}
+     * @param query the query, or null with {@code file}; the positional {@code QUERY}
+     */
+    public record Options(String tables, String format, Path file, int maxRows, String query) {
 
-        @Option(names = "--file", paramLabel = "q.sql", description = "Read the query from this file.")
-        public Path file;
+        /** @throws BadInputException naming the option at fault */
+        public Options {
+            OptionChecks.required(tables, "--tables");
+            ResultPrinter.format(OptionChecks.required(format, "--format"));
+            if (maxRows < 1) {
+                throw new BadInputException("--max-rows must be >= 1, got %d", maxRows);
+            }
+            if ((query == null) == (file == null)) {
+                throw new BadInputException("give either a QUERY or --file q.sql (not both)");
+            }
+        }
 
-        @Option(
-                names = "--max-rows",
-                defaultValue = "" + ResultPrinter.MAX_ROWS_DEFAULT,
-                paramLabel = "N",
-                description =
-                        "Rows an aligned table shows at most (default: ${DEFAULT-VALUE}); csv and json print every row.")
-        public int maxRows;
+        public static Builder builder() {
+            return new Builder();
+        }
 
-        @Parameters(arity = "0..1", paramLabel = "QUERY", description = "The query (or --file).")
-        public String query;
+        /** Sets {@code tables} and {@code query} or {@code file}; the rest has defaults. */
+        public static final class Builder {
+            private String tables;
+            private String format = FORMAT_DEFAULT;
+            private Path file;
+            private int maxRows = MAX_ROWS_DEFAULT;
+            private String query;
+
+            private Builder() {}
+
+            public Builder tables(String tables) {
+                this.tables = tables;
+                return this;
+            }
+
+            public Builder format(String format) {
+                this.format = format;
+                return this;
+            }
+
+            public Builder file(Path file) {
+                this.file = file;
+                return this;
+            }
+
+            public Builder maxRows(int maxRows) {
+                this.maxRows = maxRows;
+                return this;
+            }
+
+            public Builder query(String query) {
+                this.query = query;
+                return this;
+            }
+
+            /** @throws BadInputException naming the option at fault */
+            public Options build() {
+                return new Options(tables, format, file, maxRows, query);
+            }
+        }
     }
 
-    private SqlJob() {}
+    /**
+     * The query's result, not yet computed (the CLI prints it; from Java, use it as any Dataset).
+     *
+     * @param rows the result of the query
+     * @param views the tables registered as views, by name
+     */
+    public record Result(Dataset<Row> rows, List<String> views) implements JobResult {
 
-    public static void run(JobContext context, Options options) {
-        ResultPrinter.Format format = ResultPrinter.format(options.format);
-        if (options.maxRows < 1) {
-            throw new BadInputException("--max-rows must be >= 1, got %d", options.maxRows);
+        /** {@code sql} writes no table. */
+        @Override
+        public List<WrittenTable> tables() {
+            return List.of();
         }
+    }
+
+    private final Options options;
+
+    public SqlJob(Options options) {
+        this.options = Objects.requireNonNull(options, "options");
+    }
+
+    /** Registers the views and runs the query in {@code spark}; prints nothing. */
+    public Result run(SparkSession spark) {
+        return query(JobContext.forApi(spark, "sql", options));
+    }
+
+    /** Runs the query as the CLI does, printing its result to {@code context}. */
+    public Result run(JobContext context) {
+        Result result = query(context);
+        new ResultPrinter(context, ResultPrinter.format(options.format()), options.maxRows()).print(result.rows());
+        return result;
+    }
+
+    private Result query(JobContext context) {
         String query = query(options);
         SparkSession spark = context.spark();
-        List<String> tables = registerViews(spark, options.tables);
+        List<String> tables = registerViews(spark, options.tables());
         SqlFunctions.register(spark);
-        context.describe("sql over " + options.tables);
-        Dataset<Row> result;
+        context.describe("sql over " + options.tables());
         try {
-            result = spark.sql(query);
+            return new Result(spark.sql(query), tables);
         } catch (Exception e) {
             // Scala declares no checked exceptions: AnalysisException (ParseException included) is
             // thrown undeclared by parsing and analysis, both eager in spark.sql.
@@ -75,20 +143,16 @@ public final class SqlJob {
             }
             throw e;
         }
-        new ResultPrinter(context, format, options.maxRows).print(result);
     }
 
     private static String query(Options options) {
-        if ((options.query == null) == (options.file == null)) {
-            throw new BadInputException("give either a QUERY or --file q.sql (not both)");
-        }
-        if (options.file == null) {
-            return options.query;
+        if (options.file() == null) {
+            return options.query();
         }
         try {
-            return Files.readString(options.file);
+            return Files.readString(options.file());
         } catch (IOException e) {
-            throw new BadInputException("--file %s: cannot read (%s)", options.file, e.getMessage());
+            throw new BadInputException("--file %s: cannot read (%s)", options.file(), e.getMessage());
         }
     }
 

@@ -9,10 +9,10 @@ import io.headwise.BadInputException;
 import io.headwise.spark.Schemas;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import picocli.CommandLine.Option;
 
 /**
  * {@code summarize}: per-head corpus summaries → {@code head_summary} (one row per layer × head,
@@ -26,24 +26,73 @@ public final class SummarizeJob {
     /** Jobs whose tables summarize combines; they must have run the same model. */
     static final List<String> MODEL_JOBS = List.of("extract", "probe");
 
-    /** Options of {@code summarize}. */
-    public static final class Options {
-        @Option(
-                names = "--tables",
-                required = true,
-                paramLabel = "DIR",
-                description = "Run directory holding head_stats (and head_probes, head_token_mass, head_distances).")
-        public String tables;
+    /**
+     * Options of {@code summarize}.
+     *
+     * @param tables run directory holding head_stats (and head_probes, head_token_mass,
+     *     head_distances), where head_summary is written; {@code --tables}
+     * @param overwrite replace an existing head_summary table; {@code --overwrite}
+     */
+    public record Options(String tables, boolean overwrite) {
 
-        @Option(names = "--overwrite", description = "Replace an existing head_summary table.")
-        public boolean overwrite;
+        /** @throws BadInputException naming the option at fault */
+        public Options {
+            OptionChecks.required(tables, "--tables");
+        }
+
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /** Sets {@code tables}; {@code overwrite} is false unless set. */
+        public static final class Builder {
+            private String tables;
+            private boolean overwrite;
+
+            private Builder() {}
+
+            public Builder tables(String tables) {
+                this.tables = tables;
+                return this;
+            }
+
+            public Builder overwrite(boolean overwrite) {
+                this.overwrite = overwrite;
+                return this;
+            }
+
+            /** @throws BadInputException naming the option at fault */
+            public Options build() {
+                return new Options(tables, overwrite);
+            }
+        }
     }
 
-    private SummarizeJob() {}
+    /**
+     * What {@code summarize} wrote.
+     *
+     * @param tables {@code head_summary}, its directory and rows
+     * @param clusters how many clusters the heads fell into, or null without head distances
+     * @param missing the optional input tables that were absent or empty, whose columns are NULL
+     *     ({@code head_probes}, {@code head_token_mass}, {@code head_distances})
+     */
+    public record Result(List<WrittenTable> tables, Integer clusters, List<String> missing) implements JobResult {}
 
-    public static void run(JobContext context, Options options) {
+    private final Options options;
+
+    public SummarizeJob(Options options) {
+        this.options = Objects.requireNonNull(options, "options");
+    }
+
+    /** Runs the job in {@code spark}; prints nothing. */
+    public Result run(SparkSession spark) {
+        return run(JobContext.forApi(spark, "summarize", options));
+    }
+
+    /** Runs the job as the CLI does, printing what it wrote to {@code context}. */
+    public Result run(JobContext context) {
         SparkSession spark = context.spark();
-        String dir = options.tables;
+        String dir = options.tables();
         if (!Tables.exists(spark, dir)) {
             throw new BadInputException("--tables %s: no such directory", dir);
         }
@@ -53,9 +102,9 @@ public final class SummarizeJob {
         Dataset<Row> tokenMass = Tables.readIfPresent(spark, dir, Schemas.HEAD_TOKEN_MASS);
         Dataset<Row> distanceTable = Tables.readIfPresent(spark, dir, Schemas.HEAD_DISTANCES);
         Dataset<Row> logitLens = Tables.readIfPresent(spark, dir, Schemas.LOGIT_LENS);
-        Tables.checkWritable(spark, dir, Schemas.HEAD_SUMMARY, options.overwrite);
+        Tables.checkWritable(spark, dir, Schemas.HEAD_SUMMARY, options.overwrite());
         if (logitLens != null) {
-            Tables.checkWritable(spark, dir, Schemas.LAYER_SUMMARY, options.overwrite);
+            Tables.checkWritable(spark, dir, Schemas.LAYER_SUMMARY, options.overwrite());
         }
         context.describe("summarize " + dir + ": per-head corpus summaries");
 
@@ -77,7 +126,7 @@ public final class SummarizeJob {
         List<String> written = logitLens != null
                 ? List.of(Schemas.HEAD_SUMMARY, Schemas.LAYER_SUMMARY)
                 : List.of(Schemas.HEAD_SUMMARY);
-        try (RunStaging staging = RunStaging.create(context, dir, written, options.overwrite)) {
+        try (RunStaging staging = RunStaging.create(context, dir, written, options.overwrite())) {
             long rows = Tables.write(summary, staging.dir(), Schemas.HEAD_SUMMARY);
             long layerRows = 0;
             if (logitLens != null) {
@@ -95,8 +144,10 @@ public final class SummarizeJob {
                 manifest.detail("clusters", Integer.toString(distances.clusterCount()));
             }
             manifest.append(dir);
+            List<String> missing = printMissing(context, probes, tokenMass, distanceTable, distances, logitLens);
+            return new Result(
+                    manifest.written(), distances == null ? null : distances.clusterCount(), List.copyOf(missing));
         }
-        printMissing(context, probes, tokenMass, distanceTable, distances, logitLens);
     }
 
     /**
@@ -135,26 +186,33 @@ public final class SummarizeJob {
         return inputs;
     }
 
-    private static void printMissing(
+    /** Prints what is NULL for want of an input table; returns those tables. */
+    private static List<String> printMissing(
             JobContext context,
             Dataset<Row> probes,
             Dataset<Row> tokenMass,
             Dataset<Row> distanceTable,
             HeadDistances.Result distances,
             Dataset<Row> logitLens) {
+        List<String> missing = new ArrayList<>();
         if (probes == null) {
+            missing.add(Schemas.HEAD_PROBES);
             context.print("no head_probes table: induction and duplicate are NULL (run `headwise probe`)");
         }
         if (tokenMass == null) {
+            missing.add(Schemas.HEAD_TOKEN_MASS);
             context.print("no head_token_mass table: top_tokens is NULL (run `headwise extract`)");
         }
         if (logitLens == null) {
             context.print("no logit_lens table: no layer_summary (run `headwise extract --explain`)");
         }
         if (distanceTable == null) {
+            missing.add(Schemas.HEAD_DISTANCES);
             context.print("no head_distances table: cluster is NULL (run `headwise extract`)");
         } else if (distances == null) {
+            missing.add(Schemas.HEAD_DISTANCES);
             context.print("head_distances has no rows (no analysed sample has two positions): cluster is NULL");
         }
+        return missing;
     }
 }

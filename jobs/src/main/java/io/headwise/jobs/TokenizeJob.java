@@ -19,7 +19,10 @@ import io.headwise.tokenize.Tokenizers;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.TreeSet;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Dataset;
@@ -28,8 +31,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /**
  * {@code tokenize}: corpus → {@code tokens} (one row per sample) and {@code rejects}, plus a copy of
@@ -45,79 +46,143 @@ public final class TokenizeJob {
     /** {@code --block-size} when not given: GPT-2's context length. */
     public static final int BLOCK_SIZE_DEFAULT = 1024;
 
-    /** Options of {@code tokenize}. */
-    public static final class Options {
-        @Mixin
-        public CorpusOptions corpus;
+    /** {@code --stride} when not given: no overlap. */
+    public static final int STRIDE_DEFAULT = 0;
 
-        @Option(
-                names = "--tokenizer",
-                required = true,
-                paramLabel = "char|PATH",
-                description =
-                        "char (a char-level vocabulary built from the corpus, lines only), a tokenizer.json, or a model directory holding one.")
-        public String tokenizer;
+    /**
+     * Options of {@code tokenize}, checked when built.
+     *
+     * @param corpus what to read ({@code --input}, {@code --format}, …)
+     * @param tokenizer {@value #CHAR} (a char-level vocabulary built from the corpus, lines only),
+     *     a tokenizer.json, or a model directory holding one; {@code --tokenizer}
+     * @param blockSize most tokens per sample, separator included; {@code --block-size}
+     * @param stride document tokens between the starts of consecutive samples, 0 for no overlap;
+     *     {@code --stride}
+     * @param out run directory to write tokens and rejects into; {@code --out}
+     */
+    public record Options(CorpusOptions corpus, String tokenizer, int blockSize, int stride, String out) {
 
-        @Option(
-                names = "--block-size",
-                defaultValue = "" + BLOCK_SIZE_DEFAULT,
-                paramLabel = "N",
-                description = "Most tokens per sample, separator included (default: ${DEFAULT-VALUE}).")
-        public int blockSize;
+        /** @throws BadInputException naming the option at fault */
+        public Options {
+            OptionChecks.required(corpus, "--input");
+            OptionChecks.required(tokenizer, "--tokenizer");
+            OptionChecks.required(out, "--out");
+            if (blockSize < 2) {
+                throw new BadInputException("--block-size must be at least 2, got %d", blockSize);
+            }
+            if (tokenizer.equals(CHAR) && corpus.corpusFormat() != Corpus.Format.LINES) {
+                throw new BadInputException(
+                        "--tokenizer char needs --format lines (a char-level vocabulary is for names)");
+            }
+        }
 
-        @Option(
-                names = "--stride",
-                defaultValue = "0",
-                paramLabel = "N",
-                description = "Document tokens between the starts of consecutive samples; 0 (default) for no overlap.")
-        public int stride;
+        public static Builder builder() {
+            return new Builder();
+        }
 
-        @Option(
-                names = "--out",
-                required = true,
-                paramLabel = "DIR",
-                description = "Run directory to write tokens and rejects into.")
-        public String out;
+        /** Sets {@code corpus}, {@code tokenizer} and {@code out}; the rest has defaults. */
+        public static final class Builder {
+            private CorpusOptions corpus;
+            private String tokenizer;
+            private int blockSize = BLOCK_SIZE_DEFAULT;
+            private int stride = STRIDE_DEFAULT;
+            private String out;
+
+            private Builder() {}
+
+            public Builder corpus(CorpusOptions corpus) {
+                this.corpus = corpus;
+                return this;
+            }
+
+            public Builder tokenizer(String tokenizer) {
+                this.tokenizer = tokenizer;
+                return this;
+            }
+
+            public Builder blockSize(int blockSize) {
+                this.blockSize = blockSize;
+                return this;
+            }
+
+            public Builder stride(int stride) {
+                this.stride = stride;
+                return this;
+            }
+
+            public Builder out(String out) {
+                this.out = out;
+                return this;
+            }
+
+            /** @throws BadInputException naming the option at fault */
+            public Options build() {
+                return new Options(corpus, tokenizer, blockSize, stride, out);
+            }
+        }
     }
 
-    private TokenizeJob() {}
+    /**
+     * What {@code tokenize} wrote.
+     *
+     * @param tables {@code tokens} and {@code rejects}, their directories and rows
+     * @param documents the input documents used (lines, pages or files)
+     * @param inputFiles the input files read
+     * @param skipped pages skipped, not rejected, by reason (wiki: redirects, other namespaces)
+     * @param tokenizer the copy of the tokenizer written beside the tables
+     * @param tokenizerSha256 its SHA-256
+     */
+    public record Result(
+            List<WrittenTable> tables,
+            long documents,
+            int inputFiles,
+            Map<String, Long> skipped,
+            String tokenizer,
+            String tokenizerSha256)
+            implements JobResult {}
 
-    public static void run(JobContext context, Options options) {
-        CorpusOptions corpus = options.corpus;
-        corpus.validate();
-        if (options.blockSize < 2) {
-            throw new BadInputException("--block-size must be at least 2, got %d", options.blockSize);
-        }
+    private final Options options;
+
+    public TokenizeJob(Options options) {
+        this.options = Objects.requireNonNull(options, "options");
+    }
+
+    /** Runs the job in {@code spark}; prints nothing. */
+    public Result run(SparkSession spark) {
+        return run(JobContext.forApi(spark, "tokenize", options));
+    }
+
+    /** Runs the job as the CLI does, printing what it wrote to {@code context}. */
+    public Result run(JobContext context) {
+        CorpusOptions corpus = options.corpus();
         SparkSession spark = context.spark();
-        boolean charLevel = options.tokenizer.equals(CHAR);
-        if (charLevel && corpus.format() != Corpus.Format.LINES) {
-            throw new BadInputException("--tokenizer char needs --format lines (a char-level vocabulary is for names)");
-        }
-        Tables.checkWritable(spark, options.out, Schemas.TOKENS, corpus.overwrite);
-        Tables.checkWritable(spark, options.out, Schemas.REJECTS, corpus.overwrite);
+        boolean charLevel = options.tokenizer().equals(CHAR);
+        Tables.checkWritable(spark, options.out(), Schemas.TOKENS, corpus.overwrite());
+        Tables.checkWritable(spark, options.out(), Schemas.REJECTS, corpus.overwrite());
         List<String> files = corpus.files(spark);
+        String maxPartitionBytes = CorpusOptions.maxPartitionBytes(spark);
         try {
-            context.describe("tokenize " + corpus.input);
+            context.describe("tokenize " + corpus.input());
             Corpus documents = corpus.read(spark, files);
             TokenizerSource tokenizer =
-                    charLevel ? charTokenizer(documents.documents()) : TokenizerSource.read(spark, options.tokenizer);
+                    charLevel ? charTokenizer(documents.documents()) : TokenizerSource.read(spark, options.tokenizer());
             checkTokenizer(tokenizer, options);
             Dataset<Row> outcomes = documents
                     .documents()
                     .mapPartitions(
                             new DocumentTokenizer(
-                                    tokenizer.json(), tokenizer.name(), options.blockSize, options.stride),
+                                    tokenizer.json(), tokenizer.name(), options.blockSize(), options.stride()),
                             Encoders.row(CorpusRows.OUTCOME))
                     .persist(StorageLevel.MEMORY_AND_DISK());
             try {
-                write(context, options, files, documents, tokenizer, outcomes);
+                return write(context, options, files, documents, tokenizer, outcomes);
             } finally {
                 outcomes.unpersist();
             }
         } catch (Exception e) {
             throw ReadFailures.translate(e);
         } finally {
-            corpus.restore(spark);
+            corpus.restore(spark, maxPartitionBytes);
         }
     }
 
@@ -130,7 +195,7 @@ public final class TokenizeJob {
         return SparkRows.dataFrame(spark, rows.queryExecution().toRdd().toJavaRDD(), schema);
     }
 
-    private static void write(
+    private static Result write(
             JobContext context,
             Options options,
             List<String> files,
@@ -149,15 +214,18 @@ public final class TokenizeJob {
                         col("token_ids"),
                         col("tokens"));
         SparkSession spark = context.spark();
-        String rejectsDir = Tables.path(options.out, Schemas.REJECTS);
+        String rejectsDir = Tables.path(options.out(), Schemas.REJECTS);
         List<String> written = List.of(Schemas.REJECTS, Schemas.TOKENS, Tokenizers.TOKENIZER_JSON);
         try (RunStaging staging = RunStaging.create(
-                context, options.out, List.of(Schemas.TOKENS, Schemas.REJECTS), options.corpus.overwrite)) {
+                context,
+                options.out(),
+                List.of(Schemas.TOKENS, Schemas.REJECTS),
+                options.corpus().overwrite())) {
             long rejected =
                     Tables.write(withSchema(spark, rejects, Schemas.REJECTS_SCHEMA), staging.dir(), Schemas.REJECTS);
             long accepted = outcomes.filter(col("chunk").equalTo(0)).count();
             try {
-                options.corpus.checkRejects(rejected, rejected + accepted, rejectsDir);
+                options.corpus().checkRejects(rejected, rejected + accepted, rejectsDir);
             } catch (BadInputException e) {
                 staging.commit(List.of(Schemas.REJECTS)); // the message sends the user there
                 throw e;
@@ -166,16 +234,16 @@ public final class TokenizeJob {
                     Tables.write(withSchema(spark, tokens, Schemas.TOKENS_SCHEMA), staging.dir(), Schemas.TOKENS);
             TokenizerSource.write(spark, staging.path(Tokenizers.TOKENIZER_JSON), tokenizer.json());
             staging.commit(written);
-            String tokenizerCopy = Tables.path(options.out, Tokenizers.TOKENIZER_JSON);
+            String tokenizerCopy = Tables.path(options.out(), Tokenizers.TOKENIZER_JSON);
             RunManifest manifest = new RunManifest(context)
                     .inputs(files)
-                    .detail("format", options.corpus.format)
+                    .detail("format", options.corpus().format())
                     .detail("tokenizer", tokenizer.name())
                     .detail("tokenizer_sha256", Sha256.hex(tokenizer.json()))
-                    .detail("block_size", String.valueOf(options.blockSize))
-                    .detail("stride", String.valueOf(options.stride))
+                    .detail("block_size", String.valueOf(options.blockSize()))
+                    .detail("stride", String.valueOf(options.stride()))
                     .detail("documents", String.valueOf(accepted));
-            manifest.rows(Schemas.TOKENS, Tables.path(options.out, Schemas.TOKENS), samples);
+            manifest.rows(Schemas.TOKENS, Tables.path(options.out(), Schemas.TOKENS), samples);
             manifest.rows(Schemas.REJECTS, rejectsDir, rejected);
             documents.counts().forEach((key, count) -> {
                 manifest.detail(key, String.valueOf(count));
@@ -183,7 +251,14 @@ public final class TokenizeJob {
             });
             context.print("%-14s %,12d used, from %d input file(s)", "documents", accepted, files.size());
             context.print("%-14s %s (sha256 %s)", "tokenizer", tokenizerCopy, Sha256.hex(tokenizer.json()));
-            manifest.append(options.out);
+            manifest.append(options.out());
+            return new Result(
+                    manifest.written(),
+                    accepted,
+                    files.size(),
+                    Collections.unmodifiableMap(new LinkedHashMap<>(documents.counts())),
+                    tokenizerCopy,
+                    Sha256.hex(tokenizer.json()));
         }
     }
 
@@ -197,10 +272,10 @@ public final class TokenizeJob {
             separator = DocumentTokenizer.separator(tokenizer, source.name());
         }
         try {
-            Windows.step(Windows.width(options.blockSize, separator), options.stride);
+            Windows.step(Windows.width(options.blockSize(), separator), options.stride());
         } catch (IllegalArgumentException e) {
             throw new BadInputException(
-                    e, "--block-size %d, --stride %d: %s", options.blockSize, options.stride, e.getMessage());
+                    e, "--block-size %d, --stride %d: %s", options.blockSize(), options.stride(), e.getMessage());
         }
     }
 

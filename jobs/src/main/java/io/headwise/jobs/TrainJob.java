@@ -16,10 +16,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Objects;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
-import picocli.CommandLine.Option;
 
 /**
  * {@code train}: trains a GPT-2 model from scratch on a {@code tokens} table into a model
@@ -46,133 +47,310 @@ public final class TrainJob {
     /** Default of {@code --shuffle-buffer}. */
     static final int SHUFFLE_BUFFER_DEFAULT = 100_000;
 
-    /** Options of {@code train}; unset numeric options come from {@code --preset}, else defaults. */
-    public static final class Options {
-        @Option(
-                names = "--tokens",
-                required = true,
-                paramLabel = "DIR",
-                description = "Run directory with the tokens table (or the table itself) and its tokenizer.json.")
-        public String tokens;
+    /**
+     * Options of {@code train}, checked when built. A null number or choice comes from {@code
+     * preset}, else from the default given here.
+     *
+     * @param tokens run directory with the tokens table (or the table itself) and its tokenizer.json; {@code --tokens}
+     * @param out model directory to write; {@code --out}
+     * @param preset conf/presets/NAME.properties, or null; {@code --preset}
+     * @param layers blocks (default 4); {@code --layers}
+     * @param heads heads per block (default 4); {@code --heads}
+     * @param embd width of the residual stream (default 64); {@code --embd}
+     * @param blockSize context length n_positions (default: the longest sample); {@code --block-size}
+     * @param steps optimiser steps in the whole run (default 5000); {@code --steps}
+     * @param batchSize samples per step (default 64); {@code --batch-size}
+     * @param lr peak learning rate (default 1e-3); {@code --lr}
+     * @param minLr learning rate at the end of the cosine decay (default lr/10); {@code --min-lr}
+     * @param warmup linear warm-up steps (default 100); {@code --warmup}
+     * @param weightDecay AdamW weight decay (default 0.01); {@code --weight-decay}
+     * @param tieWordEmbeddings whether the LM head reuses wte (default true); {@code --tie-word-embeddings}
+     * @param init {@code gpt2|pytorch} initial weights (default gpt2); {@code --init}
+     * @param ema decay of an exponential moving average of the weights, 0 = off (default 0); {@code --ema}
+     * @param dropout dropout probability (default 0); {@code --dropout}
+     * @param gradClip largest global gradient norm, 0 = off (default 1.0); {@code --grad-clip}
+     * @param seed seeds initialisation, batches and dropout (default 1337); {@code --seed}
+     * @param testFraction held-out fraction of the samples (default 0.1); {@code --test-fraction}
+     * @param evalInterval evaluate and maybe save every N steps (default 250); {@code --eval-interval}
+     * @param evalBatches batches per split in an evaluation (default 16); {@code --eval-batches}
+     * @param stream stream the samples from the table through a shuffle buffer; {@code --stream}
+     * @param shuffleBuffer samples the shuffle buffer of a streamed run holds (default 100,000); {@code --shuffle-buffer}
+     * @param resume continue training the model directory from its checkpoint; {@code --resume}
+     * @param overwrite replace an existing model directory; {@code --overwrite}
+     */
+    public record Options(
+            String tokens,
+            Path out,
+            String preset,
+            Integer layers,
+            Integer heads,
+            Integer embd,
+            Integer blockSize,
+            Integer steps,
+            Integer batchSize,
+            Double lr,
+            Double minLr,
+            Integer warmup,
+            Double weightDecay,
+            Boolean tieWordEmbeddings,
+            String init,
+            Double ema,
+            Double dropout,
+            Double gradClip,
+            Long seed,
+            Double testFraction,
+            Integer evalInterval,
+            Integer evalBatches,
+            boolean stream,
+            Integer shuffleBuffer,
+            boolean resume,
+            boolean overwrite) {
 
-        @Option(names = "--out", required = true, paramLabel = "MODEL_DIR", description = "Model directory to write.")
-        public Path out;
+        /** @throws BadInputException naming the option at fault */
+        public Options {
+            OptionChecks.required(tokens, "--tokens");
+            OptionChecks.required(out, "--out");
+            if (resume && overwrite) {
+                throw new BadInputException("--resume and --overwrite exclude each other");
+            }
+            if (shuffleBuffer != null && shuffleBuffer < 1) {
+                throw new BadInputException("--shuffle-buffer must be at least 1, got %d", shuffleBuffer);
+            }
+        }
 
-        @Option(
-                names = "--preset",
-                paramLabel = "NAME",
-                description = "conf/presets/NAME.properties: names-makemore, names-demo, wiki-bpe.")
-        public String preset;
+        public static Builder builder() {
+            return new Builder();
+        }
 
-        @Option(names = "--layers", description = "Blocks (default 4).")
-        public Integer layers;
+        /** Sets {@code tokens} and {@code out}; everything else is optional. */
+        public static final class Builder {
+            private String tokens;
+            private Path out;
+            private String preset;
+            private Integer layers;
+            private Integer heads;
+            private Integer embd;
+            private Integer blockSize;
+            private Integer steps;
+            private Integer batchSize;
+            private Double lr;
+            private Double minLr;
+            private Integer warmup;
+            private Double weightDecay;
+            private Boolean tieWordEmbeddings;
+            private String init;
+            private Double ema;
+            private Double dropout;
+            private Double gradClip;
+            private Long seed;
+            private Double testFraction;
+            private Integer evalInterval;
+            private Integer evalBatches;
+            private boolean stream;
+            private Integer shuffleBuffer;
+            private boolean resume;
+            private boolean overwrite;
 
-        @Option(names = "--heads", description = "Heads per block (default 4).")
-        public Integer heads;
+            private Builder() {}
 
-        @Option(names = "--embd", description = "Width of the residual stream (default 64).")
-        public Integer embd;
+            public Builder tokens(String tokens) {
+                this.tokens = tokens;
+                return this;
+            }
 
-        @Option(names = "--block-size", description = "Context length n_positions (default: the longest sample).")
-        public Integer blockSize;
+            public Builder out(Path out) {
+                this.out = out;
+                return this;
+            }
 
-        @Option(names = "--steps", description = "Optimiser steps in the whole run (default 5000).")
-        public Integer steps;
+            public Builder preset(String preset) {
+                this.preset = preset;
+                return this;
+            }
 
-        @Option(names = "--batch-size", description = "Samples per step (default 64).")
-        public Integer batchSize;
+            public Builder layers(Integer layers) {
+                this.layers = layers;
+                return this;
+            }
 
-        @Option(names = "--lr", description = "Peak learning rate (default 1e-3).")
-        public Double lr;
+            public Builder heads(Integer heads) {
+                this.heads = heads;
+                return this;
+            }
 
-        @Option(names = "--min-lr", description = "Learning rate at the end of the cosine decay (default lr/10).")
-        public Double minLr;
+            public Builder embd(Integer embd) {
+                this.embd = embd;
+                return this;
+            }
 
-        @Option(
-                names = "--warmup",
-                description = "Linear warm-up steps (default 100); 0 and --min-lr equal to --lr give a constant rate.")
-        public Integer warmup;
+            public Builder blockSize(Integer blockSize) {
+                this.blockSize = blockSize;
+                return this;
+            }
 
-        @Option(names = "--weight-decay", description = "AdamW weight decay on matrices and embeddings (default 0.01).")
-        public Double weightDecay;
+            public Builder steps(Integer steps) {
+                this.steps = steps;
+                return this;
+            }
 
-        @Option(
-                names = "--tie-word-embeddings",
-                arity = "1",
-                paramLabel = "true|false",
-                description =
-                        "Whether the LM head reuses wte (GPT-2) or has its own lm_head.weight (makemore) (default true).")
-        public Boolean tieWordEmbeddings;
+            public Builder batchSize(Integer batchSize) {
+                this.batchSize = batchSize;
+                return this;
+            }
 
-        @Option(
-                names = "--init",
-                paramLabel = "gpt2|pytorch",
-                description =
-                        "Initial weights: gpt2 (N(0, 0.02), GPT-2 and nanoGPT) or pytorch (PyTorch's module defaults, as makemore) (default gpt2).")
-        public String init;
+            public Builder lr(Double lr) {
+                this.lr = lr;
+                return this;
+            }
 
-        @Option(
-                names = "--ema",
-                paramLabel = "DECAY",
-                description =
-                        "Keep an exponential moving average of the weights with this decay (e.g. 0.999) and evaluate and save it instead of the trained weights; 0 = off (default 0).")
-        public Double ema;
+            public Builder minLr(Double minLr) {
+                this.minLr = minLr;
+                return this;
+            }
 
-        @Option(names = "--dropout", description = "Dropout probability (default 0).")
-        public Double dropout;
+            public Builder warmup(Integer warmup) {
+                this.warmup = warmup;
+                return this;
+            }
 
-        @Option(names = "--grad-clip", description = "Largest global gradient norm, 0 = off (default 1.0).")
-        public Double gradClip;
+            public Builder weightDecay(Double weightDecay) {
+                this.weightDecay = weightDecay;
+                return this;
+            }
 
-        @Option(names = "--seed", description = "Seeds initialisation, batches and dropout (default 1337).")
-        public Long seed;
+            public Builder tieWordEmbeddings(Boolean tieWordEmbeddings) {
+                this.tieWordEmbeddings = tieWordEmbeddings;
+                return this;
+            }
 
-        @Option(
-                names = "--test-fraction",
-                description = "Held-out fraction of the samples (default 0.1; at most 1,000 for char-level corpora).")
-        public Double testFraction;
+            public Builder init(String init) {
+                this.init = init;
+                return this;
+            }
 
-        @Option(names = "--eval-interval", description = "Evaluate and maybe save every N steps (default 250).")
-        public Integer evalInterval;
+            public Builder ema(Double ema) {
+                this.ema = ema;
+                return this;
+            }
 
-        @Option(names = "--eval-batches", description = "Batches per split in an evaluation (default 16).")
-        public Integer evalBatches;
+            public Builder dropout(Double dropout) {
+                this.dropout = dropout;
+                return this;
+            }
 
-        @Option(
-                names = "--stream",
-                description =
-                        "Stream the samples from the table through a shuffle buffer instead of holding them in driver memory (automatic when they would not fit).")
-        public boolean stream;
+            public Builder gradClip(Double gradClip) {
+                this.gradClip = gradClip;
+                return this;
+            }
 
-        @Option(
-                names = "--shuffle-buffer",
-                paramLabel = "N",
-                description =
-                        "Samples the shuffle buffer of a streamed run holds (default 100,000; fewer when they would not fit).")
-        public Integer shuffleBuffer;
+            public Builder seed(Long seed) {
+                this.seed = seed;
+                return this;
+            }
 
-        @Option(names = "--resume", description = "Continue training MODEL_DIR from its checkpoint.")
-        public boolean resume;
+            public Builder testFraction(Double testFraction) {
+                this.testFraction = testFraction;
+                return this;
+            }
 
-        @Option(names = "--overwrite", description = "Replace an existing MODEL_DIR.")
-        public boolean overwrite;
+            public Builder evalInterval(Integer evalInterval) {
+                this.evalInterval = evalInterval;
+                return this;
+            }
+
+            public Builder evalBatches(Integer evalBatches) {
+                this.evalBatches = evalBatches;
+                return this;
+            }
+
+            public Builder stream(boolean stream) {
+                this.stream = stream;
+                return this;
+            }
+
+            public Builder shuffleBuffer(Integer shuffleBuffer) {
+                this.shuffleBuffer = shuffleBuffer;
+                return this;
+            }
+
+            public Builder resume(boolean resume) {
+                this.resume = resume;
+                return this;
+            }
+
+            public Builder overwrite(boolean overwrite) {
+                this.overwrite = overwrite;
+                return this;
+            }
+
+            /** @throws BadInputException naming the option at fault */
+            public Options build() {
+                return new Options(
+                        tokens,
+                        out,
+                        preset,
+                        layers,
+                        heads,
+                        embd,
+                        blockSize,
+                        steps,
+                        batchSize,
+                        lr,
+                        minLr,
+                        warmup,
+                        weightDecay,
+                        tieWordEmbeddings,
+                        init,
+                        ema,
+                        dropout,
+                        gradClip,
+                        seed,
+                        testFraction,
+                        evalInterval,
+                        evalBatches,
+                        stream,
+                        shuffleBuffer,
+                        resume,
+                        overwrite);
+            }
+        }
     }
 
-    private TrainJob() {}
+    /**
+     * What {@code train} wrote.
+     *
+     * @param model the model directory (config.json, model.safetensors, tokenizer.json,
+     *     optimizer.safetensors, heldout.txt, curve.csv)
+     * @param training the run: steps, losses, the best held-out checkpoint, tokens/s
+     */
+    public record Result(Path model, TrainingRun.Result training) implements JobResult {
 
-    public static void run(JobContext context, Options options) throws IOException {
-        if (options.resume && options.overwrite) {
-            throw new BadInputException("--resume and --overwrite exclude each other");
+        /** {@code train} writes no table. */
+        @Override
+        public List<WrittenTable> tables() {
+            return List.of();
         }
-        Presets.Values values = new Presets.Values(options.preset);
-        String runDir = Tables.tokensRunDir(context.spark(), options.tokens);
+    }
+
+    private final Options options;
+
+    public TrainJob(Options options) {
+        this.options = Objects.requireNonNull(options, "options");
+    }
+
+    /** Trains in {@code spark} (which reads the tokens table); prints nothing. */
+    public Result run(SparkSession spark) throws IOException {
+        return run(JobContext.forApi(spark, "train", options));
+    }
+
+    /** Trains as the CLI does, printing the run's figures to {@code context}. */
+    public Result run(JobContext context) throws IOException {
+        Presets.Values values = new Presets.Values(options.preset());
+        String runDir = Tables.tokensRunDir(context.spark(), options.tokens());
         Path tokenizerFile = Path.of(runDir).resolve(Tokenizers.TOKENIZER_JSON);
         if (!Files.isRegularFile(tokenizerFile)) {
             throw new BadInputException(
                     "%s: no tokenizer.json next to the tokens table (it is written by `headwise tokenize`)", runDir);
-        }
-        if (options.shuffleBuffer != null && options.shuffleBuffer < 1) {
-            throw new BadInputException("--shuffle-buffer must be at least 1, got %d", options.shuffleBuffer);
         }
         context.describe("train: read the tokens table");
         String table = Tables.path(runDir, Schemas.TOKENS);
@@ -189,9 +367,9 @@ public final class TrainJob {
             }
             GptConfig model = modelConfig(options, values, tokenizer, shape.longestId(), shape.longest());
             TrainConfig train = trainConfig(options, values);
-            double testFraction = values.number("test-fraction", options.testFraction, 0.1);
+            double testFraction = values.number("test-fraction", options.testFraction(), 0.1);
             JsonObject metadata = new JsonObject();
-            metadata.addProperty("preset", options.preset);
+            metadata.addProperty("preset", options.preset());
             metadata.addProperty("tokens_table", table);
             metadata.addProperty("tokenizer", tokenizer.isCharLevel() ? "char" : "bpe");
             context.print(
@@ -206,23 +384,24 @@ public final class TrainJob {
                     model.nPositions(),
                     model.parameterCount());
             TrainingRun.Spec spec = new TrainingRun.Spec(
-                    options.out,
+                    options.out(),
                     model,
                     train,
                     tokenizerFile,
                     tokenizer.isCharLevel(),
                     testFraction,
-                    options.resume,
-                    options.overwrite,
+                    options.resume(),
+                    options.overwrite(),
                     metadata);
             long available = sampleMemory(
                     Runtime.getRuntime().maxMemory(),
                     context.spark().sparkContext().getConf().getDouble("spark.memory.fraction", 0.6));
-            TrainingRun.Result result = !options.stream && shape.bytes() <= available
+            TrainingRun.Result result = !options.stream() && shape.bytes() <= available
                     ? TrainingRun.run(
                             spec, collect(StreamedTokens.inChunks(usable, shape.bytes()), shape.usable()), System.err)
                     : streamed(context, options, spec, usable, shape, available);
-            report(context, options.out, result);
+            report(context, options.out(), result);
+            return new Result(options.out(), result);
         }
     }
 
@@ -243,14 +422,14 @@ public final class TrainJob {
         int capacity = (int) Math.max(
                 1,
                 Math.min(
-                        options.shuffleBuffer != null ? options.shuffleBuffer : SHUFFLE_BUFFER_DEFAULT,
+                        options.shuffleBuffer() != null ? options.shuffleBuffer() : SHUFFLE_BUFFER_DEFAULT,
                         available / 2 / perSample));
         context.print(
                 "stream         %,d samples of %,d tokens (~%,d MB) %s; streaming them from the table through a shuffle buffer of %,d samples",
                 shape.usable(),
                 shape.tokens(),
                 shape.bytes() >> 20,
-                options.stream
+                options.stream()
                         ? "(--stream)"
                         : String.format("would not fit into the driver's %,d MB of Spark user memory", available >> 20),
                 capacity);
@@ -331,7 +510,7 @@ public final class TrainJob {
     static GptConfig modelConfig(
             Options options, Presets.Values values, TextTokenizer tokenizer, long longestId, int longest) {
         int vocab = tokenizer.vocabSize();
-        int blockSize = values.integer("block-size", options.blockSize, longest);
+        int blockSize = values.integer("block-size", options.blockSize(), longest);
         if (blockSize < 2 || blockSize > MAX_BLOCK_SIZE) {
             throw new BadInputException("--block-size must be in 2..%d, got %d", MAX_BLOCK_SIZE, blockSize);
         }
@@ -346,37 +525,37 @@ public final class TrainJob {
         return new GptConfig(
                 vocab,
                 blockSize,
-                values.integer("embd", options.embd, 64),
-                values.integer("layers", options.layers, 4),
-                values.integer("heads", options.heads, 4),
+                values.integer("embd", options.embd(), 64),
+                values.integer("layers", options.layers(), 4),
+                values.integer("heads", options.heads(), 4),
                 GptConfig.LAYER_NORM_EPSILON_DEFAULT,
-                values.flag("tie-word-embeddings", options.tieWordEmbeddings, true),
+                values.flag("tie-word-embeddings", options.tieWordEmbeddings(), true),
                 special,
                 special);
     }
 
     static TrainConfig trainConfig(Options options, Presets.Values values) {
-        double lr = values.number("lr", options.lr, 1e-3);
+        double lr = values.number("lr", options.lr(), 1e-3);
         return new TrainConfig(
-                values.integer("steps", options.steps, 5000),
-                values.integer("batch-size", options.batchSize, 64),
+                values.integer("steps", options.steps(), 5000),
+                values.integer("batch-size", options.batchSize(), 64),
                 lr,
-                values.number("min-lr", options.minLr, lr / 10),
-                values.integer("warmup", options.warmup, 100),
+                values.number("min-lr", options.minLr(), lr / 10),
+                values.integer("warmup", options.warmup(), 100),
                 true,
-                values.number("weight-decay", options.weightDecay, 0.01),
+                values.number("weight-decay", options.weightDecay(), 0.01),
                 TrainConfig.BETA1_DEFAULT,
                 TrainConfig.BETA2_DEFAULT,
                 TrainConfig.EPS_DEFAULT,
-                values.number("dropout", options.dropout, 0.0),
-                values.number("grad-clip", options.gradClip, 1.0),
-                options.seed != null ? options.seed : (long) values.number("seed", null, 1337),
-                values.integer("eval-interval", options.evalInterval, 250),
-                values.integer("eval-batches", options.evalBatches, 16),
+                values.number("dropout", options.dropout(), 0.0),
+                values.number("grad-clip", options.gradClip(), 1.0),
+                options.seed() != null ? options.seed() : (long) values.number("seed", null, 1337),
+                values.integer("eval-interval", options.evalInterval(), 250),
+                values.integer("eval-batches", options.evalBatches(), 16),
                 GptWeights.Init.parse(
-                        values.string("init", options.init, "gpt2"),
-                        options.init != null ? "--init" : "preset " + options.preset + ": init"),
-                values.number("ema", options.ema, 0.0));
+                        values.string("init", options.init(), "gpt2"),
+                        options.init() != null ? "--init" : "preset " + options.preset() + ": init"),
+                values.number("ema", options.ema(), 0.0));
     }
 
     private static void report(JobContext context, Path out, TrainingRun.Result r) {

@@ -12,9 +12,12 @@ import io.headwise.tokenize.BpeModel;
 import io.headwise.tokenize.BpeTrainer;
 import io.headwise.tokenize.PreTokenizer;
 import io.headwise.tokenize.Tokenizers;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Dataset;
@@ -23,8 +26,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /**
  * {@code train-tokenizer}: byte-level BPE as in GPT-2, trained on a cluster. Executors split every
@@ -40,51 +41,115 @@ public final class TrainTokenizerJob {
     /** {@code --vocab-size} when not given. */
     public static final int VOCAB_SIZE_DEFAULT = 2000;
 
-    /** Options of {@code train-tokenizer}. */
-    public static final class Options {
-        @Mixin
-        public CorpusOptions corpus;
+    /**
+     * Options of {@code train-tokenizer}, checked when built.
+     *
+     * @param corpus what to read ({@code --input}, {@code --format}, …)
+     * @param vocabSize ids in the vocabulary, everything counted: 256 bytes, merges and {@code
+     *     <|endoftext|>}; {@code --vocab-size}
+     * @param out where to write the tokenizer; a directory gets tokenizer.json inside it; {@code
+     *     --out}
+     */
+    public record Options(CorpusOptions corpus, int vocabSize, String out) {
 
-        @Option(
-                names = "--vocab-size",
-                defaultValue = "" + VOCAB_SIZE_DEFAULT,
-                paramLabel = "N",
-                description =
-                        "Ids in the vocabulary, everything counted: 256 bytes, merges and <|endoftext|> (default: ${DEFAULT-VALUE}).")
-        public int vocabSize;
+        /** @throws BadInputException naming the option at fault */
+        public Options {
+            OptionChecks.required(corpus, "--input");
+            OptionChecks.required(out, "--out");
+            if (vocabSize < 257) {
+                throw new BadInputException(
+                        "--vocab-size %d is too small: it must hold the 256 bytes and <|endoftext|>", vocabSize);
+            }
+        }
 
-        @Option(
-                names = "--out",
-                required = true,
-                paramLabel = "PATH/tokenizer.json",
-                description = "Where to write the tokenizer; a directory gets tokenizer.json inside it.")
-        public String out;
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /** Sets {@code corpus} and {@code out}; {@code vocabSize} has a default. */
+        public static final class Builder {
+            private CorpusOptions corpus;
+            private int vocabSize = VOCAB_SIZE_DEFAULT;
+            private String out;
+
+            private Builder() {}
+
+            public Builder corpus(CorpusOptions corpus) {
+                this.corpus = corpus;
+                return this;
+            }
+
+            public Builder vocabSize(int vocabSize) {
+                this.vocabSize = vocabSize;
+                return this;
+            }
+
+            public Builder out(String out) {
+                this.out = out;
+                return this;
+            }
+
+            /** @throws BadInputException naming the option at fault */
+            public Options build() {
+                return new Options(corpus, vocabSize, out);
+            }
+        }
     }
 
-    private TrainTokenizerJob() {}
+    /**
+     * What {@code train-tokenizer} wrote.
+     *
+     * @param tables {@code rejects}, its directory and rows
+     * @param tokenizer the tokenizer.json written
+     * @param vocabSize its ids
+     * @param merges its merges
+     * @param preTokens distinct pre-tokens counted
+     * @param documents the input documents used
+     * @param inputFiles the input files read
+     * @param skipped pages skipped, not rejected, by reason (wiki: redirects, other namespaces)
+     */
+    public record Result(
+            List<WrittenTable> tables,
+            String tokenizer,
+            int vocabSize,
+            int merges,
+            int preTokens,
+            long documents,
+            int inputFiles,
+            Map<String, Long> skipped)
+            implements JobResult {}
 
-    public static void run(JobContext context, Options options) {
-        CorpusOptions corpus = options.corpus;
-        corpus.validate();
-        if (options.vocabSize < 257) {
-            throw new BadInputException(
-                    "--vocab-size %d is too small: it must hold the 256 bytes and <|endoftext|>", options.vocabSize);
-        }
+    private final Options options;
+
+    public TrainTokenizerJob(Options options) {
+        this.options = Objects.requireNonNull(options, "options");
+    }
+
+    /** Runs the job in {@code spark}; prints nothing. */
+    public Result run(SparkSession spark) {
+        return run(JobContext.forApi(spark, "train-tokenizer", options));
+    }
+
+    /** Runs the job as the CLI does, printing what it wrote to {@code context}. */
+    public Result run(JobContext context) {
+        CorpusOptions corpus = options.corpus();
         SparkSession spark = context.spark();
-        String file = options.out.endsWith(".json") ? options.out : Tables.path(options.out, Tokenizers.TOKENIZER_JSON);
+        String file =
+                options.out().endsWith(".json") ? options.out() : Tables.path(options.out(), Tokenizers.TOKENIZER_JSON);
         String dir = new Path(file).getParent().toString();
-        if (!corpus.overwrite && Tables.exists(spark, file)) {
+        if (!corpus.overwrite() && Tables.exists(spark, file)) {
             throw new BadInputException("%s already exists; pass --overwrite to replace it", file);
         }
-        Tables.checkWritable(spark, dir, Schemas.REJECTS, corpus.overwrite);
+        Tables.checkWritable(spark, dir, Schemas.REJECTS, corpus.overwrite());
         List<String> files = corpus.files(spark);
+        String maxPartitionBytes = CorpusOptions.maxPartitionBytes(spark);
         try {
-            context.describe("train-tokenizer " + corpus.input);
+            context.describe("train-tokenizer " + corpus.input());
             Corpus documents = corpus.read(spark, files);
             Dataset<Row> docs = documents.documents().persist();
             String fileName = new Path(file).getName();
             try (RunStaging staging =
-                    RunStaging.create(context, dir, List.of(Schemas.REJECTS, fileName), corpus.overwrite)) {
+                    RunStaging.create(context, dir, List.of(Schemas.REJECTS, fileName), corpus.overwrite())) {
                 long rejected = Tables.write(
                         spark.createDataFrame(
                                 docs.filter(col("reason").isNotNull())
@@ -102,7 +167,7 @@ public final class TrainTokenizerJob {
                 }
                 Map<String, Long> counts = pieceCounts(docs);
                 long started = System.nanoTime();
-                BpeModel model = BpeTrainer.train(counts, options.vocabSize);
+                BpeModel model = BpeTrainer.train(counts, options.vocabSize());
                 double seconds = (System.nanoTime() - started) / 1e9;
                 LOG.info(
                         "BPE merge loop: {} merges over {} distinct pre-tokens in {} s",
@@ -115,7 +180,7 @@ public final class TrainTokenizerJob {
 
                 RunManifest manifest = new RunManifest(context)
                         .inputs(files)
-                        .detail("format", corpus.format)
+                        .detail("format", corpus.format())
                         .detail("vocab_size", String.valueOf(model.vocabSize()))
                         .detail("merges", String.valueOf(model.merges().size()))
                         .detail("pre_tokens", String.valueOf(counts.size()))
@@ -134,13 +199,22 @@ public final class TrainTokenizerJob {
                         "%-14s %s: %,d tokens, %,d merges (merge loop %.1f s)",
                         "tokenizer", file, model.vocabSize(), model.merges().size(), seconds);
                 manifest.append(dir);
+                return new Result(
+                        manifest.written(),
+                        file,
+                        model.vocabSize(),
+                        model.merges().size(),
+                        counts.size(),
+                        usable,
+                        files.size(),
+                        Collections.unmodifiableMap(new LinkedHashMap<>(documents.counts())));
             } finally {
                 docs.unpersist();
             }
         } catch (Exception e) {
             throw ReadFailures.translate(e);
         } finally {
-            corpus.restore(spark);
+            corpus.restore(spark, maxPartitionBytes);
         }
     }
 

@@ -6,15 +6,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.headwise.BadInputException;
 import io.headwise.model.GptWeights;
 import io.headwise.train.TrainConfig;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /** Option precedence: command line, then preset, then the job's default. */
 class PresetsTest {
 
+    private static TrainJob.Options.Builder options() {
+        return TrainJob.Options.builder().tokens("runs/t").out(Path.of("runs/t/model"));
+    }
+
     @Test
     void explicitOptionsOverrideThePreset() {
-        TrainJob.Options options = new TrainJob.Options();
-        options.lr = 5e-4;
+        TrainJob.Options options = options().lr(5e-4).build();
         TrainConfig config = TrainJob.trainConfig(options, new Presets.Values("names-makemore"));
         assertThat(config.lr()).isEqualTo(5e-4);
         assertThat(config.minLr()).isEqualTo(2e-4); // from the preset
@@ -27,7 +31,7 @@ class PresetsTest {
 
     @Test
     void withoutPresetTheDefaultsApply() {
-        TrainConfig config = TrainJob.trainConfig(new TrainJob.Options(), new Presets.Values(null));
+        TrainConfig config = TrainJob.trainConfig(options().build(), new Presets.Values(null));
         assertThat(config.lr()).isEqualTo(1e-3);
         assertThat(config.minLr()).isEqualTo(1e-4);
         assertThat(config.seed()).isEqualTo(1337);
@@ -45,15 +49,14 @@ class PresetsTest {
 
     @Test
     void initFollowsTheSamePrecedenceAndIsChecked() {
-        assertThat(TrainJob.trainConfig(new TrainJob.Options(), new Presets.Values(null))
+        assertThat(TrainJob.trainConfig(options().build(), new Presets.Values(null))
                         .init())
                 .isEqualTo(GptWeights.Init.GPT2);
-        TrainJob.Options options = new TrainJob.Options();
-        options.init = "pytorch";
-        assertThat(TrainJob.trainConfig(options, new Presets.Values(null)).init())
+        assertThat(TrainJob.trainConfig(options().init("pytorch").build(), new Presets.Values(null))
+                        .init())
                 .isEqualTo(GptWeights.Init.PYTORCH);
-        options.init = "he";
-        assertThatThrownBy(() -> TrainJob.trainConfig(options, new Presets.Values(null)))
+        TrainJob.Options he = options().init("he").build();
+        assertThatThrownBy(() -> TrainJob.trainConfig(he, new Presets.Values(null)))
                 .isInstanceOf(BadInputException.class)
                 .hasMessage("--init must be gpt2 or pytorch, got 'he'");
     }
