@@ -72,9 +72,14 @@ class DemoIT {
                     HandMadeTables.attention(spark, dir);
                     HandMadeTables.tokenStats(spark, dir);
                     HandMadeTables.headDistances(spark, dir);
-                    spark.createDataFrame(List.of(), Schemas.ACTIVATIONS_SCHEMA)
-                            .write()
-                            .parquet(dir.resolve("activations").toString());
+                    // The other tables extract declares, empty.
+                    for (String table : ExtractJob.OUTPUT_TABLES) {
+                        if (!Files.exists(dir.resolve(table))) {
+                            spark.createDataFrame(List.of(), Schemas.ALL.get(table))
+                                    .write()
+                                    .parquet(dir.resolve(table).toString());
+                        }
+                    }
                 }
                 case "report" -> Files.writeString(dir.resolve("report.html"), "<html></html>");
                 default -> {
@@ -134,7 +139,9 @@ class DemoIT {
                         "--out",
                         dir.toString(),
                         "--patterns",
-                        "all");
+                        "all",
+                        "--explain",
+                        "0.01");
         assertThat(out)
                 .contains(
                         "== ./headwise probe --model " + dir + "/model --out " + dir + " --seed 0",

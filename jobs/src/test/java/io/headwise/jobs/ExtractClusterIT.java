@@ -81,7 +81,9 @@ class ExtractClusterIT {
             case Schemas.REJECTS -> new String[] {"doc_id"};
             case Schemas.HEAD_TOKEN_MASS -> new String[] {"layer", "head", "token_id"};
             case Schemas.TOKEN_STATS -> new String[] {"sample_id", "position"};
-            case Schemas.ACTIVATIONS -> new String[] {"sample_id", "layer", "position"};
+            case Schemas.ACTIVATIONS, Schemas.LOGIT_LENS -> new String[] {"sample_id", "layer", "position"};
+            case Schemas.ATTRIBUTIONS -> new String[] {"sample_id", "method"};
+            case Schemas.HEAD_DISTANCES -> new String[] {"layer_a", "head_a", "layer_b", "head_b"};
             default -> new String[] {"sample_id", "layer", "head"};
         };
         return rows.orderBy(keys[0], java.util.Arrays.copyOfRange(keys, 1, keys.length))

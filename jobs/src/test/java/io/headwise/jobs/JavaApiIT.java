@@ -143,6 +143,10 @@ class JavaApiIT {
         expected.put(Schemas.HEAD_TOKEN_MASS, (long) vocabulary().size() * heads);
         expected.put(Schemas.HEAD_DISTANCES, (long) heads * heads);
         expected.put(Schemas.REJECTS, 0L);
+        // --explain defaults to the --patterns selection, here every sample: a rollout and a
+        // gradient-weighted rollout per sample, the logit lens at every layer and position.
+        expected.put(Schemas.ATTRIBUTIONS, 2L * NAMES);
+        expected.put(Schemas.LOGIT_LENS, allTokens() * LAYERS);
 
         assertThat(extracted.tables()).extracting(WrittenTable::table).containsExactlyElementsOf(ExtractJob.TABLES);
         for (WrittenTable table : extracted.tables()) {
@@ -193,7 +197,8 @@ class JavaApiIT {
     void summarizeReturnsItsTableAndWhatItLacked() {
         assertThat(summarized.tables())
                 .containsExactly(
-                        new WrittenTable(Schemas.HEAD_SUMMARY, Tables.path(run, Schemas.HEAD_SUMMARY), LAYERS * HEADS));
+                        new WrittenTable(Schemas.HEAD_SUMMARY, Tables.path(run, Schemas.HEAD_SUMMARY), LAYERS * HEADS),
+                        new WrittenTable(Schemas.LAYER_SUMMARY, Tables.path(run, Schemas.LAYER_SUMMARY), LAYERS));
         assertThat(summarized.missing()).containsExactly(Schemas.HEAD_PROBES);
         assertThat(summarized.clusters()).isBetween(1, LAYERS * HEADS);
         assertThat(spark.read()

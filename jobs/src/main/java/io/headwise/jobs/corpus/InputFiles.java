@@ -50,6 +50,8 @@ public final class InputFiles {
             }
         } catch (IOException e) {
             throw new BadInputException(e, "--input %s: cannot list: %s", input, e.getMessage());
+        } catch (BadInputException e) {
+            throw e; // already names the input
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e, "--input %s: not a valid path: %s", input, e.getMessage());
         }
