@@ -31,9 +31,11 @@ final class DemoSummary {
         }
         context.print("");
         context.print("Where everything is:");
-        context.print(
-                "  tables         %s/{tokens,head_stats,token_stats,activations,attention,head_token_mass,head_probes,head_summary,head_distances,run_manifest}",
-                dir);
+        // The demo's steps write these: tokenize, extract (every table it declares), probe, summarize.
+        List<String> tables = new java.util.ArrayList<>(List.of(Schemas.TOKENS));
+        tables.addAll(ExtractJob.OUTPUT_TABLES);
+        tables.addAll(List.of(Schemas.HEAD_PROBES, Schemas.HEAD_SUMMARY, Schemas.LAYER_SUMMARY, Schemas.RUN_MANIFEST));
+        context.print("  tables         %s/{%s}", dir, String.join(",", tables));
         context.print("  model          %s (config.json, model.safetensors, tokenizer.json)", model);
         if (report != null) {
             context.print("  report         %s", report);
