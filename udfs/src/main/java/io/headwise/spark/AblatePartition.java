@@ -4,11 +4,9 @@ import ai.djl.Device;
 import io.headwise.model.GptConfig;
 import io.headwise.model.Intervention;
 import io.headwise.model.InterventionPass;
-import io.headwise.model.TorchThreads;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
@@ -174,18 +172,7 @@ public final class AblatePartition implements MapPartitionsFunction<Row, Row> {
     }
 
     private static ModelCache.Loaded load(ModelThread modelThread, ShippedModel model) {
-        TaskContext task = TaskContext.get();
-        int threads = task != null ? task.cpus() : Runtime.getRuntime().availableProcessors();
-        ExecutorCache.Lease<ModelCache.Loaded> lease = modelThread.await(modelThread.submit(() -> {
-            TorchThreads.intraOpThreads(threads);
-            return ModelCache.lease(model, Device.cpu());
-        }));
-        if (task != null) {
-            // Behind any pass still queued on the model thread, as ExtractPartition does.
-            task.addTaskCompletionListener(
-                    (org.apache.spark.util.TaskCompletionListener) context -> modelThread.afterQueued(lease::close));
-        }
-        return lease.get();
+        return modelThread.leaseModel(model, Device.cpu(), ModelThread.taskCores());
     }
 
     private static int[] ids(Row row) {

@@ -2,7 +2,6 @@ package io.headwise.spark;
 
 import ai.djl.Device;
 import io.headwise.model.Analyzer;
-import io.headwise.model.TorchThreads;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.TaskContext;
@@ -55,20 +54,8 @@ public final class ExtractPartition implements FlatMapFunction<Iterator<Internal
                 files.close();
             });
         }
-        // PyTorch's operators use the cores Spark gave the task (spark.task.cpus), so tasks that
-        // run side by side share the executor's cores instead of each taking all of them; and all
-        // of the task's PyTorch work, loading included, stays on the model thread (TorchThreads).
-        int threads = task != null ? task.cpus() : Runtime.getRuntime().availableProcessors();
-        ExecutorCache.Lease<ModelCache.Loaded> lease = modelThread.await(modelThread.submit(() -> {
-            TorchThreads.intraOpThreads(threads);
-            return ModelCache.lease(model, device);
-        }));
-        if (task != null) {
-            // Behind any batch still queued on the model thread (a killed task's), so the model
-            // stays leased until its last pass ends, whether or not the thread was given back.
-            task.addTaskCompletionListener((TaskCompletionListener) context -> modelThread.afterQueued(lease::close));
-        }
-        ModelCache.Loaded loaded = lease.get();
+        int threads = ModelThread.taskCores();
+        ModelCache.Loaded loaded = modelThread.leaseModel(model, device, threads);
         Analyzer analyzer = new Analyzer(loaded.gpt(), loaded.manager(), settings.mlpTopK(), settings.gradients());
         if (partition == 0) {
             // Every table gets at least one file, so that an empty one still has its schema on disk.

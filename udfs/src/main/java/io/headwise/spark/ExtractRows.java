@@ -3,7 +3,6 @@ package io.headwise.spark;
 import ai.djl.Device;
 import io.headwise.BadInputException;
 import io.headwise.model.Analyzer;
-import io.headwise.model.TorchThreads;
 import io.headwise.tokenize.TextTokenizer;
 import io.headwise.tokenize.Tokenizers;
 import java.util.ArrayDeque;
@@ -77,12 +76,8 @@ public final class ExtractRows implements FlatMapFunction<Iterator<InternalRow>,
         Device device = DeviceChoice.forTask(settings.device());
         TaskContext task = TaskContext.get();
         ModelThread modelThread = ModelThread.acquire();
-        int threads = task != null ? task.cpus() : Runtime.getRuntime().availableProcessors();
-        ExecutorCache.Lease<ModelCache.Loaded> lease = modelThread.await(modelThread.submit(() -> {
-            TorchThreads.intraOpThreads(threads);
-            return ModelCache.lease(model, device);
-        }));
-        ModelCache.Loaded loaded = lease.get();
+        int threads = ModelThread.taskCores();
+        ModelCache.Loaded loaded = modelThread.leaseModel(model, device, threads);
         Analyzer analyzer = new Analyzer(loaded.gpt(), loaded.manager(), settings.mlpTopK(), settings.gradients());
         ArrayDeque<InternalRow> ready = new ArrayDeque<>();
         TableSink sink = (name, schema, row) -> {
@@ -96,10 +91,7 @@ public final class ExtractRows implements FlatMapFunction<Iterator<InternalRow>,
         ExtractTask extract =
                 new ExtractTask(analyzer, settings, n -> {}, modelThread, threads, sink, List.of(declaration(table)));
         if (task != null) {
-            task.addTaskCompletionListener((TaskCompletionListener) context -> {
-                modelThread.close();
-                modelThread.afterQueued(lease::close);
-            });
+            task.addTaskCompletionListener((TaskCompletionListener) context -> modelThread.close());
         }
         Iterator<InternalRow> samples = tokenizerJson == null ? input : withTokens(input, tokenizerJson);
         return new Iterator<>() {

@@ -1,12 +1,16 @@
 package io.headwise.spark;
 
+import ai.djl.Device;
 import io.headwise.Futures;
+import io.headwise.model.TorchThreads;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.TaskContext;
+import org.apache.spark.util.TaskCompletionListener;
 
 /**
  * The thread one task's model passes run on, so that the task's own thread can turn the previous
@@ -56,6 +60,32 @@ final class ModelThread implements AutoCloseable {
      */
     void afterQueued(Runnable work) {
         executor.execute(work);
+    }
+
+    /** The cores Spark gave the running task ({@code spark.task.cpus}), or the JVM's outside a task. */
+    static int taskCores() {
+        TaskContext task = TaskContext.get();
+        return task != null ? task.cpus() : Runtime.getRuntime().availableProcessors();
+    }
+
+    /**
+     * The task's model, loaded (or found in the executor cache) on this thread with {@code threads}
+     * PyTorch threads, and leased until the task ends: the lease is given back behind any pass
+     * still queued on this thread (a killed task's), whether or not the thread was given back.
+     * PyTorch's operators then use the cores Spark gave the task, so tasks side by side share the
+     * executor's cores; and all of the task's PyTorch work, loading included, stays on this thread
+     * ({@link TorchThreads}).
+     */
+    ModelCache.Loaded leaseModel(ShippedModel model, Device device, int threads) {
+        ExecutorCache.Lease<ModelCache.Loaded> lease = await(submit(() -> {
+            TorchThreads.intraOpThreads(threads);
+            return ModelCache.lease(model, device);
+        }));
+        TaskContext task = TaskContext.get();
+        if (task != null) {
+            task.addTaskCompletionListener((TaskCompletionListener) context -> afterQueued(lease::close));
+        }
+        return lease.get();
     }
 
     /** The result of {@code future}, or its failure rethrown unchanged (a checked one wrapped). */
