@@ -29,7 +29,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -186,15 +185,6 @@ public final class TokenizeJob {
         }
     }
 
-    /**
-     * {@code rows} under {@code schema}, whose nullability is tighter (a column that is never null
-     * here, though Spark cannot prove it): Spark's internal rows passed on as they are, not
-     * converted to {@code Row} objects and back.
-     */
-    private static Dataset<Row> withSchema(SparkSession spark, Dataset<Row> rows, StructType schema) {
-        return SparkRows.dataFrame(spark, rows.queryExecution().toRdd().toJavaRDD(), schema);
-    }
-
     private static Result write(
             JobContext context,
             Options options,
@@ -222,7 +212,7 @@ public final class TokenizeJob {
                 List.of(Schemas.TOKENS, Schemas.REJECTS),
                 options.corpus().overwrite())) {
             long rejected =
-                    Tables.write(withSchema(spark, rejects, Schemas.REJECTS_SCHEMA), staging.dir(), Schemas.REJECTS);
+                    Tables.write(SparkRows.withSchema(rejects, Schemas.REJECTS_SCHEMA), staging.dir(), Schemas.REJECTS);
             long accepted = outcomes.filter(col("chunk").equalTo(0)).count();
             try {
                 options.corpus().checkRejects(rejected, rejected + accepted, rejectsDir);
@@ -231,7 +221,7 @@ public final class TokenizeJob {
                 throw e;
             }
             long samples =
-                    Tables.write(withSchema(spark, tokens, Schemas.TOKENS_SCHEMA), staging.dir(), Schemas.TOKENS);
+                    Tables.write(SparkRows.withSchema(tokens, Schemas.TOKENS_SCHEMA), staging.dir(), Schemas.TOKENS);
             TokenizerSource.write(spark, staging.path(Tokenizers.TOKENIZER_JSON), tokenizer.json());
             staging.commit(written);
             String tokenizerCopy = Tables.path(options.out(), Tokenizers.TOKENIZER_JSON);

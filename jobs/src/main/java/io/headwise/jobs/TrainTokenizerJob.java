@@ -8,6 +8,7 @@ import io.headwise.jobs.corpus.Corpus;
 import io.headwise.jobs.corpus.ReadFailures;
 import io.headwise.jobs.corpus.TokenizerSource;
 import io.headwise.spark.Schemas;
+import io.headwise.spark.SparkRows;
 import io.headwise.tokenize.BpeModel;
 import io.headwise.tokenize.BpeTrainer;
 import io.headwise.tokenize.PreTokenizer;
@@ -151,10 +152,8 @@ public final class TrainTokenizerJob {
             try (RunStaging staging =
                     RunStaging.create(context, dir, List.of(Schemas.REJECTS, fileName), corpus.overwrite())) {
                 long rejected = Tables.write(
-                        spark.createDataFrame(
-                                docs.filter(col("reason").isNotNull())
-                                        .select("source", "doc_id", "reason", "excerpt")
-                                        .rdd(),
+                        SparkRows.withSchema(
+                                docs.filter(col("reason").isNotNull()).select("source", "doc_id", "reason", "excerpt"),
                                 Schemas.REJECTS_SCHEMA),
                         staging.dir(),
                         Schemas.REJECTS);
