@@ -68,7 +68,7 @@ public final class JensenShannon {
     }
 
     /** Float rows sum to 1 only up to rounding, which can push the sum just outside the range. */
-    private static double clamp(double jsd) {
+    static double clamp(double jsd) {
         return Math.min(MAX, Math.max(0, jsd));
     }
 

@@ -57,11 +57,50 @@ public final class PairwiseDistances {
      */
     public static double[] sampleSums(AttentionPattern[] heads) {
         int h = heads.length;
+        int t = h == 0 ? 0 : heads[0].length();
+        // Each head's rows q ≥ 1 flat (row q at q(q+1)/2 − 1), and each row's Σ p ln p: with
+        // m = (p + q) / 2, JSD = ½ (Σ p ln p + Σ q ln q) − Σ m ln m, so a pair costs one logarithm
+        // per weight instead of two logarithms and two divisions.
+        int cells = t * (t + 1) / 2 - 1;
+        float[][] weights = new float[h][Math.max(cells, 0)];
+        double[][] negEntropy = new double[h][t];
+        for (int a = 0; a < h; a++) {
+            if (heads[a].length() != t) {
+                throw new IllegalArgumentException(String.format(
+                        "heads compared on one sample have patterns of %d and %d positions", t, heads[a].length()));
+            }
+            int cell = 0;
+            for (int q = 1; q < t; q++) {
+                double sum = 0;
+                for (int k = 0; k <= q; k++) {
+                    float p = heads[a].weight(q, k);
+                    weights[a][cell++] = p;
+                    if (p > 0) {
+                        sum += p * Math.log(p);
+                    }
+                }
+                negEntropy[a][q] = sum;
+            }
+        }
         double[] sums = new double[h * (h - 1) / 2];
         int pair = 0;
         for (int a = 0; a < h; a++) {
             for (int b = a + 1; b < h; b++) {
-                sums[pair++] = HeadDistance.zero().add(heads[a], heads[b]).divergenceSum();
+                float[] wa = weights[a];
+                float[] wb = weights[b];
+                double total = 0;
+                int cell = 0;
+                for (int q = 1; q < t; q++) {
+                    double mixed = 0;
+                    for (int end = cell + q + 1; cell < end; cell++) {
+                        double m = ((double) wa[cell] + wb[cell]) / 2;
+                        if (m > 0) {
+                            mixed += m * Math.log(m);
+                        }
+                    }
+                    total += JensenShannon.clamp((negEntropy[a][q] + negEntropy[b][q]) / 2 - mixed);
+                }
+                sums[pair++] = total;
             }
         }
         return sums;
