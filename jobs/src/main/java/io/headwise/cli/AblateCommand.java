@@ -5,6 +5,7 @@ import io.headwise.jobs.JobContext;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -14,26 +15,8 @@ import picocli.CommandLine.Option;
                 "Interventions on heads (zero, mean, merge, joint) over a tokens table → head_ablation, ablation_deltas (--per-sample), rejects.")
 final class AblateCommand extends JobCommand {
 
-    @Option(
-            names = "--model",
-            required = true,
-            paramLabel = "MODEL_DIR",
-            description = "Model directory (any Hadoop URI).")
-    String model;
-
-    @Option(
-            names = "--tokens",
-            required = true,
-            paramLabel = "DIR",
-            description = "Run directory holding the tokens table (or the table itself).")
-    String tokens;
-
-    @Option(
-            names = "--out",
-            required = true,
-            paramLabel = "DIR",
-            description = "Run directory to write the tables into.")
-    String out;
+    @Mixin
+    ModelRunFlags run;
 
     @Option(names = "--sweep", paramLabel = "zero|mean", description = "Every single-head zero (or mean) ablation.")
     String sweep;
@@ -67,9 +50,9 @@ final class AblateCommand extends JobCommand {
     @Override
     void run(JobContext context) {
         new AblateJob(AblateJob.Options.builder()
-                        .model(model)
-                        .tokens(tokens)
-                        .out(out)
+                        .model(run.model)
+                        .tokens(run.tokens)
+                        .out(run.out)
                         .sweep(sweep)
                         .intervene(intervene)
                         .samples(samples)

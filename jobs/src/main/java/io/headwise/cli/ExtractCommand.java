@@ -3,6 +3,7 @@ package io.headwise.cli;
 import io.headwise.jobs.ExtractJob;
 import io.headwise.jobs.JobContext;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -12,26 +13,8 @@ import picocli.CommandLine.Option;
                 "Per-sample attention, gradients and activations of a tokens table → head_stats, token_stats, activations, attention, head_token_mass, rejects.")
 final class ExtractCommand extends JobCommand {
 
-    @Option(
-            names = "--model",
-            required = true,
-            paramLabel = "MODEL_DIR",
-            description = "Model directory (any Hadoop URI).")
-    String model;
-
-    @Option(
-            names = "--tokens",
-            required = true,
-            paramLabel = "DIR",
-            description = "Run directory holding the tokens table (or the table itself).")
-    String tokens;
-
-    @Option(
-            names = "--out",
-            required = true,
-            paramLabel = "DIR",
-            description = "Run directory to write the tables into.")
-    String out;
+    @Mixin
+    ModelRunFlags run;
 
     @Option(
             names = "--patterns",
@@ -86,9 +69,9 @@ final class ExtractCommand extends JobCommand {
     @Override
     void run(JobContext context) {
         new ExtractJob(ExtractJob.Options.builder()
-                        .model(model)
-                        .tokens(tokens)
-                        .out(out)
+                        .model(run.model)
+                        .tokens(run.tokens)
+                        .out(run.out)
                         .patterns(patterns)
                         .distances(distances)
                         .explain(explain)
