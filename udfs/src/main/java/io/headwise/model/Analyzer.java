@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
@@ -169,11 +168,15 @@ public final class Analyzer {
         }
         float[] outputNormData = headOutputNorms(out); // [L, B, H, T]
         // The next-token prediction is kept for the last position only: softmax over [B, V], not [B, T, V].
-        NDList lastLogits = new NDList(b);
+        long[] last = new long[b];
         for (int i = 0; i < b; i++) {
-            lastLogits.add(out.logits().get(new NDIndex("{}, {}", i, batch.get(i).length - 1)));
+            last[i] = batch.get(i).length - 1;
         }
-        NDArray lastProbs = NDArrays.stack(lastLogits).softmax(-1); // [B, V]
+        NDManager batchManager = out.logits().getManager();
+        NDArray lastIndex = batchManager
+                .create(last, new Shape(b, 1, 1))
+                .broadcast(new Shape(b, 1, out.logits().getShape().get(2)));
+        NDArray lastProbs = out.logits().gather(lastIndex, 1).squeeze(1).softmax(-1); // [B, V]
         float[] maxProb = lastProbs.max(new int[] {-1}).toFloatArray();
         long[] argMax = lastProbs.argMax(-1).toType(DataType.INT64, false).toLongArray();
 
