@@ -11,6 +11,9 @@
 #   bench/run-extract-bench.sh                 # names model, GPT-2-small-sized model, 100k-sample memory run
 #   bench/run-extract-bench.sh names|gpt2s|memory [ARGS…]
 #   bench/run-extract-bench.sh fixture DIR N   # DIR/model + DIR/tokens with N names (to try spark-submit)
+#   bench/run-extract-bench.sh explain names|gpt2s [N] [BATCH]   # ms per explained sample: --explain none
+#                                              # against --explain all (default N: 2,000 names, 4 GPT-2-small
+#                                              # samples), and the logit lens at a 50,257-token vocabulary
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,10 +40,11 @@ case "$what" in
   memory) java_run 512m memory "$@" ;;
   fixture) java_run 1g fixture "$@" ;;
   threads) java_run 4g threads "$@" ;;
+  explain) java_run 4g explain "$@" ;;
   layout) java_run 4g layout "$@" ;;
   all)
     java_run 4g throughput names
     java_run 4g throughput gpt2s
     java_run 512m memory 100000 ;;
-  *) echo "usage: $0 [names|gpt2s|memory|fixture] [ARGS…]" >&2; exit 2 ;;
+  *) echo "usage: $0 [names|gpt2s|memory|fixture|explain] [ARGS…]" >&2; exit 2 ;;
 esac

@@ -59,7 +59,8 @@ final class HelpExamples {
                     "inspect",
                     List.of(
                             "inspect --model udfs/src/test/resources/gpt2-tiny --text muhamadibrahim",
-                            "inspect --model runs/demo/model --text muhamadibrahim --out one-text.html")),
+                            "inspect --model runs/demo/model --text muhamadibrahim --out one-text.html",
+                            "inspect --model runs/demo/model --text muhamadibrahim --explain")),
             Map.entry(
                     "report",
                     List.of("report --tables runs/demo --model runs/demo/model --out runs/demo/report.html"

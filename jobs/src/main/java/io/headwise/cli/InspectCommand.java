@@ -48,6 +48,21 @@ final class InspectCommand extends JobCommand {
                     + " (repeatable; mean ablation uses z̄ over this text's positions).")
     List<String> intervene = new ArrayList<>();
 
+    @Option(
+            names = "--explain",
+            description = "Also explain each prediction: the keys that matter most by grad_rollout and by"
+                    + " gradient x input, and the logit lens of every layer and position (with --format json:"
+                    + " rollout, grad_rollout, value_weighted, output_norm, logit_lens).")
+    boolean explain;
+
+    @Option(
+            names = "--explain-top",
+            paramLabel = "K",
+            description = "With --explain: how many keys to list per prediction (default: "
+                    + InspectJob.EXPLAIN_TOP_DEFAULT
+                    + ").")
+    Integer explainTop;
+
     @Override
     boolean needsSpark() {
         return false;
@@ -61,6 +76,8 @@ final class InspectCommand extends JobCommand {
                         .format(format)
                         .out(out)
                         .intervene(intervene)
+                        .explain(explain)
+                        .explainTop(explainTop)
                         .build())
                 .run(context);
     }

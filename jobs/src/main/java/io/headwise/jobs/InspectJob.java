@@ -6,6 +6,8 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import io.headwise.BadInputException;
+import io.headwise.explain.Rollout;
+import io.headwise.explain.ValueWeighting;
 import io.headwise.metrics.HeadMetrics;
 import io.headwise.metrics.HeadStats;
 import io.headwise.metrics.ReceivedMass;
@@ -41,6 +43,9 @@ public final class InspectJob {
     /** Default of {@code --format}. */
     public static final String FORMAT_DEFAULT = "table";
 
+    /** Default of {@code --explain-top}. */
+    public static final int EXPLAIN_TOP_DEFAULT = 3;
+
     /**
      * Options of {@code inspect}, checked when built.
      *
@@ -52,8 +57,12 @@ public final class InspectJob {
      *     {@code --out}
      * @param intervene interventions to run the text under too (SPEC §5 text, e.g. {@code zero 1.2});
      *     {@code --intervene}, repeatable
+     * @param explain also explain the text's predictions (SPEC §6); {@code --explain}
+     * @param explainTop how many keys the table lists per prediction and method; {@code
+     *     --explain-top}
      */
-    public record Options(Path model, String text, String format, Path out, List<String> intervene) {
+    public record Options(
+            Path model, String text, String format, Path out, List<String> intervene, boolean explain, int explainTop) {
 
         /** @throws BadInputException naming the option at fault */
         public Options {
@@ -67,6 +76,9 @@ public final class InspectJob {
                 throw new BadInputException("--out must name an .html file, got '%s'", out);
             }
             intervene = intervene == null ? List.of() : List.copyOf(intervene);
+            if (explainTop < 1) {
+                throw new BadInputException("--explain-top must be at least 1, got %d", explainTop);
+            }
         }
 
         public static Builder builder() {
@@ -80,8 +92,21 @@ public final class InspectJob {
             private String format = FORMAT_DEFAULT;
             private Path out;
             private List<String> intervene = List.of();
+            private boolean explain;
+            private Integer explainTop;
 
             private Builder() {}
+
+            public Builder explain(boolean explain) {
+                this.explain = explain;
+                return this;
+            }
+
+            /** Unset: {@link #EXPLAIN_TOP_DEFAULT}; set, it needs {@link #explain(boolean) explain}. */
+            public Builder explainTop(Integer explainTop) {
+                this.explainTop = explainTop;
+                return this;
+            }
 
             public Builder intervene(List<String> intervene) {
                 this.intervene = intervene;
@@ -110,7 +135,17 @@ public final class InspectJob {
 
             /** @throws BadInputException naming the option at fault */
             public Options build() {
-                return new Options(model, text, format, out, intervene);
+                if (explainTop != null && !explain) {
+                    throw new BadInputException("--explain-top needs --explain");
+                }
+                return new Options(
+                        model,
+                        text,
+                        format,
+                        out,
+                        intervene,
+                        explain,
+                        explainTop == null ? EXPLAIN_TOP_DEFAULT : explainTop);
             }
         }
     }
@@ -121,16 +156,44 @@ public final class InspectJob {
      * @param analysis every per-sample number of the text (patterns, losses, gradients, …)
      * @param tokens the decoded piece of each token
      * @param nextToken the predicted next token
+     * @param explained what {@code explain} adds to {@code analysis}'s explanation, or null without
+     *     it
      * @param json the document {@code --format json} prints
      * @param report the HTML file written, or null without {@code out}
      */
-    public record Result(SampleResult analysis, List<String> tokens, String nextToken, String json, Path report)
+    public record Result(
+            SampleResult analysis, List<String> tokens, String nextToken, Explained explained, String json, Path report)
             implements JobResult {
 
         /** {@code inspect} writes no table. */
         @Override
         public List<WrittenTable> tables() {
             return List.of();
+        }
+    }
+
+    /**
+     * What {@code --explain} computes beside the {@link io.headwise.model.Explanation} of the
+     * analysis (which holds {@code grad_rollout}, the logit lens and the value norms).
+     *
+     * @param rollout {@code [T][q+1]}, SPEC §6 {@code rollout}
+     * @param valueWeighted {@code [L][H][T][q+1]}, SPEC §6 {@code value_weighted}
+     * @param predictionGradXInput {@code [T−1][q+1]}: {@code (∂ℓ_q/∂e_k)·e_k}, {@code ℓ_q = −ln
+     *     p(x_{q+1} | x_{≤q})}; its mean over the predictions is SPEC §4's {@code grad_x_input}
+     */
+    public record Explained(float[][] rollout, float[][][][] valueWeighted, float[][] predictionGradXInput) {
+
+        static Explained of(SampleResult result, float[][] predictionGradXInput) {
+            float[][][][] patterns = result.patterns();
+            float[][][][] weighted = new float[patterns.length][][][];
+            for (int l = 0; l < patterns.length; l++) {
+                weighted[l] = new float[patterns[l].length][][];
+                for (int h = 0; h < patterns[l].length; h++) {
+                    weighted[l][h] = ValueWeighting.of(
+                            patterns[l][h], result.explanation().valueNorms()[l][h]);
+                }
+            }
+            return new Explained(Rollout.of(patterns), weighted, predictionGradXInput);
         }
     }
 
@@ -174,9 +237,10 @@ public final class InspectJob {
             JobContext context, Options options, NDManager manager, GptWeights weights, TextTokenizer tokenizer) {
         GptConfig config = weights.config();
         int[] ids = encode(tokenizer, options.text(), config);
-        SampleResult result = new Analyzer(new Gpt(weights), manager, 0, true)
-                .analyze(List.of(ids))
+        Analyzer analyzer = new Analyzer(new Gpt(weights), manager, 0, true);
+        SampleResult result = analyzer.analyze(List.of(ids), new boolean[] {options.explain()})
                 .get(0);
+        Explained explained = options.explain() ? Explained.of(result, analyzer.predictionGradXInput(ids)) : null;
         String[] pieces = tokenizer.pieces(ids);
         String next = tokenizer.pieces(new int[] {result.nextTokenId()})[0];
         List<Intervention> interventions = new java.util.ArrayList<>();
@@ -199,6 +263,9 @@ public final class InspectJob {
         if (!outcomes.isEmpty()) {
             document.add("interventions", InterventionView.json(tokenizer, interventions, outcomes));
         }
+        if (explained != null) {
+            ExplanationView.addJson(document, tokenizer, result, explained);
+        }
         String json = new GsonBuilder()
                 .disableHtmlEscaping()
                 .serializeNulls()
@@ -211,11 +278,14 @@ public final class InspectJob {
             if (!outcomes.isEmpty()) {
                 InterventionView.print(context, tokenizer, pieces, interventions, outcomes);
             }
+            if (explained != null) {
+                ExplanationView.print(context, tokenizer, pieces, result, explained, options.explainTop());
+            }
         }
         if (options.out() != null) {
             writeReport(context, options, tokenizer, config, result);
         }
-        return new Result(result, List.of(pieces), next, json, options.out());
+        return new Result(result, List.of(pieces), next, explained, json, options.out());
     }
 
     static int[] encode(TextTokenizer tokenizer, String text, GptConfig config) {
@@ -251,19 +321,7 @@ public final class InspectJob {
             ids.add(id);
         }
         json.add("token_ids", ids);
-        JsonArray patterns = new JsonArray();
-        for (float[][][] layer : r.patterns()) {
-            JsonArray heads = new JsonArray();
-            for (float[][] head : layer) {
-                JsonArray rows = new JsonArray();
-                for (float[] row : head) {
-                    rows.add(floats(row));
-                }
-                heads.add(rows);
-            }
-            patterns.add(heads);
-        }
-        json.add("patterns", patterns);
+        json.add("patterns", ExplanationView.heads(r.patterns()));
         JsonArray loss = floats(r.loss());
         loss.add(JsonNull.INSTANCE);
         json.add("loss", loss);
@@ -302,11 +360,7 @@ public final class InspectJob {
         }
         json.add("head_stats", headStats);
         json.add("top_attended", topAttended);
-        JsonArray residNorm = new JsonArray();
-        for (float[] layer : r.residNorm()) {
-            residNorm.add(floats(layer));
-        }
-        json.add("resid_norm", residNorm);
+        json.add("resid_norm", ExplanationView.rows(r.residNorm()));
         json.addProperty("next_token", next);
         json.addProperty("next_token_id", r.nextTokenId());
         json.addProperty("next_token_prob", r.nextTokenProb());
@@ -380,7 +434,7 @@ public final class InspectJob {
         return "'" + piece.replace("\n", "\\n").replace("\t", "\\t").replace("\r", "\\r") + "'";
     }
 
-    private static JsonArray floats(float[] values) {
+    static JsonArray floats(float[] values) {
         JsonArray array = new JsonArray();
         for (float v : values) {
             array.add(v);

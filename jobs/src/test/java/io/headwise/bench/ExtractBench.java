@@ -1,6 +1,8 @@
 package io.headwise.bench;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import io.headwise.cli.Headwise;
 import io.headwise.model.Checkpoint;
 import io.headwise.model.Gpt;
@@ -28,6 +30,7 @@ import org.apache.spark.sql.SparkSession;
  *
  * <pre>
  *   ExtractBench throughput names|gpt2s [SAMPLES] [BATCH]
+ *   ExtractBench explain names|gpt2s [SAMPLES] [BATCH]
  *   ExtractBench memory [SAMPLES]        (run it with -Xmx512m)
  *   ExtractBench fixture DIR SAMPLES     (DIR/model and DIR/tokens only, e.g. for spark-submit)
  * </pre>
@@ -41,6 +44,13 @@ import org.apache.spark.sql.SparkSession;
  * batches, of the whole extract job (local[2], in a JVM of its own; names: twice, the second run
  * warm, see {@code bench.job.runs}), their ratio, the forward FLOP rate against the machine's fp32
  * matmul rate, and the peak heap of the JVM (the executor, in local mode).
+ *
+ * <p>{@code explain}: what SPEC §6's explanations cost per sample: the same extract job on the same
+ * samples with {@code --explain none} and with {@code --explain all} (each in a JVM of its own,
+ * {@code bench.job.runs} times, the last run counted), the difference divided by the samples; and
+ * the logit lens's unembedding alone at GPT-2's 50,257-token vocabulary ({@code L} read-outs of
+ * {@code T} positions, as {@code Explainer} does them), which the stand-in vocabulary of {@code
+ * gpt2s} does not show.
  */
 public final class ExtractBench {
 
@@ -65,6 +75,12 @@ public final class ExtractBench {
                     args.length > 1 ? args[1] : "gpt2s",
                     args.length > 2 ? Integer.parseInt(args[2]) : 32,
                     args.length > 3 ? Integer.parseInt(args[3]) : 8);
+        } else if (mode.equals("explain")) {
+            String model = args.length > 1 ? args[1] : "names";
+            explainCost(
+                    model,
+                    args.length > 2 ? Integer.parseInt(args[2]) : model.equals("names") ? 2_000 : 4,
+                    args.length > 3 ? Integer.parseInt(args[3]) : model.equals("names") ? 64 : 4);
         } else if (mode.equals("memory")) {
             memory(args.length > 1 ? Integer.parseInt(args[1]) : 100_000);
         } else {
@@ -206,6 +222,95 @@ public final class ExtractBench {
             System.out.printf(
                     "%-38s %,7.0f tokens/s  (%.1f s): %.0f%% of the model alone (fwd + bwd)%n",
                     label, tokens / job, job, 100 * forwardBackward / job);
+        }
+    }
+
+    private static void explainCost(String which, int n, int batch) throws Exception {
+        Path tmp = Files.createTempDirectory("extract-bench-explain-");
+        Input input = which.equals("names") ? names(tmp, n) : gpt2Small(tmp, n);
+        GptConfig config = Checkpoint.readConfig(input.modelDir());
+        long tokens = input.samples().stream().mapToLong(s -> s.length).sum();
+        System.out.printf(
+                "%s explain: %s, %,d samples, %,d tokens, batch %d, %d cores%n",
+                which, config, n, tokens, batch, Runtime.getRuntime().availableProcessors());
+        SparkSession spark = localSession("extract-bench-tokens", "2");
+        Path tokensDir =
+                ExtractFixtures.writeTokens(spark, tmp.resolve("tokens"), input.rows(), input.tokenizerJson(), 2);
+        spark.stop();
+        String taskCpus = System.getProperty(
+                "bench.task.cpus", Integer.toString(Runtime.getRuntime().availableProcessors()));
+        int runs = Integer.getInteger("bench.job.runs", which.equals("names") ? 2 : 1);
+        double[] seconds = new double[2];
+        String[] selections = {"none", "all"};
+        for (int i = 0; i < 2; i++) {
+            String out = inFreshJvm(
+                    taskCpus,
+                    runs,
+                    List.of(
+                            "extract",
+                            "--model",
+                            input.modelDir().toString(),
+                            "--tokens",
+                            tokensDir.toString(),
+                            "--out",
+                            tmp.resolve("out-" + selections[i]).toString(),
+                            "--batch-size",
+                            Integer.toString(batch),
+                            "--patterns",
+                            "all",
+                            "--explain",
+                            selections[i]));
+            System.out.print(out);
+            Matcher matcher = Pattern.compile("job_seconds=([0-9.]+)").matcher(out);
+            while (matcher.find()) {
+                seconds[i] = Double.parseDouble(matcher.group(1)); // the last run: the warmest
+            }
+        }
+        System.out.printf("extract --explain none  %8.1f s  %8.1f ms per sample%n", seconds[0], 1e3 * seconds[0] / n);
+        System.out.printf("extract --explain all   %8.1f s  %8.1f ms per sample%n", seconds[1], 1e3 * seconds[1] / n);
+        System.out.printf(
+                "explanations            %8.1f ms per explained sample (%d tokens each: rollout, grad_rollout,"
+                        + " value_weighted, logit_lens)%n",
+                1e3 * (seconds[1] - seconds[0]) / n, input.samples().get(0).length);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            int t = input.samples().get(0).length;
+            double lens = lensSeconds(manager, config.nLayer(), t, config.nEmbd(), 50_257, 5);
+            System.out.printf(
+                    "logit lens at vocab 50,257: %.1f ms per sample (%d layers x %d positions x d_model %d;"
+                            + " at this model's vocab %,d: %.1f ms)%n",
+                    1e3 * lens,
+                    config.nLayer(),
+                    t,
+                    config.nEmbd(),
+                    config.vocabSize(),
+                    1e3 * lensSeconds(manager, config.nLayer(), t, config.nEmbd(), config.vocabSize(), 5));
+        }
+    }
+
+    /**
+     * Seconds per sample of the logit lens's read-outs as {@code Explainer} computes them: per layer
+     * {@code [T, C] × [C, V]}, log-softmax, arg max and max (the layer norm left out), random values.
+     */
+    private static double lensSeconds(NDManager manager, int layers, int t, int c, int v, int reps) {
+        try (NDManager m = manager.newSubManager()) {
+            NDArray unembedding = m.randomNormal(new Shape(v, c)).transpose();
+            NDArray x = m.randomNormal(new Shape(1, t, c));
+            double best = Double.MAX_VALUE;
+            for (int rep = 0; rep < reps + 1; rep++) {
+                long started = System.nanoTime();
+                for (int l = 0; l < layers; l++) {
+                    try (NDManager pass = m.newSubManager()) {
+                        NDArray logits = x.matMul(unembedding);
+                        logits.attach(pass);
+                        NDArray logProbs = logits.logSoftmax(-1);
+                        logits.argMax(-1).toLongArray();
+                        logProbs.max(new int[] {-1}).toFloatArray();
+                    }
+                }
+                double seconds = (System.nanoTime() - started) / 1e9;
+                best = rep == 0 ? best : Math.min(best, seconds); // the first warms up
+            }
+            return best;
         }
     }
 

@@ -156,7 +156,7 @@ class JobOptionsTest {
                 .hasMessage("--temperature must be a positive number, got Infinity");
 
         assertThat(InspectJob.Options.builder().model(Path.of("m")).text("emma").build())
-                .isEqualTo(new InspectJob.Options(Path.of("m"), "emma", "table", null, List.of()));
+                .isEqualTo(new InspectJob.Options(Path.of("m"), "emma", "table", null, List.of(), false, 3));
         assertThatThrownBy(() -> ReportJob.Options.builder()
                         .tables("t")
                         .model(Path.of("m"))

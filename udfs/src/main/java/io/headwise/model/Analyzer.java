@@ -121,6 +121,20 @@ public final class Analyzer {
         }
     }
 
+    /**
+     * Gradient × input of each of the sample's predictions ({@code inspect --explain}): row {@code
+     * q} holds {@code (∂ℓ_q/∂e_k)·e_k} for {@code k = 0..q}, {@code ℓ_q = −ln p(x_{q+1} | x_{≤q})};
+     * the mean of the rows over the {@code T − 1} predictions is SPEC §4's {@code grad_x_input}. One
+     * forward and one backward pass over {@code T − 1} copies of the sample.
+     *
+     * @return {@code [T−1][q+1]}; empty when the sample has one token
+     */
+    public float[][] predictionGradXInput(int[] ids) {
+        checkSample(ids, gpt.config());
+        GradientScope.gradModeOff(manager);
+        return explainer.predictionGradXInput(ids, manager);
+    }
+
     private List<SampleResult> collect(
             List<int[]> batch,
             int t,

@@ -188,19 +188,7 @@ final class Explainer {
         if (n == 0) {
             return rows;
         }
-        long[] copies = new long[n * t];
-        long[] targets = new long[n * t];
-        float[] picked = new float[n * t]; // one-hot at q_r: picks y_{q_r}, and is e_{q_r}ᵀ
-        int r = 0;
-        for (int[] ids : samples) {
-            for (int q = 0; q + 1 < ids.length; q++, r++) {
-                for (int p = 0; p < ids.length; p++) {
-                    copies[r * t + p] = ids[p];
-                }
-                targets[r * t + q] = ids[q + 1];
-                picked[r * t + q] = 1;
-            }
-        }
+        Copies copies = Copies.of(samples, n, t);
         try (NDManager pass = manager.newSubManager()) {
             List<NDArray> grads = new ArrayList<>(config.nLayer());
             try (GradientScope scope = GradientScope.open(pass)) {
@@ -210,26 +198,26 @@ final class Explainer {
                     probe.setRequiresGradient(true);
                     probes.add(probe);
                 }
-                NDArray ids = pass.create(copies, new Shape(n, t));
+                NDArray ids = pass.create(copies.ids(), new Shape(n, t));
                 GptOutput out = gpt.forward(gpt.embed(ids), null, probes, false);
                 // y = Σ_r logits[r, q_r, x_{q_r + 1}]
                 NDArray y = out.logits()
-                        .gather(pass.create(targets, new Shape(n, t, 1)), -1)
+                        .gather(pass.create(copies.targets(), new Shape(n, t, 1)), -1)
                         .squeeze(-1)
-                        .mul(pass.create(picked, new Shape(n, t)))
+                        .mul(pass.create(copies.picked(), new Shape(n, t)))
                         .sum();
                 scope.backward(y);
                 for (NDArray probe : probes) {
                     grads.add(probe.getGradient());
                 }
             }
-            NDArray v = pass.create(picked, new Shape(n, 1, t)); // e_qᵀ per row
+            NDArray v = pass.create(copies.picked(), new Shape(n, 1, t)); // e_qᵀ per row
             for (int l = config.nLayer() - 1; l >= 0; l--) {
                 NDArray meanPositive = grads.get(l).maximum(0f).mean(new int[] {1}); // (N, t, t)
                 v = v.add(v.matMul(meanPositive));
             }
             float[] raw = v.toFloatArray(); // (N, 1, t)
-            r = 0;
+            int r = 0;
             double[] row = new double[t];
             for (int j = 0; j < samples.size(); j++) {
                 for (int q = 0; q < rows[j].length; q++, r++) {
@@ -241,5 +229,79 @@ final class Explainer {
             }
         }
         return rows;
+    }
+
+    /**
+     * Gradient × input of each prediction of one sample: row {@code q} holds {@code (∂ℓ_q/∂e_k)·e_k}
+     * for the keys {@code k = 0..q}, with {@code ℓ_q = −ln p(x_{q+1} | x_{≤q})} and {@code e_k} as
+     * in SPEC §4. It is SPEC §4's {@code grad_x_input} with the sample's mean loss replaced by the
+     * loss of prediction {@code q}, so the mean of the rows (zero beyond {@code q}) over the {@code
+     * T − 1} predictions is SPEC §4's {@code grad_x_input}. One forward and one backward pass over
+     * a copy of the sample per prediction, as {@code grad_rollout}'s.
+     *
+     * @return {@code [T−1][q+1]}; empty when {@code T < 2}
+     */
+    float[][] predictionGradXInput(int[] sample, NDManager manager) {
+        int t = sample.length;
+        int n = Math.max(t - 1, 0);
+        float[][] rows = new float[n][];
+        if (n == 0) {
+            return rows;
+        }
+        Copies copies = Copies.of(List.of(sample), n, t);
+        try (NDManager pass = manager.newSubManager()) {
+            NDArray embeddings;
+            NDArray grad;
+            try (GradientScope scope = GradientScope.open(pass)) {
+                NDArray ids = pass.create(copies.ids(), new Shape(n, t));
+                embeddings = gpt.embed(ids);
+                embeddings.setRequiresGradient(true);
+                NDArray losses =
+                        Gpt.tokenLosses(gpt.forward(embeddings, null, false).logits(), ids); // (N, t−1)
+                // The one-hot at q_r picks ℓ_{q_r} (q_r ≤ t − 2, so the last column is never picked).
+                NDArray picked = pass.create(copies.picked(), new Shape(n, t)).get(new NDIndex(":, 0:{}", t - 1));
+                scope.backward(losses.mul(picked).sum());
+                grad = embeddings.getGradient();
+            }
+            float[] gradX = grad.mul(embeddings).sum(new int[] {-1}).toFloatArray(); // (N, t)
+            for (int q = 0; q < n; q++) {
+                rows[q] = new float[q + 1];
+                System.arraycopy(gradX, q * t, rows[q], 0, q + 1);
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * A copy of each sample per query {@code q = 0..T−2}, right-padded to {@code t}, one row each
+     * ({@code [N, t]} flattened).
+     *
+     * @param ids the copies' token ids
+     * @param targets {@code x_{q+1}} at column {@code q} of each row, 0 elsewhere
+     * @param picked one-hot at column {@code q} of each row: picks the row's prediction, and is
+     *     {@code e_qᵀ}
+     */
+    private record Copies(long[] ids, long[] targets, float[] picked) {
+
+        /**
+         * @param n {@code Σ (T_s − 1)}, the rows
+         * @param t the longest sample
+         */
+        static Copies of(List<int[]> samples, int n, int t) {
+            long[] ids = new long[n * t];
+            long[] targets = new long[n * t];
+            float[] picked = new float[n * t];
+            int r = 0;
+            for (int[] sample : samples) {
+                for (int q = 0; q + 1 < sample.length; q++, r++) {
+                    for (int p = 0; p < sample.length; p++) {
+                        ids[r * t + p] = sample[p];
+                    }
+                    targets[r * t + q] = sample[q + 1];
+                    picked[r * t + q] = 1;
+                }
+            }
+            return new Copies(ids, targets, picked);
+        }
     }
 }

@@ -186,6 +186,73 @@ class ExplanationAgreementTest {
         assertThat(r.explanation().valueNorms()[layer][0]).doesNotContain(0f);
     }
 
+    /**
+     * {@code inspect --explain}'s gradient × input per prediction against central differences of
+     * each of the naive model's token losses (one pair of naive passes per embedding coordinate
+     * gives every prediction's derivative at once), and its mean over the predictions against SPEC
+     * §4's {@code grad_x_input} of the same analyser.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("configs")
+    void gradXInputPerPredictionAgreesWithTheNaiveModel(String name, GptConfig config) {
+        GptWeights weights = TestModels.peaked(config, manager, SEED);
+        NaiveGpt naive = TestModels.naive(weights);
+        int[] ids = TestModels.randomIds(config, 8, 7);
+        int t = ids.length;
+        Analyzer analyzer = new Analyzer(new Gpt(weights), manager, 0, true);
+        float[][] actual = analyzer.predictionGradXInput(ids);
+        double[][] e = naive.embed(ids);
+        // grad[q][k][c] = ∂ℓ_q/∂e_k[c]
+        double[][][] grad = new double[t - 1][t][e[0].length];
+        for (int k = 0; k < t; k++) {
+            for (int c = 0; c < e[k].length; c++) {
+                double[][] plus = NaiveGpt.copy(e);
+                double[][] minus = NaiveGpt.copy(e);
+                plus[k][c] += STEP;
+                minus[k][c] -= STEP;
+                double[] up = naive.forward(ids, plus, null).losses();
+                double[] down = naive.forward(ids, minus, null).losses();
+                for (int q = 0; q + 1 < t; q++) {
+                    grad[q][k][c] = (up[q] - down[q]) / (2 * STEP);
+                }
+            }
+        }
+        assertThat(actual).hasNumberOfRows(t - 1);
+        for (int q = 0; q + 1 < t; q++) {
+            assertThat(actual[q]).as("row %d", q).hasSize(q + 1);
+            for (int k = 0; k < t; k++) {
+                double want = 0;
+                double gradNorm = 0;
+                double inputNorm = 0;
+                for (int c = 0; c < e[k].length; c++) {
+                    want += grad[q][k][c] * e[k][c];
+                    gradNorm += grad[q][k][c] * grad[q][k][c];
+                    inputNorm += e[k][c] * e[k][c];
+                }
+                if (k > q) {
+                    // Causal: a later token cannot move an earlier prediction.
+                    assertThat(want).as("naive ∂ℓ_%d/∂e_%d·e_%d", q, k, k).isCloseTo(0, within(1e-6));
+                    continue;
+                }
+                // A dot product can cancel to ~0: its error is measured against ‖g‖·‖e‖.
+                double scale = Math.sqrt(gradNorm * inputNorm);
+                assertThat((double) actual[q][k])
+                        .as("grad_x_input of prediction %d at key %d", q, k)
+                        .isCloseTo(want, within(ROLLOUT_ABS * Math.max(1, scale)));
+            }
+        }
+        float[] mean = analyzer.analyze(List.of(ids)).get(0).gradXInput();
+        for (int k = 0; k < t; k++) {
+            double sum = 0;
+            for (int q = k; q + 1 < t; q++) {
+                sum += actual[q][k];
+            }
+            assertThat(sum / (t - 1))
+                    .as("mean over predictions at key %d = SPEC §4 grad_x_input", k)
+                    .isCloseTo(mean[k], within(1e-5 * Math.max(1, Math.abs(mean[k]))));
+        }
+    }
+
     private static void assertLensAgrees(Explanation x, int l, double[][] logits, int[] ids) {
         for (int t = 0; t < ids.length; t++) {
             double lse = NaiveGpt.logSumExp(logits[t]);
