@@ -273,6 +273,7 @@ class ReportBrowserIT {
                 .click();
         assertThat(count("#text-0 .relevance[data-position='3'] .saliency-row")).isEqualTo(2);
         assertThat(count("#text-0 .relevance .saliency-row .tok")).isEqualTo(2 * 4);
+        elementShot("#text-0 .explain", TARGET.resolve("report-explain-text.png"));
         String firstTitle = driver.findElement(By.cssSelector("#text-0 .relevance .saliency-row .tok"))
                 .getAttribute("title");
         assertThat(firstTitle).startsWith("position 0: grad_rollout = ");
@@ -347,7 +348,8 @@ class ReportBrowserIT {
                         .getAttribute("data-selected"))
                 .isEqualTo("L1 H0");
         driver.findElement(By.tagName("body")).sendKeys(Keys.ESCAPE);
-        screenshot(TARGET.resolve("report-explain.png"), 6000);
+        elementShot("#architecture figure.architecture-3d", TARGET.resolve("report-architecture-3d.png"));
+        elementShot("#embedding figure.embedding-3d", TARGET.resolve("report-embedding-3d.png"));
         assertThat(consoleErrors()).isEmpty();
     }
 
@@ -371,6 +373,14 @@ class ReportBrowserIT {
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).containsPattern("layer_summary +2 rows +read");
         return html;
+    }
+
+    /** A PNG of the element {@code css} (scrolled into view). */
+    private static void elementShot(String css, Path file) throws IOException {
+        WebElement e = driver.findElement(By.cssSelector(css));
+        driver.executeScript("arguments[0].scrollIntoView({block: 'start'})", e);
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.copy(e.getScreenshotAs(OutputType.FILE).toPath(), file, StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** The canvas's pixels as a data URL. */
