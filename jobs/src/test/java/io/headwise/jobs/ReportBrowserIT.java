@@ -300,28 +300,8 @@ class ReportBrowserIT {
     void threeDimensionalViewsTurnOnADragAndAHeadOpensItsPattern(@TempDir Path tmp) throws Exception {
         Path html = reportWithExplanations(tmp);
         assertThat(open(html)).as("console errors").isEmpty();
-        for (String css :
-                List.of("#embedding figure.embedding-3d canvas", "#architecture figure.architecture-3d canvas")) {
-            WebElement view = driver.findElement(By.cssSelector(css));
-            driver.executeScript("arguments[0].scrollIntoView({block: 'center'})", view);
-            String yaw = view.getAttribute("data-yaw");
-            String pitch = view.getAttribute("data-pitch");
-            String before = pixels(css);
-            assertThat(colours(css)).as(css + " draws something").isGreaterThan(3);
-            new Actions(driver)
-                    .moveToElement(view, 10, 10)
-                    .clickAndHold()
-                    .moveByOffset(60, 0)
-                    .moveByOffset(60, 25)
-                    .release()
-                    .perform();
-            assertThat(view.getAttribute("data-yaw")).as(css + " yaw").isNotEqualTo(yaw);
-            assertThat(Double.parseDouble(view.getAttribute("data-yaw")) - Double.parseDouble(yaw))
-                    .as("120 px right turn 0.01 rad per px")
-                    .isCloseTo(Math.toDegrees(1.2), org.assertj.core.api.Assertions.within(0.2));
-            assertThat(view.getAttribute("data-pitch")).as(css + " pitch").isNotEqualTo(pitch);
-            assertThat(pixels(css)).as(css + " redrawn").isNotEqualTo(before);
-        }
+        assertTurnsOnADrag("#embedding figure.embedding-3d canvas");
+        assertTurnsOnADrag("#architecture figure.architecture-3d canvas");
         // The architecture: one box per head, parameter counts of gpt2-tiny, a click opens a head.
         @SuppressWarnings("unchecked")
         Map<String, Object> arch = (Map<String, Object>) driver.executeScript(
@@ -351,6 +331,29 @@ class ReportBrowserIT {
         elementShot("#architecture figure.architecture-3d", TARGET.resolve("report-architecture-3d.png"));
         elementShot("#embedding figure.embedding-3d", TARGET.resolve("report-embedding-3d.png"));
         assertThat(consoleErrors()).isEmpty();
+    }
+
+    /** A drag of 120 px right and 25 px down turns the view: its angles and its pixels change. */
+    private static void assertTurnsOnADrag(String css) {
+        WebElement view = driver.findElement(By.cssSelector(css));
+        driver.executeScript("arguments[0].scrollIntoView({block: 'center'})", view);
+        String yaw = view.getAttribute("data-yaw");
+        String pitch = view.getAttribute("data-pitch");
+        String before = pixels(css);
+        assertThat(colours(css)).as(css + " draws something").isGreaterThan(3);
+        new Actions(driver)
+                .moveToElement(view, 10, 10)
+                .clickAndHold()
+                .moveByOffset(60, 0)
+                .moveByOffset(60, 25)
+                .release()
+                .perform();
+        assertThat(view.getAttribute("data-yaw")).as(css + " yaw").isNotEqualTo(yaw);
+        assertThat(Double.parseDouble(view.getAttribute("data-yaw")) - Double.parseDouble(yaw))
+                .as("120 px right turn 0.01 rad per px")
+                .isCloseTo(Math.toDegrees(1.2), org.assertj.core.api.Assertions.within(0.2));
+        assertThat(view.getAttribute("data-pitch")).as(css + " pitch").isNotEqualTo(pitch);
+        assertThat(pixels(css)).as(css + " redrawn").isNotEqualTo(before);
     }
 
     /** report on gpt2-tiny for {@code .muhamadibrahim.} with every corpus table, layer_summary included. */
@@ -426,6 +429,47 @@ class ReportBrowserIT {
         Files.writeString(TARGET.resolve("report-timing.txt"), line + "\n");
         String shot = System.getenv("HEADWISE_SCREENSHOT");
         screenshot(shot == null || shot.isBlank() ? TARGET.resolve("report-screenshot.png") : Path.of(shot), 2100);
+    }
+
+    /**
+     * The demo's report, when {@code HEADWISE_REPORT_HTML} names one: the explanation views of its
+     * first text ({@code .muhamadibrahim.}), the corpus curve of {@code layer_summary} and both 3-D
+     * views turning on a drag.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void givenReportShowsTheExplanationAndThreeDimensionalViews() throws Exception {
+        String given = System.getenv("HEADWISE_REPORT_HTML");
+        assumeTrue(given != null && !given.isBlank(), "HEADWISE_REPORT_HTML not set: no existing report to check");
+        assertThat(open(Path.of(given))).as("console errors").isEmpty();
+        Map<String, Object> data = (Map<String, Object>)
+                driver.executeScript("return JSON.parse(document.getElementById('data').textContent)");
+        Map<String, Object> text = ((List<Map<String, Object>>) data.get("texts")).get(0);
+        Map<String, Object> model = (Map<String, Object>) data.get("model");
+        int tokens = ((List<?>) text.get("tokens")).size();
+        long layers = (Long) model.get("n_layer");
+        LOG.info("given report, text 0: {}", text.get("text"));
+        assertThat(text.get("explain")).as("explanations of text 0").isNotNull();
+        for (String cls : List.of("layer-mean", "rollout", "grad-rollout")) {
+            assertThat(colours("#text-0 figure." + cls + " canvas")).as(cls).isGreaterThan(3);
+        }
+        assertThat((long) count("#text-0 table.lens td.position")).isEqualTo(layers * tokens);
+        driver.findElement(By.cssSelector("#text-0 .pattern-switch button[data-mode='value_weighted']"))
+                .click();
+        assertThat(driver.findElement(By.cssSelector("#text-0 .head-grid")).getAttribute("data-mode"))
+                .isEqualTo("value_weighted");
+        driver.findElement(By.cssSelector("#text-0 table.lens th.position[data-position='1']"))
+                .click();
+        assertThat(count("#text-0 .relevance[data-position='1'] .saliency-row .tok"))
+                .isEqualTo(2 * 2);
+        assertThat(count("#corpus figure.layer-summary canvas"))
+                .as("layer_summary curve")
+                .isEqualTo(1);
+        assertThat(((Map<String, Object>) model.get("architecture")).get("total_parameters"))
+                .isEqualTo(model.get("total_parameters"));
+        assertTurnsOnADrag("#embedding figure.embedding-3d canvas");
+        assertTurnsOnADrag("#architecture figure.architecture-3d canvas");
+        assertThat(consoleErrors()).isEmpty();
     }
 
     /**
