@@ -47,7 +47,7 @@
         if (grid) grid.after(box); else add(s, box);
         add(box, el('h3', null, 'Beyond raw attention: rollout, gradient-weighted rollout, logit lens'));
         if (!x) {
-            add(box, el('p', 'notice', 'No explanations were computed for this text (headwise report computes them; inspect --out does not).'));
+            add(box, el('p', 'notice', 'No explanations were computed for this text.'));
             return;
         }
         const labels = t.tokens.map(tokLabel);
