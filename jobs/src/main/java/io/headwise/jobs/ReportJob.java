@@ -22,7 +22,8 @@ import org.apache.spark.sql.SparkSession;
 /**
  * {@code report}: one self-contained HTML file (see {@link HtmlReport}) with the model summary,
  * every {@code --text} through the model, the corpus-level tables of {@code --tables}
- * ({@code head_summary}, {@code head_probes}, {@code head_distances}; each optional), the token
+ * ({@code head_summary}, {@code head_probes}, {@code head_distances}, {@code layer_summary}; each
+ * optional), the token
  * embedding projection and the training curve. Only head-level rows are read from the tables, so
  * the page stays small for any corpus.
  */
@@ -169,6 +170,10 @@ public final class ReportJob {
                 corpus.headMap() == null ? 0 : corpus.headMap().heads().length,
                 corpus.headMap() == null ? "not computed" : "placed by MDS");
         context.print(
+                "layer_summary  %,12d rows  %s",
+                corpus.layerSummary() == null ? 0 : corpus.layerSummary().size(),
+                corpus.layerSummary() == null ? "not computed" : "read");
+        context.print(
                 "curve.csv      %,12d rows  %s",
                 curve == null ? 0 : curve.points().size(), curve == null ? "none in the model directory" : "read");
         context.print(
@@ -196,7 +201,23 @@ public final class ReportJob {
                 ? null
                 : probeRows.stream().map(ReportJob::probe).toList();
         CorpusView.HeadMap map = distanceRows == null || distanceRows.isEmpty() ? null : headMap(distanceRows, summary);
-        return new CorpusView(runDir, summary, probes, map);
+        return new CorpusView(runDir, summary, probes, map, layerSummary(spark, runDir));
+    }
+
+    /** {@code layer_summary} in layer order, or null when it is not computed. */
+    static List<CorpusView.LayerSummary> layerSummary(SparkSession spark, String runDir) {
+        Dataset<Row> table = Tables.readIfPresent(spark, runDir, Schemas.LAYER_SUMMARY);
+        if (table == null) {
+            return null;
+        }
+        return table.orderBy("layer").collectAsList().stream()
+                .map(r -> new CorpusView.LayerSummary(
+                        r.getInt(r.fieldIndex("layer")),
+                        r.getLong(r.fieldIndex("n_predictions")),
+                        r.getDouble(r.fieldIndex("target_prob")),
+                        r.getDouble(r.fieldIndex("top1")),
+                        r.getDouble(r.fieldIndex("target_rank"))))
+                .toList();
     }
 
     private static List<Row> collect(Dataset<Row> table, String first, String second) {

@@ -9,6 +9,7 @@ import io.headwise.model.GptWeights;
 import io.headwise.model.SampleResult;
 import io.headwise.report.EmbeddingView;
 import io.headwise.report.ModelSummary;
+import io.headwise.report.TextExplanation;
 import io.headwise.report.TextView;
 import io.headwise.tokenize.TextTokenizer;
 import io.headwise.tokenize.Tokenizers;
@@ -18,7 +19,8 @@ import java.util.List;
 
 /**
  * The model-side part of a report: the summary, one {@link TextView} per text (the same
- * analysis as {@code inspect}) and the embedding projection, from one load of the model.
+ * analysis as {@code inspect}, with its explanations: rollout, gradient-weighted rollout,
+ * value-weighted patterns, logit lens) and the embedding projection, from one load of the model.
  *
  * @param summary the model summary
  * @param texts one view per text, in order
@@ -56,8 +58,9 @@ record ReportModel(ModelSummary summary, List<TextView> texts, EmbeddingView emb
         List<TextView> views = new ArrayList<>();
         for (String text : chosen) {
             int[] ids = InspectJob.encode(tokenizer, text, config);
-            SampleResult result = analyzer.analyze(List.of(ids)).get(0);
-            views.add(view(tokenizer, text, result));
+            SampleResult result =
+                    analyzer.analyze(List.of(ids), new boolean[] {true}).get(0);
+            views.add(view(tokenizer, text, result).withExplanation(explanation(tokenizer, result)));
         }
         return new ReportModel(
                 ModelSummary.of(modelDir.toString(), config, tokenizer.isCharLevel()),
@@ -69,6 +72,25 @@ record ReportModel(ModelSummary summary, List<TextView> texts, EmbeddingView emb
     static TextView view(TextTokenizer tokenizer, String text, SampleResult result) {
         String next = tokenizer.pieces(new int[] {result.nextTokenId()})[0];
         return TextView.of(text, tokenizer.pieces(result.tokenIds()), result, next);
+    }
+
+    /** The text's explanations (SPEC §6), the logit lens's top ids decoded. */
+    static TextExplanation explanation(TextTokenizer tokenizer, SampleResult result) {
+        int[][] topIds = result.explanation().lensTopId();
+        String[][] top = new String[topIds.length][];
+        for (int l = 0; l < topIds.length; l++) {
+            top[l] = pieces(tokenizer, topIds[l]);
+        }
+        return TextExplanation.of(result.patterns(), result.explanation(), top);
+    }
+
+    /** Each id's piece; ids the tokenizer does not know (a padded vocabulary) as {@code <id>}. */
+    private static String[] pieces(TextTokenizer tokenizer, int[] ids) {
+        String[] out = new String[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            out[i] = ids[i] < tokenizer.vocabSize() ? tokenizer.pieces(new int[] {ids[i]})[0] : "<" + ids[i] + ">";
+        }
+        return out;
     }
 
     private static EmbeddingView embedding(GptWeights weights, TextTokenizer tokenizer) {

@@ -10,8 +10,19 @@ import java.util.List;
  * @param summary {@code head_summary} rows (one per layer × head), or null
  * @param probes {@code head_probes} rows, or null
  * @param headMap the heads placed in 2-D by their Jensen–Shannon distances, or null
+ * @param layerSummary {@code layer_summary} rows (one per layer, in order), or null
  */
-public record CorpusView(String tablesDir, List<HeadSummary> summary, List<Probe> probes, HeadMap headMap) {
+public record CorpusView(
+        String tablesDir,
+        List<HeadSummary> summary,
+        List<Probe> probes,
+        HeadMap headMap,
+        List<LayerSummary> layerSummary) {
+
+    /** A corpus part without {@code layer_summary}. */
+    public CorpusView(String tablesDir, List<HeadSummary> summary, List<Probe> probes, HeadMap headMap) {
+        this(tablesDir, summary, probes, headMap, null);
+    }
 
     /** The statistics of {@code head_summary}, in the order the report shows them. */
     public static final List<String> SUMMARY_STATISTICS = List.of(
@@ -23,7 +34,8 @@ public record CorpusView(String tablesDir, List<HeadSummary> summary, List<Probe
             "max_weight",
             "importance",
             "induction",
-            "duplicate");
+            "duplicate",
+            "output_norm");
 
     /**
      * One {@code head_summary} row.
@@ -57,7 +69,11 @@ public record CorpusView(String tablesDir, List<HeadSummary> summary, List<Probe
      */
     public record HeadMap(int[][] heads, double[][] coordinates, int[] clusters) {}
 
+    /** One {@code layer_summary} row: how well block {@code layer}'s logit lens predicts. */
+    public record LayerSummary(int layer, long nPredictions, double targetProb, double top1, double targetRank) {}
+
     public CorpusView {
+        layerSummary = layerSummary == null ? null : List.copyOf(layerSummary);
         summary = summary == null ? null : List.copyOf(summary);
         probes = probes == null ? null : List.copyOf(probes);
     }

@@ -3,13 +3,17 @@ package io.headwise.report;
 import io.headwise.metrics.Projection;
 
 /**
- * The token embeddings {@code wte [V, C]} projected on their first two principal components.
+ * The token embeddings {@code wte [V, C]} projected on their first three principal components
+ * (two when {@code C = 2}): the report's 2-D scatter uses the first two, its 3-D view all three.
  *
  * @param labels {@code [V]} the decoded piece of each token id
- * @param coordinates {@code [V][2]} each centred row on the two axes
- * @param explained {@code [2]} the share of the total variance along each axis
+ * @param coordinates {@code [V][k]} each centred row on the {@code k} axes
+ * @param explained {@code [k]} the share of the total variance along each axis
  */
 public record EmbeddingView(String[] labels, double[][] coordinates, double[] explained) {
+
+    /** How many principal components the view keeps (fewer when {@code C} is smaller). */
+    public static final int COMPONENTS = 3;
 
     /**
      * PCA of {@code wte}.
@@ -22,10 +26,11 @@ public record EmbeddingView(String[] labels, double[][] coordinates, double[] ex
             throw new IllegalArgumentException(
                     String.format("%d labels for %d embedding rows", labels.length, wte.length));
         }
-        Projection.Pca pca = Projection.pca(wte);
+        int k = Math.min(COMPONENTS, wte[0].length);
+        Projection.Pca pca = Projection.pca(wte, k);
         double total = totalVariance(wte);
-        double[] explained = new double[2];
-        for (int j = 0; j < 2; j++) {
+        double[] explained = new double[k];
+        for (int j = 0; j < k; j++) {
             explained[j] = total > 0 ? pca.variances()[j] / total : 0;
         }
         return new EmbeddingView(labels.clone(), pca.coordinates(), explained);

@@ -55,6 +55,7 @@ final class ReportJson {
         }
         json.add("components", components);
         json.addProperty("total_parameters", m.totalParameters());
+        json.add("architecture", ExplainJson.architecture(ModelArchitecture.of(c)));
         return json;
     }
 
@@ -90,12 +91,14 @@ final class ReportJson {
         json.add("mean_loss", number(t.meanLoss()));
         json.addProperty("next_token", t.nextToken());
         json.add("next_token_prob", number(t.nextTokenProb()));
+        json.add("explain", ExplainJson.text(t.explanation()));
         return json;
     }
 
     private static JsonObject corpus(CorpusView c) {
         JsonObject json = new JsonObject();
         json.addProperty("tables", c.tablesDir());
+        json.add("layer_summary", ExplainJson.layerSummary(c.layerSummary()));
         JsonArray statistics = new JsonArray();
         CorpusView.SUMMARY_STATISTICS.forEach(statistics::add);
         json.add("statistics", statistics);

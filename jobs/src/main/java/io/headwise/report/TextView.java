@@ -18,6 +18,8 @@ import io.headwise.model.SampleResult;
  * @param meanLoss the mean next-token cross-entropy (NaN for one token)
  * @param nextToken the most likely next token
  * @param nextTokenProb its probability
+ * @param explanation rollout, gradient-weighted rollout, value-weighted patterns and the logit
+ *     lens, or null when they were not computed
  */
 public record TextView(
         String text,
@@ -29,7 +31,34 @@ public record TextView(
         int[][][] topAttended,
         double meanLoss,
         String nextToken,
-        float nextTokenProb) {
+        float nextTokenProb,
+        TextExplanation explanation) {
+
+    /** A view without explanations. */
+    public TextView(
+            String text,
+            String[] tokens,
+            float[][][][] patterns,
+            float[] gradNorm,
+            float[] gradXInput,
+            float[][] residNorm,
+            int[][][] topAttended,
+            double meanLoss,
+            String nextToken,
+            float nextTokenProb) {
+        this(
+                text,
+                tokens,
+                patterns,
+                gradNorm,
+                gradXInput,
+                residNorm,
+                topAttended,
+                meanLoss,
+                nextToken,
+                nextTokenProb,
+                null);
+    }
 
     /** How many attended keys the report lists per head. */
     public static final int TOP_ATTENDED_DEFAULT = 3;
@@ -59,6 +88,22 @@ public record TextView(
                 result.meanLoss(),
                 nextToken,
                 result.nextTokenProb());
+    }
+
+    /** This view with {@code explanation}. */
+    public TextView withExplanation(TextExplanation explanation) {
+        return new TextView(
+                text,
+                tokens,
+                patterns,
+                gradNorm,
+                gradXInput,
+                residNorm,
+                topAttended,
+                meanLoss,
+                nextToken,
+                nextTokenProb,
+                explanation);
     }
 
     public int length() {

@@ -29,6 +29,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
@@ -118,7 +119,7 @@ class ReportBrowserIT {
         assertThat(count("#text-0 .saliency-row")).isEqualTo(2);
         assertThat(count("#text-0 .saliency-row .tok")).isEqualTo(2 * 16);
         assertThat(count("#text-0 figure.resid")).isEqualTo(1);
-        assertThat(count("#corpus figure.summary:not(.probe)")).isEqualTo(9);
+        assertThat(count("#corpus figure.summary:not(.probe)")).isEqualTo(10); // 9 statistics + output_norm
         assertThat(count("#corpus figure.probe")).isEqualTo(3);
         assertThat(count("#corpus figure.clusters")).isEqualTo(1);
         assertThat(count("#embedding figure.embedding")).isEqualTo(1);
@@ -185,6 +186,222 @@ class ReportBrowserIT {
         System.out.println(line);
     }
 
+    /**
+     * The explanation views of {@code .muhamadibrahim.} through gpt2-tiny (BPE pieces): the three
+     * matrices beside each other, the logit lens whose last block is the model's own prediction,
+     * the raw/value-weighted switch of the head grid, and the relevance of a clicked position.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void explanationViewsOfATextHaveContentSwitchAndShowRelevance(@TempDir Path tmp) throws Exception {
+        Path html = reportWithExplanations(tmp);
+        assertThat(open(html)).as("console errors").isEmpty();
+        assertThat(driver.executeScript("return document.body.dataset.explained"))
+                .isEqualTo("true");
+        Map<String, Object> text = (Map<String, Object>)
+                driver.executeScript("return JSON.parse(document.getElementById('data').textContent).texts[0]");
+        assertThat(text.get("text")).isEqualTo(".muhamadibrahim.");
+        int tokens = ((List<?>) text.get("tokens")).size();
+        assertThat(tokens).isGreaterThan(3);
+        Map<String, Object> explain = (Map<String, Object>) text.get("explain");
+        // Rollout rows and grad_rollout rows are distributions over keys 0..q (4 digits kept).
+        List<List<Number>> rollout = (List<List<Number>>) explain.get("rollout");
+        List<List<Number>> gradRollout = (List<List<Number>>) explain.get("grad_rollout");
+        assertThat(rollout).hasSize(tokens);
+        assertThat(gradRollout).hasSize(tokens - 1);
+        for (List<List<Number>> m : List.of(rollout, gradRollout)) {
+            for (int q = 0; q < m.size(); q++) {
+                assertThat(m.get(q)).hasSize(q + 1);
+                assertThat(m.get(q).stream().mapToDouble(Number::doubleValue).sum())
+                        .isCloseTo(1.0, org.assertj.core.api.Assertions.within(2e-3));
+            }
+        }
+        // The last block's logit lens at the last position is the model's own next-token prediction.
+        Map<String, Object> lens = (Map<String, Object>) explain.get("lens");
+        List<List<String>> top = (List<List<String>>) lens.get("top_token");
+        List<List<Number>> topProb = (List<List<Number>>) lens.get("top_prob");
+        assertThat(top).hasSize(ReportTables.LAYERS);
+        assertThat(top.get(ReportTables.LAYERS - 1).get(tokens - 1)).isEqualTo(text.get("next_token"));
+        assertThat(topProb.get(ReportTables.LAYERS - 1).get(tokens - 1).doubleValue())
+                .isCloseTo(
+                        ((Number) text.get("next_token_prob")).doubleValue(),
+                        org.assertj.core.api.Assertions.within(1e-3));
+
+        assertThat(count("#text-0 figure.layer-mean canvas")).isEqualTo(1);
+        assertThat(count("#text-0 figure.rollout canvas")).isEqualTo(1);
+        assertThat(count("#text-0 figure.grad-rollout canvas")).isEqualTo(1);
+        for (String cls : List.of("layer-mean", "rollout", "grad-rollout")) {
+            assertThat(colours("#text-0 figure." + cls + " canvas"))
+                    .as(cls + " draws cells")
+                    .isGreaterThan(3);
+        }
+        // Logit lens: one row per block, one cell per position, each naming a token.
+        assertThat(count("#text-0 table.lens td.position")).isEqualTo(ReportTables.LAYERS * tokens);
+        List<String> cells = driver.findElements(By.cssSelector("#text-0 table.lens td.position")).stream()
+                .map(e -> (String) driver.executeScript("return arguments[0].textContent", e))
+                .toList();
+        assertThat(cells).allSatisfy(c -> assertThat(c).isNotEmpty());
+        assertThat(count("#text-0 table.lens td.position[data-target-prob]"))
+                .isEqualTo(ReportTables.LAYERS * (tokens - 1));
+        // The layer-mean chart follows its layer selector.
+        driver.executeScript("const s = document.querySelector('#text-0 select.mean-layer');"
+                + " s.value = '0'; s.dispatchEvent(new Event('change'))");
+        assertThat(driver.findElement(By.cssSelector("#text-0 figure.layer-mean"))
+                        .getAttribute("data-layer"))
+                .isEqualTo("0");
+
+        // Switch the head grid to value-weighted and back.
+        String thumb = "#text-0 canvas.thumb[data-layer='1'][data-head='1']";
+        String raw = pixels(thumb);
+        driver.findElement(By.cssSelector("#text-0 .pattern-switch button[data-mode='value_weighted']"))
+                .click();
+        assertThat(driver.findElement(By.cssSelector("#text-0 .head-grid")).getAttribute("data-mode"))
+                .isEqualTo("value_weighted");
+        assertThat(pixels(thumb))
+                .as("value-weighted thumbnail differs from the raw one")
+                .isNotEqualTo(raw);
+        driver.findElement(By.cssSelector(thumb)).click();
+        assertThat(count("#zoom figure.zoomed.value-weighted[data-layer='1'][data-head='1'] canvas"))
+                .isEqualTo(1);
+        driver.findElement(By.tagName("body")).sendKeys(Keys.ESCAPE);
+        driver.findElement(By.cssSelector("#text-0 .pattern-switch button[data-mode='raw']"))
+                .click();
+        assertThat(pixels(thumb)).as("raw again").isEqualTo(raw);
+
+        // Click position 3: its prediction's relevance over tokens 0..3.
+        driver.findElement(By.cssSelector("#text-0 table.lens th.position[data-position='3']"))
+                .click();
+        assertThat(count("#text-0 .relevance[data-position='3'] .saliency-row")).isEqualTo(2);
+        assertThat(count("#text-0 .relevance .saliency-row .tok")).isEqualTo(2 * 4);
+        elementShot("#text-0 .explain", TARGET.resolve("report-explain-text.png"));
+        String firstTitle = driver.findElement(By.cssSelector("#text-0 .relevance .saliency-row .tok"))
+                .getAttribute("title");
+        assertThat(firstTitle).startsWith("position 0: grad_rollout = ");
+        assertThat(number(firstTitle.substring(firstTitle.indexOf("= ") + 2)))
+                .isCloseTo(gradRollout.get(3).get(0).doubleValue(), org.assertj.core.api.Assertions.within(5e-3));
+        driver.findElement(By.cssSelector(
+                        "#text-0 table.lens td.position[data-layer='0'][data-position='" + (tokens - 1) + "']"))
+                .click();
+        assertThat(driver.findElement(By.cssSelector("#text-0 .relevance")).getText())
+                .contains("is the last");
+
+        // Corpus: layer_summary as curves, output_norm as a layer × head heatmap.
+        assertThat(count("#corpus figure.layer-summary canvas")).isEqualTo(1);
+        assertThat(count("#corpus figure.layer-summary-rank canvas")).isEqualTo(1);
+        assertThat(driver.findElements(By.cssSelector("#corpus figure.summary figcaption")).stream()
+                        .map(WebElement::getText))
+                .contains("output_norm");
+        assertThat(consoleErrors()).isEmpty();
+        assertTilesAndScalesReadAsTheirValues();
+    }
+
+    /** Both 3-D views turn on a drag (angles and pixels change); a click on a head opens its pattern. */
+    @Test
+    void threeDimensionalViewsTurnOnADragAndAHeadOpensItsPattern(@TempDir Path tmp) throws Exception {
+        Path html = reportWithExplanations(tmp);
+        assertThat(open(html)).as("console errors").isEmpty();
+        assertTurnsOnADrag("#embedding figure.embedding-3d canvas");
+        assertTurnsOnADrag("#architecture figure.architecture-3d canvas");
+        // The architecture: one box per head, parameter counts of gpt2-tiny, a click opens a head.
+        @SuppressWarnings("unchecked")
+        Map<String, Object> arch = (Map<String, Object>) driver.executeScript(
+                "return JSON.parse(document.getElementById('data').textContent).model.architecture");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> model = (Map<String, Object>)
+                driver.executeScript("return JSON.parse(document.getElementById('data').textContent).model");
+        assertThat(arch.get("total_parameters")).isEqualTo(model.get("total_parameters"));
+        WebElement view = driver.findElement(By.cssSelector("#architecture figure.architecture-3d canvas"));
+        @SuppressWarnings("unchecked")
+        List<Number> point = (List<Number>) driver.executeScript("return arguments[0].headPoint(1, 0)", view);
+        assertThat(point).as("head L1H0 visible").isNotNull();
+        org.openqa.selenium.Rectangle box = view.getRect();
+        new Actions(driver)
+                .moveToElement(view, (int) Math.round(point.get(0).doubleValue() - box.getWidth() / 2.0), (int)
+                        Math.round(point.get(1).doubleValue() - box.getHeight() / 2.0))
+                .click()
+                .perform();
+        WebElement zoom = driver.findElement(By.id("zoom"));
+        assertThat(zoom.isDisplayed()).isTrue();
+        assertThat(zoom.getAttribute("data-layer")).isEqualTo("1");
+        assertThat(zoom.getAttribute("data-head")).isEqualTo("0");
+        assertThat(driver.findElement(By.cssSelector("#architecture figure.architecture-3d"))
+                        .getAttribute("data-selected"))
+                .isEqualTo("L1 H0");
+        driver.findElement(By.tagName("body")).sendKeys(Keys.ESCAPE);
+        elementShot("#architecture figure.architecture-3d", TARGET.resolve("report-architecture-3d.png"));
+        elementShot("#embedding figure.embedding-3d", TARGET.resolve("report-embedding-3d.png"));
+        assertThat(consoleErrors()).isEmpty();
+    }
+
+    /** A drag of 120 px right and 25 px down turns the view: its angles and its pixels change. */
+    private static void assertTurnsOnADrag(String css) {
+        WebElement view = driver.findElement(By.cssSelector(css));
+        driver.executeScript("arguments[0].scrollIntoView({block: 'center'})", view);
+        String yaw = view.getAttribute("data-yaw");
+        String pitch = view.getAttribute("data-pitch");
+        String before = pixels(css);
+        assertThat(colours(css)).as(css + " draws something").isGreaterThan(3);
+        new Actions(driver)
+                .moveToElement(view, 10, 10)
+                .clickAndHold()
+                .moveByOffset(60, 0)
+                .moveByOffset(60, 25)
+                .release()
+                .perform();
+        assertThat(view.getAttribute("data-yaw")).as(css + " yaw").isNotEqualTo(yaw);
+        assertThat(Double.parseDouble(view.getAttribute("data-yaw")) - Double.parseDouble(yaw))
+                .as("120 px right turn 0.01 rad per px")
+                .isCloseTo(Math.toDegrees(1.2), org.assertj.core.api.Assertions.within(0.2));
+        assertThat(view.getAttribute("data-pitch")).as(css + " pitch").isNotEqualTo(pitch);
+        assertThat(pixels(css)).as(css + " redrawn").isNotEqualTo(before);
+    }
+
+    /** report on gpt2-tiny for {@code .muhamadibrahim.} with every corpus table, layer_summary included. */
+    private static Path reportWithExplanations(Path tmp) throws IOException {
+        Path runDir = tmp.resolve("run");
+        ReportTables.writeAll(SparkTestSession.get(), runDir);
+        ReportTables.writeLayerSummary(SparkTestSession.get(), runDir);
+        Path model = ReportTables.modelWithCurve(tmp.resolve("model"));
+        Path html = tmp.resolve("report.html");
+        CliRun run = CliRun.of(
+                "report",
+                "--tables",
+                runDir.toString(),
+                "--model",
+                model.toString(),
+                "--out",
+                html.toString(),
+                "--text",
+                ".muhamadibrahim.");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).containsPattern("layer_summary +2 rows +read");
+        return html;
+    }
+
+    /** A PNG of the element {@code css} (scrolled into view). */
+    private static void elementShot(String css, Path file) throws IOException {
+        WebElement e = driver.findElement(By.cssSelector(css));
+        driver.executeScript("arguments[0].scrollIntoView({block: 'start'})", e);
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.copy(e.getScreenshotAs(OutputType.FILE).toPath(), file, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** The canvas's pixels as a data URL. */
+    private static String pixels(String css) {
+        return (String)
+                driver.executeScript("return arguments[0].toDataURL()", driver.findElement(By.cssSelector(css)));
+    }
+
+    /** How many distinct colours the canvas shows (a blank one shows 1). */
+    private static long colours(String css) {
+        return (Long) driver.executeScript(
+                "const c = arguments[0], d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+                        + " const seen = new Set(); for (let i = 0; i < d.length; i += 4)"
+                        + " seen.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2] | (d[i + 3] << 24));"
+                        + " return seen.size",
+                driver.findElement(By.cssSelector(css)));
+    }
+
     /** The demo's report, when {@code HEADWISE_REPORT_HTML} names one: checked, timed, photographed. */
     @Test
     void givenReportRendersWithoutErrors() throws Exception {
@@ -212,6 +429,47 @@ class ReportBrowserIT {
         Files.writeString(TARGET.resolve("report-timing.txt"), line + "\n");
         String shot = System.getenv("HEADWISE_SCREENSHOT");
         screenshot(shot == null || shot.isBlank() ? TARGET.resolve("report-screenshot.png") : Path.of(shot), 2100);
+    }
+
+    /**
+     * The demo's report, when {@code HEADWISE_REPORT_HTML} names one: the explanation views of its
+     * first text ({@code .muhamadibrahim.}), the corpus curve of {@code layer_summary} and both 3-D
+     * views turning on a drag.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void givenReportShowsTheExplanationAndThreeDimensionalViews() throws Exception {
+        String given = System.getenv("HEADWISE_REPORT_HTML");
+        assumeTrue(given != null && !given.isBlank(), "HEADWISE_REPORT_HTML not set: no existing report to check");
+        assertThat(open(Path.of(given))).as("console errors").isEmpty();
+        Map<String, Object> data = (Map<String, Object>)
+                driver.executeScript("return JSON.parse(document.getElementById('data').textContent)");
+        Map<String, Object> text = ((List<Map<String, Object>>) data.get("texts")).get(0);
+        Map<String, Object> model = (Map<String, Object>) data.get("model");
+        int tokens = ((List<?>) text.get("tokens")).size();
+        long layers = (Long) model.get("n_layer");
+        LOG.info("given report, text 0: {}", text.get("text"));
+        assertThat(text.get("explain")).as("explanations of text 0").isNotNull();
+        for (String cls : List.of("layer-mean", "rollout", "grad-rollout")) {
+            assertThat(colours("#text-0 figure." + cls + " canvas")).as(cls).isGreaterThan(3);
+        }
+        assertThat((long) count("#text-0 table.lens td.position")).isEqualTo(layers * tokens);
+        driver.findElement(By.cssSelector("#text-0 .pattern-switch button[data-mode='value_weighted']"))
+                .click();
+        assertThat(driver.findElement(By.cssSelector("#text-0 .head-grid")).getAttribute("data-mode"))
+                .isEqualTo("value_weighted");
+        driver.findElement(By.cssSelector("#text-0 table.lens th.position[data-position='1']"))
+                .click();
+        assertThat(count("#text-0 .relevance[data-position='1'] .saliency-row .tok"))
+                .isEqualTo(2 * 2);
+        assertThat(count("#corpus figure.layer-summary canvas"))
+                .as("layer_summary curve")
+                .isEqualTo(1);
+        assertThat(((Map<String, Object>) model.get("architecture")).get("total_parameters"))
+                .isEqualTo(model.get("total_parameters"));
+        assertTurnsOnADrag("#embedding figure.embedding-3d canvas");
+        assertTurnsOnADrag("#architecture figure.architecture-3d canvas");
+        assertThat(consoleErrors()).isEmpty();
     }
 
     /**

@@ -71,6 +71,9 @@ class ReportIT {
         JsonObject head10 = summary.get(2).getAsJsonObject();
         assertThat(head10.get("layer").getAsInt()).isEqualTo(1);
         assertThat(head10.getAsJsonArray("values").get(1).getAsDouble()).isEqualTo(0.12);
+        // output_norm, the last statistic: 0.9 + 0.02
+        assertThat(corpus.getAsJsonArray("statistics").get(9).getAsString()).isEqualTo("output_norm");
+        assertThat(head10.getAsJsonArray("values").get(9).getAsDouble()).isEqualTo(0.92);
         assertThat(head10.getAsJsonArray("top_tokens")
                         .get(2)
                         .getAsJsonObject()

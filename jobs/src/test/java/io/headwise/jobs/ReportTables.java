@@ -78,6 +78,18 @@ final class ReportTables {
                 .parquet(runDir.resolve(Schemas.HEAD_DISTANCES).toString());
     }
 
+    /** {@code layer_summary}: layer l has target_prob 0.1 + 0.2·l, top1 0.05 + 0.15·l, median rank 9 − 6·l. */
+    static void writeLayerSummary(SparkSession spark, Path runDir) {
+        List<Row> rows = new ArrayList<>();
+        for (int l = 0; l < LAYERS; l++) {
+            rows.add(RowFactory.create(l, 15000L, 0.1 + 0.2 * l, 0.05 + 0.15 * l, 9.0 - 6 * l));
+        }
+        spark.createDataFrame(rows, Schemas.LAYER_SUMMARY_SCHEMA)
+                .coalesce(1)
+                .write()
+                .parquet(runDir.resolve(Schemas.LAYER_SUMMARY).toString());
+    }
+
     static void writeAll(SparkSession spark, Path runDir) {
         writeHeadSummary(spark, runDir);
         writeHeadProbes(spark, runDir);

@@ -14,10 +14,10 @@ public final class Projection {
     /**
      * PCA result.
      *
-     * @param axes {@code [2][d]} unit principal axes, largest variance first
-     * @param variances {@code [2]} variance along each axis (sample covariance, divisor
+     * @param axes {@code [k][d]} unit principal axes, largest variance first
+     * @param variances {@code [k]} variance along each axis (sample covariance, divisor
      *     {@code n − 1})
-     * @param coordinates {@code [n][2]} each centred row projected on the axes
+     * @param coordinates {@code [n][k]} each centred row projected on the axes
      */
     public record Pca(double[][] axes, double[] variances, double[][] coordinates) {}
 
@@ -61,7 +61,22 @@ public final class Projection {
      * @throws IllegalArgumentException naming the row at fault
      */
     public static Pca pca(float[][] rows) {
+        return pca(rows, 2);
+    }
+
+    /**
+     * PCA to {@code k} dimensions: the top {@code k} eigenvectors of the rows' sample covariance
+     * (divisor {@code n − 1}), each row centred and projected on them.
+     *
+     * @param rows {@code [n][d]} with {@code n ≥ 2}, {@code d ≥ 2}, finite; not modified
+     * @param k how many components, {@code 1 ≤ k ≤ d}
+     * @throws IllegalArgumentException naming the row at fault
+     */
+    public static Pca pca(float[][] rows, int k) {
         int d = checkRows(rows);
+        if (k < 1 || k > d) {
+            throw new IllegalArgumentException(String.format("PCA to %d components of %d columns", k, d));
+        }
         int n = rows.length;
         double[] mean = new double[d];
         for (float[] row : rows) {
@@ -90,11 +105,16 @@ public final class Projection {
                 covariance[b][a] = covariance[a][b];
             }
         }
-        TopEigenpairs.Pair[] top = TopEigenpairs.of(covariance, 2);
-        double[][] axes = {top[0].vector(), top[1].vector()};
-        double[][] coordinates = new double[n][2];
+        TopEigenpairs.Pair[] top = TopEigenpairs.of(covariance, k);
+        double[][] axes = new double[k][];
+        double[] variances = new double[k];
+        for (int j = 0; j < k; j++) {
+            axes[j] = top[j].vector();
+            variances[j] = top[j].value();
+        }
+        double[][] coordinates = new double[n][k];
         for (int i = 0; i < n; i++) {
-            for (int j = 0; j < 2; j++) {
+            for (int j = 0; j < k; j++) {
                 double s = 0;
                 for (int a = 0; a < d; a++) {
                     s += (rows[i][a] - mean[a]) * axes[j][a];
@@ -102,7 +122,7 @@ public final class Projection {
                 coordinates[i][j] = s;
             }
         }
-        return new Pca(axes, new double[] {top[0].value(), top[1].value()}, coordinates);
+        return new Pca(axes, variances, coordinates);
     }
 
     /** {@code −½ J S J}: subtract row and column means, add back the grand mean. */

@@ -106,6 +106,39 @@ class ProjectionTest {
     }
 
     @Test
+    void pcaToThreeComponentsFindsAllThreeStretchedAxesInOrder() {
+        // Rows m ± 3·u1, m ± 2·u2, m ± 1·u3 for an orthonormal basis: the sample covariance is
+        // Σ 2·s²·u·uᵀ / (6 − 1), so the axes are u1, u2, u3 with variances 18/5, 8/5, 2/5.
+        double[][] basis = {{0.6, 0.8, 0}, {0.8, -0.6, 0}, {0, 0, 1}};
+        double[] scales = {3, 2, 1};
+        double[] mean = {1, 2, 3};
+        float[][] rows = new float[6][3];
+        for (int j = 0; j < 3; j++) {
+            for (int sign = 0; sign < 2; sign++) {
+                for (int a = 0; a < 3; a++) {
+                    rows[2 * j + sign][a] = (float) (mean[a] + (sign == 0 ? 1 : -1) * scales[j] * basis[j][a]);
+                }
+            }
+        }
+
+        Projection.Pca pca = Projection.pca(rows, 3);
+
+        for (int j = 0; j < 3; j++) {
+            assertThat(pca.axes()[j]).as("axis %d", j).containsExactly(basis[j], within(1e-6));
+        }
+        assertThat(pca.variances()).containsExactly(new double[] {18 / 5.0, 8 / 5.0, 2 / 5.0}, within(1e-6));
+        // Row 2j + 0 sits at +scale on axis j and 0 on the others.
+        for (int j = 0; j < 3; j++) {
+            double[] expected = new double[3];
+            expected[j] = scales[j];
+            assertThat(pca.coordinates()[2 * j]).containsExactly(expected, within(1e-5));
+            expected[j] = -scales[j];
+            assertThat(pca.coordinates()[2 * j + 1]).containsExactly(expected, within(1e-5));
+        }
+        assertThatThrownBy(() -> Projection.pca(rows, 4)).hasMessageContaining("4 components of 3 columns");
+    }
+
+    @Test
     void pcaOfPlanarRowsPreservesDistances() {
         float[][] rows = {{1, 2, 3, 4}, {2, 2, 3, 4}, {1, 5, 3, 4}, {4, 0, 3, 4}, {0, 1, 3, 4}};
         double[][] original = new double[rows.length][];
