@@ -33,7 +33,8 @@ import java.util.Optional;
 /**
  * {@code inspect}: one text through one model, no corpus and no Spark. Prints the tokens, the
  * predicted next token, and per head the SPEC §4 statistics and the most attended tokens; {@code
- * --format json} prints everything, patterns included, as one JSON document.
+ * --format json} prints everything, patterns included, as one JSON document. {@code --explain}
+ * adds SPEC §6's explanations ({@link ExplanationView}).
  */
 public final class InspectJob {
 
