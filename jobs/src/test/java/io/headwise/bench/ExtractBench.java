@@ -31,6 +31,7 @@ import org.apache.spark.sql.SparkSession;
  * <pre>
  *   ExtractBench throughput names|gpt2s [SAMPLES] [BATCH]
  *   ExtractBench explain names|gpt2s [SAMPLES] [BATCH]
+ *   ExtractBench lens LAYERS POSITIONS D_MODEL VOCAB
  *   ExtractBench memory [SAMPLES]        (run it with -Xmx512m)
  *   ExtractBench fixture DIR SAMPLES     (DIR/model and DIR/tokens only, e.g. for spark-submit)
  * </pre>
@@ -81,6 +82,18 @@ public final class ExtractBench {
                     model,
                     args.length > 2 ? Integer.parseInt(args[2]) : model.equals("names") ? 2_000 : 4,
                     args.length > 3 ? Integer.parseInt(args[3]) : model.equals("names") ? 64 : 4);
+        } else if (mode.equals("lens")) {
+            // lens LAYERS POSITIONS D_MODEL VOCAB: the logit lens's read-outs of one sample alone.
+            int[] shape = Arrays.stream(args, 1, 5).mapToInt(Integer::parseInt).toArray();
+            try (NDManager manager = NDManager.newBaseManager()) {
+                System.out.printf(
+                        "logit lens, %d layers x %d positions x d_model %d, vocab %,d: %.1f ms per sample%n",
+                        shape[0],
+                        shape[1],
+                        shape[2],
+                        shape[3],
+                        1e3 * lensSeconds(manager, shape[0], shape[1], shape[2], shape[3], 5));
+            }
         } else if (mode.equals("memory")) {
             memory(args.length > 1 ? Integer.parseInt(args[1]) : 100_000);
         } else {
