@@ -193,10 +193,7 @@ public final class ExtractBench {
             System.out.printf("Analyzer (fwd + bwd + host copies) %,12.0f tokens/s%n", tokens / analyzer);
         }
 
-        SparkSession spark = localSession("extract-bench-tokens", "2");
-        Path tokensDir =
-                ExtractFixtures.writeTokens(spark, tmp.resolve("tokens"), input.rows(), input.tokenizerJson(), 2);
-        spark.stop();
+        Path tokensDir = tokensTable(tmp, input);
         String taskCpus = System.getProperty(
                 "bench.task.cpus", Integer.toString(Runtime.getRuntime().availableProcessors()));
         List<String> args = new ArrayList<>(List.of(
@@ -246,10 +243,7 @@ public final class ExtractBench {
         System.out.printf(
                 "%s explain: %s, %,d samples, %,d tokens, batch %d, %d cores%n",
                 which, config, n, tokens, batch, Runtime.getRuntime().availableProcessors());
-        SparkSession spark = localSession("extract-bench-tokens", "2");
-        Path tokensDir =
-                ExtractFixtures.writeTokens(spark, tmp.resolve("tokens"), input.rows(), input.tokenizerJson(), 2);
-        spark.stop();
+        Path tokensDir = tokensTable(tmp, input);
         String taskCpus = System.getProperty(
                 "bench.task.cpus", Integer.toString(Runtime.getRuntime().availableProcessors()));
         int runs = Integer.getInteger("bench.job.runs", which.equals("names") ? 2 : 1);
@@ -324,6 +318,16 @@ public final class ExtractBench {
                 best = rep == 0 ? best : Math.min(best, seconds); // the first warms up
             }
             return best;
+        }
+    }
+
+    /** Writes {@code input}'s rows as a {@code tokens} table under {@code tmp}, on a session of its own. */
+    private static Path tokensTable(Path tmp, Input input) {
+        SparkSession spark = localSession("extract-bench-tokens", "2");
+        try {
+            return ExtractFixtures.writeTokens(spark, tmp.resolve("tokens"), input.rows(), input.tokenizerJson(), 2);
+        } finally {
+            spark.stop();
         }
     }
 
