@@ -14,6 +14,7 @@
 #   bench/run-extract-bench.sh explain names|gpt2s [N] [BATCH]   # ms per explained sample: --explain none
 #                                              # against --explain all (default N: 2,000 names, 4 GPT-2-small
 #                                              # samples), and the logit lens at a 50,257-token vocabulary
+#   bench/run-extract-bench.sh lens 12 128 768 50257   # the logit lens's read-outs of one sample alone
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,10 +42,11 @@ case "$what" in
   fixture) java_run 1g fixture "$@" ;;
   threads) java_run 4g threads "$@" ;;
   explain) java_run 4g explain "$@" ;;
+  lens) java_run 2g lens "$@" ;;
   layout) java_run 4g layout "$@" ;;
   all)
     java_run 4g throughput names
     java_run 4g throughput gpt2s
     java_run 512m memory 100000 ;;
-  *) echo "usage: $0 [names|gpt2s|memory|fixture|explain] [ARGS…]" >&2; exit 2 ;;
+  *) echo "usage: $0 [names|gpt2s|memory|fixture|explain|lens] [ARGS…]" >&2; exit 2 ;;
 esac

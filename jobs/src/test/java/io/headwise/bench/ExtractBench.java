@@ -31,6 +31,7 @@ import org.apache.spark.sql.SparkSession;
  * <pre>
  *   ExtractBench throughput names|gpt2s [SAMPLES] [BATCH]
  *   ExtractBench explain names|gpt2s [SAMPLES] [BATCH]
+ *   ExtractBench lens LAYERS POSITIONS D_MODEL VOCAB
  *   ExtractBench memory [SAMPLES]        (run it with -Xmx512m)
  *   ExtractBench fixture DIR SAMPLES     (DIR/model and DIR/tokens only, e.g. for spark-submit)
  * </pre>
@@ -81,6 +82,18 @@ public final class ExtractBench {
                     model,
                     args.length > 2 ? Integer.parseInt(args[2]) : model.equals("names") ? 2_000 : 4,
                     args.length > 3 ? Integer.parseInt(args[3]) : model.equals("names") ? 64 : 4);
+        } else if (mode.equals("lens")) {
+            // lens LAYERS POSITIONS D_MODEL VOCAB: the logit lens's read-outs of one sample alone.
+            int[] shape = Arrays.stream(args, 1, 5).mapToInt(Integer::parseInt).toArray();
+            try (NDManager manager = NDManager.newBaseManager()) {
+                System.out.printf(
+                        "logit lens, %d layers x %d positions x d_model %d, vocab %,d: %.1f ms per sample%n",
+                        shape[0],
+                        shape[1],
+                        shape[2],
+                        shape[3],
+                        1e3 * lensSeconds(manager, shape[0], shape[1], shape[2], shape[3], 5));
+            }
         } else if (mode.equals("memory")) {
             memory(args.length > 1 ? Integer.parseInt(args[1]) : 100_000);
         } else {
@@ -180,10 +193,7 @@ public final class ExtractBench {
             System.out.printf("Analyzer (fwd + bwd + host copies) %,12.0f tokens/s%n", tokens / analyzer);
         }
 
-        SparkSession spark = localSession("extract-bench-tokens", "2");
-        Path tokensDir =
-                ExtractFixtures.writeTokens(spark, tmp.resolve("tokens"), input.rows(), input.tokenizerJson(), 2);
-        spark.stop();
+        Path tokensDir = tokensTable(tmp, input);
         String taskCpus = System.getProperty(
                 "bench.task.cpus", Integer.toString(Runtime.getRuntime().availableProcessors()));
         List<String> args = new ArrayList<>(List.of(
@@ -233,10 +243,7 @@ public final class ExtractBench {
         System.out.printf(
                 "%s explain: %s, %,d samples, %,d tokens, batch %d, %d cores%n",
                 which, config, n, tokens, batch, Runtime.getRuntime().availableProcessors());
-        SparkSession spark = localSession("extract-bench-tokens", "2");
-        Path tokensDir =
-                ExtractFixtures.writeTokens(spark, tmp.resolve("tokens"), input.rows(), input.tokenizerJson(), 2);
-        spark.stop();
+        Path tokensDir = tokensTable(tmp, input);
         String taskCpus = System.getProperty(
                 "bench.task.cpus", Integer.toString(Runtime.getRuntime().availableProcessors()));
         int runs = Integer.getInteger("bench.job.runs", which.equals("names") ? 2 : 1);
@@ -311,6 +318,16 @@ public final class ExtractBench {
                 best = rep == 0 ? best : Math.min(best, seconds); // the first warms up
             }
             return best;
+        }
+    }
+
+    /** Writes {@code input}'s rows as a {@code tokens} table under {@code tmp}, on a session of its own. */
+    private static Path tokensTable(Path tmp, Input input) {
+        SparkSession spark = localSession("extract-bench-tokens", "2");
+        try {
+            return ExtractFixtures.writeTokens(spark, tmp.resolve("tokens"), input.rows(), input.tokenizerJson(), 2);
+        } finally {
+            spark.stop();
         }
     }
 
