@@ -36,6 +36,11 @@ public final class Analyzer {
      * @param gradients whether to run the backward pass
      */
     public Analyzer(Gpt gpt, NDManager manager, int mlpTopK, boolean gradients) {
+        this(gpt, manager, mlpTopK, gradients, Explainer.COPY_PATTERN_BUDGET);
+    }
+
+    /** @param copyBudget the most attention weights one of the explanations' copy passes holds */
+    Analyzer(Gpt gpt, NDManager manager, int mlpTopK, boolean gradients, long copyBudget) {
         if (mlpTopK < 0 || mlpTopK > gpt.config().dMlp()) {
             throw new IllegalArgumentException(
                     "mlp top-k must be in 0.." + gpt.config().dMlp() + ", got " + mlpTopK);
@@ -44,7 +49,7 @@ public final class Analyzer {
         this.manager = manager;
         this.mlpTopK = mlpTopK;
         this.gradients = gradients;
-        this.explainer = new Explainer(gpt);
+        this.explainer = new Explainer(gpt, copyBudget);
     }
 
     public GptConfig config() {

@@ -33,9 +33,16 @@ import java.util.List;
 final class Explainer {
 
     private final Gpt gpt;
+    private final long copyBudget;
 
     Explainer(Gpt gpt) {
+        this(gpt, COPY_PATTERN_BUDGET);
+    }
+
+    /** @param copyBudget the most attention weights a pass over query copies holds (tests: small) */
+    Explainer(Gpt gpt, long copyBudget) {
         this.gpt = gpt;
+        this.copyBudget = copyBudget;
     }
 
     /**
@@ -71,17 +78,7 @@ final class Explainer {
         for (int i : chosen) {
             explained.add(batch.get(i));
         }
-        float[][][] gradRollout = new float[e][][];
-        // At most b copies (rows of ≤ t tokens) per pass, or one sample's T − 1 when they alone are
-        // more: the extra pass then holds about as many activations as the batch's own.
-        for (int from = 0, to; from < e; from = to) {
-            int rows = Math.max(explained.get(from).length - 1, 0);
-            for (to = from + 1; to < e && rows + explained.get(to).length - 1 <= b; to++) {
-                rows += explained.get(to).length - 1;
-            }
-            float[][][] chunk = gradRollout(explained.subList(from, to), manager);
-            System.arraycopy(chunk, 0, gradRollout, from, chunk.length);
-        }
+        float[][][] gradRollout = gradRollout(explained, Math.max(b, 1), manager);
         for (int j = 0; j < e; j++) {
             int n = explained.get(j).length;
             float[][][] norms = new float[nLayer][nHead][n];
@@ -142,23 +139,36 @@ final class Explainer {
         NDList targetProbs = new NDList(nLayer);
         NDList targetRanks = new NDList(nLayer);
         NDArray targets = t > 1 ? ids.get(new NDIndex(":, 1:")).expandDims(-1) : null; // (E, t−1, 1)
+        NDManager parent = index.getManager();
         for (int l = 0; l < nLayer; l++) {
-            NDArray logits = gpt.unembed(out.residPost().get(l).get(new NDIndex("{}", index))); // (E, t, V)
-            NDArray logProbs = logits.logSoftmax(-1);
-            topIds.add(logits.argMax(-1).toType(DataType.INT64, false));
-            topProbs.add(logProbs.max(new int[] {-1}).exp());
-            if (targets != null) {
-                NDIndex predicting = new NDIndex(":, 0:{}, :", t - 1);
-                NDArray targetLogits = logits.get(predicting); // (E, t−1, V)
-                targetProbs.add(
-                        logProbs.get(predicting).gather(targets, -1).squeeze(-1).exp());
-                // Ranked on the logits: softmax keeps their order, and float probabilities that
-                // underflow to 0 would tie.
-                targetRanks.add(targetLogits
-                        .gt(targetLogits.gather(targets, -1))
-                        .toType(DataType.INT64, false)
-                        .sum(new int[] {-1})
-                        .add(1));
+            // One layer's [E, t, V] logits and their softmax at a time, freed before the next layer's
+            // (the batch's manager would keep every layer's: L · E · t · V floats, several times).
+            try (NDManager layer = parent.newSubManager()) {
+                NDArray residual = out.residPost().get(l).get(new NDIndex("{}", index)); // (E, t, C)
+                residual.attach(layer);
+                NDArray logits = gpt.unembed(residual); // (E, t, V)
+                NDArray logProbs = logits.logSoftmax(-1);
+                topIds.add(keep(logits.argMax(-1).toType(DataType.INT64, false), parent));
+                topProbs.add(keep(logProbs.max(new int[] {-1}).exp(), parent));
+                if (targets != null) {
+                    NDIndex predicting = new NDIndex(":, 0:{}, :", t - 1);
+                    NDArray targetLogits = logits.get(predicting); // (E, t−1, V)
+                    targetProbs.add(keep(
+                            logProbs.get(predicting)
+                                    .gather(targets, -1)
+                                    .squeeze(-1)
+                                    .exp(),
+                            parent));
+                    // Ranked on the logits: softmax keeps their order, and float probabilities that
+                    // underflow to 0 would tie.
+                    targetRanks.add(keep(
+                            targetLogits
+                                    .gt(targetLogits.gather(targets, -1))
+                                    .toType(DataType.INT64, false)
+                                    .sum(new int[] {-1})
+                                    .add(1),
+                            parent));
+                }
             }
         }
         return new Lens(
@@ -168,63 +178,68 @@ final class Explainer {
                 targets == null ? new long[0] : NDArrays.stack(targetRanks).toLongArray());
     }
 
+    /** {@code array}, moved to {@code manager} so that it outlives the manager it was made on. */
+    private static NDArray keep(NDArray array, NDManager manager) {
+        array.attach(manager);
+        return array;
+    }
+
     /**
-     * {@code grad_rollout} of each sample: one row per query {@code q = 0..T−2}, from one forward
-     * and one backward pass over a copy of the sample per query.
+     * The most attention weights ({@code rows · L · H · t²}) one pass over query copies may hold;
+     * a pass keeps the patterns, the probes and their gradients, so about three times this many
+     * floats: 16 Mi, 192 MB in all.
+     */
+    static final long COPY_PATTERN_BUDGET = 16L << 20;
+
+    /**
+     * {@code grad_rollout} of each sample: one row per query {@code q = 0..T−2}, from forward and
+     * backward passes over a copy of the sample per query ({@link Copies}).
      *
+     * @param maxRows copies per pass at least (more while they fit the budget)
      * @return per sample {@code [T−1][q+1]}
      */
-    private float[][][] gradRollout(List<int[]> samples, NDManager manager) {
+    private float[][][] gradRollout(List<int[]> samples, int maxRows, NDManager manager) {
         GptConfig config = gpt.config();
         float[][][] rows = new float[samples.size()][][];
-        int n = 0;
-        int t = 0;
         for (int j = 0; j < samples.size(); j++) {
-            int length = samples.get(j).length;
-            rows[j] = new float[Math.max(length - 1, 0)][];
-            n += Math.max(length - 1, 0);
-            t = Math.max(t, length);
+            rows[j] = new float[Math.max(samples.get(j).length - 1, 0)][];
         }
-        if (n == 0) {
-            return rows;
-        }
-        Copies copies = Copies.of(samples, n, t);
-        try (NDManager pass = manager.newSubManager()) {
-            List<NDArray> grads = new ArrayList<>(config.nLayer());
-            try (GradientScope scope = GradientScope.open(pass)) {
-                List<NDArray> probes = new ArrayList<>(config.nLayer());
-                for (int l = 0; l < config.nLayer(); l++) {
-                    NDArray probe = pass.ones(new Shape(n, config.nHead(), t, t));
-                    probe.setRequiresGradient(true);
-                    probes.add(probe);
+        for (Copies copies : Copies.chunks(samples, maxRows, config, copyBudget)) {
+            int n = copies.rows();
+            int t = copies.t();
+            try (NDManager pass = manager.newSubManager()) {
+                List<NDArray> grads = new ArrayList<>(config.nLayer());
+                try (GradientScope scope = GradientScope.open(pass)) {
+                    List<NDArray> probes = new ArrayList<>(config.nLayer());
+                    for (int l = 0; l < config.nLayer(); l++) {
+                        NDArray probe = pass.ones(new Shape(n, config.nHead(), t, t));
+                        probe.setRequiresGradient(true);
+                        probes.add(probe);
+                    }
+                    NDArray ids = pass.create(copies.ids(), new Shape(n, t));
+                    GptOutput out = gpt.forwardWithoutLogits(gpt.embed(ids), null, null, probes, false);
+                    // y = Σ_r logits[r, q_r, x_{q_r + 1}], unembedding only position q_r of each row
+                    NDArray y = copies.predictionLogits(gpt, out, pass)
+                            .gather(pass.create(copies.targets(), new Shape(n, 1)), -1)
+                            .sum();
+                    scope.backward(y);
+                    for (NDArray probe : probes) {
+                        grads.add(probe.getGradient());
+                    }
                 }
-                NDArray ids = pass.create(copies.ids(), new Shape(n, t));
-                GptOutput out = gpt.forward(gpt.embed(ids), null, probes, false);
-                // y = Σ_r logits[r, q_r, x_{q_r + 1}]
-                NDArray y = out.logits()
-                        .gather(pass.create(copies.targets(), new Shape(n, t, 1)), -1)
-                        .squeeze(-1)
-                        .mul(pass.create(copies.picked(), new Shape(n, t)))
-                        .sum();
-                scope.backward(y);
-                for (NDArray probe : probes) {
-                    grads.add(probe.getGradient());
+                NDArray v = pass.create(copies.oneHot(), new Shape(n, 1, t)); // e_qᵀ per row
+                for (int l = config.nLayer() - 1; l >= 0; l--) {
+                    NDArray meanPositive = grads.get(l).maximum(0f).mean(new int[] {1}); // (N, t, t)
+                    v = v.add(v.matMul(meanPositive));
                 }
-            }
-            NDArray v = pass.create(copies.picked(), new Shape(n, 1, t)); // e_qᵀ per row
-            for (int l = config.nLayer() - 1; l >= 0; l--) {
-                NDArray meanPositive = grads.get(l).maximum(0f).mean(new int[] {1}); // (N, t, t)
-                v = v.add(v.matMul(meanPositive));
-            }
-            float[] raw = v.toFloatArray(); // (N, 1, t)
-            int r = 0;
-            double[] row = new double[t];
-            for (int j = 0; j < samples.size(); j++) {
-                for (int q = 0; q < rows[j].length; q++, r++) {
+                float[] raw = v.toFloatArray(); // (N, 1, t)
+                double[] row = new double[t];
+                for (int r = 0; r < n; r++) {
+                    int q = copies.query()[r];
                     for (int k = 0; k < t; k++) {
                         row[k] = raw[r * t + k];
                     }
-                    rows[j][q] = GradientRollout.normalize(row, q);
+                    rows[copies.sample()[r]][q] = GradientRollout.normalize(row, q);
                 }
             }
         }
@@ -236,72 +251,123 @@ final class Explainer {
      * for the keys {@code k = 0..q}, with {@code ℓ_q = −ln p(x_{q+1} | x_{≤q})} and {@code e_k} as
      * in SPEC §4. It is SPEC §4's {@code grad_x_input} with the sample's mean loss replaced by the
      * loss of prediction {@code q}, so the mean of the rows (zero beyond {@code q}) over the {@code
-     * T − 1} predictions is SPEC §4's {@code grad_x_input}. One forward and one backward pass over
-     * a copy of the sample per prediction, as {@code grad_rollout}'s.
+     * T − 1} predictions is SPEC §4's {@code grad_x_input}. Forward and backward passes over a copy
+     * of the sample per prediction, as {@code grad_rollout}'s.
      *
      * @return {@code [T−1][q+1]}; empty when {@code T < 2}
      */
     float[][] predictionGradXInput(int[] sample, NDManager manager) {
-        int t = sample.length;
-        int n = Math.max(t - 1, 0);
-        float[][] rows = new float[n][];
-        if (n == 0) {
-            return rows;
-        }
-        Copies copies = Copies.of(List.of(sample), n, t);
-        try (NDManager pass = manager.newSubManager()) {
-            NDArray embeddings;
-            NDArray grad;
-            try (GradientScope scope = GradientScope.open(pass)) {
-                NDArray ids = pass.create(copies.ids(), new Shape(n, t));
-                embeddings = gpt.embed(ids);
-                embeddings.setRequiresGradient(true);
-                NDArray losses =
-                        Gpt.tokenLosses(gpt.forward(embeddings, null, false).logits(), ids); // (N, t−1)
-                // The one-hot at q_r picks ℓ_{q_r} (q_r ≤ t − 2, so the last column is never picked).
-                NDArray picked = pass.create(copies.picked(), new Shape(n, t)).get(new NDIndex(":, 0:{}", t - 1));
-                scope.backward(losses.mul(picked).sum());
-                grad = embeddings.getGradient();
-            }
-            float[] gradX = grad.mul(embeddings).sum(new int[] {-1}).toFloatArray(); // (N, t)
-            for (int q = 0; q < n; q++) {
-                rows[q] = new float[q + 1];
-                System.arraycopy(gradX, q * t, rows[q], 0, q + 1);
+        float[][] rows = new float[Math.max(sample.length - 1, 0)][];
+        for (Copies copies : Copies.chunks(List.of(sample), 1, gpt.config(), copyBudget)) {
+            int n = copies.rows();
+            int t = copies.t();
+            try (NDManager pass = manager.newSubManager()) {
+                NDArray embeddings;
+                NDArray grad;
+                try (GradientScope scope = GradientScope.open(pass)) {
+                    NDArray ids = pass.create(copies.ids(), new Shape(n, t));
+                    embeddings = gpt.embed(ids);
+                    embeddings.setRequiresGradient(true);
+                    GptOutput out = gpt.forwardWithoutLogits(embeddings, null, null, null, false);
+                    NDArray losses = copies.predictionLogits(gpt, out, pass)
+                            .logSoftmax(-1)
+                            .gather(pass.create(copies.targets(), new Shape(n, 1)), -1)
+                            .neg(); // (N, 1): ℓ_{q_r}
+                    scope.backward(losses.sum());
+                    grad = embeddings.getGradient();
+                }
+                float[] gradX = grad.mul(embeddings).sum(new int[] {-1}).toFloatArray(); // (N, t)
+                for (int r = 0; r < n; r++) {
+                    int q = copies.query()[r];
+                    rows[q] = new float[q + 1];
+                    System.arraycopy(gradX, r * t, rows[q], 0, q + 1);
+                }
             }
         }
         return rows;
     }
 
     /**
-     * A copy of each sample per query {@code q = 0..T−2}, right-padded to {@code t}, one row each
-     * ({@code [N, t]} flattened).
+     * One pass's copies: row {@code r} is sample {@code sample[r]}'s tokens {@code 0..q_r} (the
+     * model is causal, so the prediction at {@code q_r} sees nothing later), right-padded to the
+     * pass's longest row {@code t}.
      *
-     * @param ids the copies' token ids
-     * @param targets {@code x_{q+1}} at column {@code q} of each row, 0 elsewhere
-     * @param picked one-hot at column {@code q} of each row: picks the row's prediction, and is
-     *     {@code e_qᵀ}
+     * @param sample per row, the index of its sample
+     * @param query per row, its query {@code q_r}
+     * @param ids {@code [N, t]} flattened
+     * @param targets per row {@code x_{q_r + 1}}
      */
-    private record Copies(long[] ids, long[] targets, float[] picked) {
+    private record Copies(int[] sample, int[] query, long[] ids, long[] targets, int t) {
+
+        int rows() {
+            return sample.length;
+        }
 
         /**
-         * @param n {@code Σ (T_s − 1)}, the rows
-         * @param t the longest sample
+         * The copies of every query of {@code samples}, in order, split into passes of {@code
+         * minRows} rows, or more while their patterns ({@code rows · L · H · t²}) fit {@code
+         * budget}; a sample's queries may span passes.
          */
-        static Copies of(List<int[]> samples, int n, int t) {
-            long[] ids = new long[n * t];
-            long[] targets = new long[n * t];
-            float[] picked = new float[n * t];
-            int r = 0;
-            for (int[] sample : samples) {
-                for (int q = 0; q + 1 < sample.length; q++, r++) {
-                    for (int p = 0; p < sample.length; p++) {
-                        ids[r * t + p] = sample[p];
+        static List<Copies> chunks(List<int[]> samples, int minRows, GptConfig config, long budget) {
+            List<Copies> chunks = new ArrayList<>();
+            List<int[]> pending = new ArrayList<>(); // {sample, query}
+            int longest = 0;
+            for (int j = 0; j < samples.size(); j++) {
+                for (int q = 0; q + 1 < samples.get(j).length; q++) {
+                    int t = Math.max(longest, q + 1);
+                    long weights = (long) (pending.size() + 1) * config.nLayer() * config.nHead() * t * t;
+                    if (!pending.isEmpty() && pending.size() >= minRows && weights > budget) {
+                        chunks.add(of(samples, pending, longest));
+                        pending.clear();
+                        t = q + 1;
                     }
-                    targets[r * t + q] = sample[q + 1];
-                    picked[r * t + q] = 1;
+                    pending.add(new int[] {j, q});
+                    longest = t;
                 }
             }
-            return new Copies(ids, targets, picked);
+            if (!pending.isEmpty()) {
+                chunks.add(of(samples, pending, longest));
+            }
+            return chunks;
+        }
+
+        private static Copies of(List<int[]> samples, List<int[]> rows, int t) {
+            int n = rows.size();
+            int[] sample = new int[n];
+            int[] query = new int[n];
+            long[] ids = new long[n * t];
+            long[] targets = new long[n];
+            for (int r = 0; r < n; r++) {
+                int[] tokens = samples.get(rows.get(r)[0]);
+                sample[r] = rows.get(r)[0];
+                query[r] = rows.get(r)[1];
+                for (int p = 0; p <= query[r]; p++) {
+                    ids[r * t + p] = tokens[p];
+                }
+                targets[r] = tokens[query[r] + 1];
+            }
+            return new Copies(sample, query, ids, targets, t);
+        }
+
+        /** {@code [N, t]} one-hot at {@code q_r}: {@code e_qᵀ} per row. */
+        float[] oneHot() {
+            float[] hot = new float[rows() * t];
+            for (int r = 0; r < rows(); r++) {
+                hot[r * t + query[r]] = 1;
+            }
+            return hot;
+        }
+
+        /** {@code [N, V]}: each row's logits at its own query, from the last block's output. */
+        NDArray predictionLogits(Gpt gpt, GptOutput out, NDManager pass) {
+            NDArray last = out.residPost().get(out.residPost().size() - 1); // (N, t, C)
+            long[] at = new long[rows()];
+            for (int r = 0; r < at.length; r++) {
+                at[r] = query[r];
+            }
+            NDArray index = pass.create(at, new Shape(rows(), 1, 1))
+                    .broadcast(new Shape(rows(), 1, last.getShape().get(2)));
+            return gpt.unembed(last.gather(index, 1)).squeeze(1);
         }
     }
 }

@@ -121,6 +121,27 @@ public final class Gpt {
      */
     public GptOutput forward(
             NDArray embeddings, NDArray gates, HeadEdits edits, List<NDArray> patternProbes, boolean training) {
+        return forward(embeddings, gates, edits, patternProbes, training, true);
+    }
+
+    /**
+     * {@link #forward(NDArray, NDArray, HeadEdits, List, boolean)} without the unembedding: its
+     * {@link GptOutput#logits()} is null, for callers that need the logits of a few positions only
+     * ({@link #unembed} of those positions of the last {@link GptOutput#residPost()}), which spares
+     * the {@code [B, T, V]} product.
+     */
+    public GptOutput forwardWithoutLogits(
+            NDArray embeddings, NDArray gates, HeadEdits edits, List<NDArray> patternProbes, boolean training) {
+        return forward(embeddings, gates, edits, patternProbes, training, false);
+    }
+
+    private GptOutput forward(
+            NDArray embeddings,
+            NDArray gates,
+            HeadEdits edits,
+            List<NDArray> patternProbes,
+            boolean training,
+            boolean logits) {
         NDManager manager = embeddings.getManager();
         Shape shape = embeddings.getShape();
         long b = shape.get(0);
@@ -149,7 +170,7 @@ public final class Gpt {
             x = x.add(drop(linear(hidden, l, "mlp.c_proj"), training));
             residPost.add(x);
         }
-        return new GptOutput(embeddings, unembed(x), patterns, residPost, mlpPost, z, v);
+        return new GptOutput(embeddings, logits ? unembed(x) : null, patterns, residPost, mlpPost, z, v);
     }
 
     /**

@@ -83,7 +83,10 @@ class ExplanationAgreementTest {
         }
     }
 
-    /** Five short samples: their 7 query copies go in two passes of at most 5 rows (3 and 2 samples). */
+    /**
+     * Five short samples, their copies in passes of the batch's size (a budget of one weight): 7
+     * query copies in passes of 5 and 2 rows, the fourth sample's two queries in different passes.
+     */
     @Test
     void samplesSharingAGradientPassAgreeWithTheNaiveModel() {
         GptConfig config = TestModels.tiny();
@@ -96,7 +99,7 @@ class ExplanationAgreementTest {
                 TestModels.randomIds(config, 3, 14),
                 TestModels.randomIds(config, 2, 15));
         boolean[] all = {true, true, true, true, true};
-        List<SampleResult> results = new Analyzer(new Gpt(weights), manager, 0, false).analyze(batch, all);
+        List<SampleResult> results = new Analyzer(new Gpt(weights), manager, 0, false, 1).analyze(batch, all);
         for (int s = 0; s < batch.size(); s++) {
             int[] ids = batch.get(s);
             assertGradRolloutAgrees(results.get(s).explanation().gradRollout(), naive, ids, naive.forward(ids), 0);
@@ -199,8 +202,13 @@ class ExplanationAgreementTest {
         NaiveGpt naive = TestModels.naive(weights);
         int[] ids = TestModels.randomIds(config, 8, 7);
         int t = ids.length;
+        // One pass of every copy, and (a budget of one weight) one pass per copy.
         Analyzer analyzer = new Analyzer(new Gpt(weights), manager, 0, true);
         float[][] actual = analyzer.predictionGradXInput(ids);
+        float[][] onePerPass = new Analyzer(new Gpt(weights), manager, 0, true, 1).predictionGradXInput(ids);
+        for (int q = 0; q + 1 < t; q++) {
+            assertThat(onePerPass[q]).as("row %d, one copy per pass", q).containsExactly(actual[q], within(1e-6f));
+        }
         double[][] e = naive.embed(ids);
         // grad[q][k][c] = ∂ℓ_q/∂e_k[c]
         double[][][] grad = new double[t - 1][t][e[0].length];
