@@ -13,7 +13,8 @@ import java.util.Base64;
 /**
  * Writes a {@link ReportData} as one HTML file that works offline from disk: the data as one
  * JSON blob in {@code <script type="application/json" id="data">}, the stylesheet and the
- * drawing script inline (resources {@code report.css}, {@code report.js} beside this class).
+ * drawing script inline (resources {@code report.css}, {@code report.js} beside this class, and
+ * after it {@code ablation.js}, one script element).
  *
  * <p>Tokens and titles are untrusted corpus text. They reach the page only inside the JSON blob,
  * where {@code <}, {@code >}, {@code &}, U+2028 and U+2029 are written as {@code \}{@code uXXXX}
@@ -25,7 +26,8 @@ import java.util.Base64;
 public final class HtmlReport {
 
     private static final String CSS = resource("report.css");
-    private static final String JS = resource("report.js");
+    /** The page's script: {@code report.js}, then the views drawn with its helpers. */
+    private static final String JS = resource("report.js") + "\n" + resource("ablation.js");
 
     private HtmlReport() {}
 
