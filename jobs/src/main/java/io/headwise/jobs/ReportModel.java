@@ -31,12 +31,6 @@ import java.util.List;
 record ReportModel(
         ModelSummary summary, List<TextView> texts, EmbeddingView embedding, List<AblationView.TextRemoval> removals) {
 
-    /**
-     * The most {@code rows · L · H · T²} attention weights one removal pass may hold (each row is the
-     * text under one intervention; the pass keeps every layer's patterns): 64 Mi floats, 256 MB.
-     */
-    static final long REMOVAL_PATTERN_BUDGET = 64L << 20;
-
     /** The text a report shows when none is given: a name for names models, else a sentence. */
     static final String NAMES_TEXT_DEFAULT = ".muhamadibrahim.";
 
@@ -83,7 +77,7 @@ record ReportModel(
     /**
      * The text's next-token losses under the model and with each head zeroed in turn: {@code L·H +
      * 1} rows of one text through {@link InterventionPass}, as many per forward pass as {@link
-     * #REMOVAL_PATTERN_BUDGET} allows.
+     * InterventionPass#PATTERN_BUDGET} allows.
      */
     static AblationView.TextRemoval removeOneHead(Gpt gpt, NDManager manager, int[] ids) {
         GptConfig config = gpt.config();
@@ -94,8 +88,7 @@ record ReportModel(
                 interventions.add(Intervention.of(new Intervention.Zero(l, h)));
             }
         }
-        long perRow = (long) config.nLayer() * config.nHead() * ids.length * ids.length;
-        int maxRows = (int) Math.max(1, Math.min(interventions.size(), REMOVAL_PATTERN_BUDGET / Math.max(perRow, 1)));
+        int maxRows = InterventionPass.rowsWithinBudget(config, ids.length, interventions.size());
         float[][][] losses = new InterventionPass(gpt, manager, maxRows).tokenLosses(List.of(ids), interventions, null);
         return AblationView.TextRemoval.of(losses, config.nLayer(), config.nHead());
     }
