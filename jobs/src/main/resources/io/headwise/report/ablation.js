@@ -23,6 +23,12 @@
         for (const row of values) for (const v of row) if (v !== null && v !== undefined && isFinite(v)) m = Math.max(m, Math.abs(v));
         return m > 0 ? [-m, m] : [-1, 1];
     }
+    // A value in a heatmap cell: two significant digits (the tooltip has three).
+    function short(v) {
+        const a = Math.abs(v);
+        if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(1);
+        return String(parseFloat(v.toPrecision(2)));
+    }
     function colourOf(v, range) { return CMAPS.diverging((v - range[0]) / (range[1] - range[0])); }
     // A cool–warm bar from −m to m, for a group of coloured cells.
     function signedLegend(title, range) {
@@ -74,7 +80,7 @@
                     title: 'delta_loss, ' + what, cls: 'ablation ' + kind, dataset: {kind: kind},
                     rowLabels: values.map((_, l) => 'layer ' + l), colLabels: values[0].map((_, h) => 'head ' + h),
                     values: values, cell: heads > 8 ? 30 : 44, range: symmetric(values), cmap: 'diverging',
-                    xTitle: 'head', yTitle: 'layer', legendTitle: 'delta_loss (nats)', showValues: true,
+                    xTitle: 'head', yTitle: 'layer', legendTitle: 'delta_loss (nats)', showValues: true, valueText: short,
                     tip: (l, h, v) => kind + ' ' + l + '.' + h + ': delta_loss = ' + fmt(v)
                 }));
             }
