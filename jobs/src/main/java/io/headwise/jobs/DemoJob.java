@@ -13,7 +13,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * {@code demo}: the whole pipeline on {@code names.txt} in one JVM and one Spark session —
- * tokenize → train ({@code names-demo} preset) → extract (patterns of every name) → probe →
+ * tokenize → train ({@code names-demo} preset) → extract (patterns of every name) → ablate (every head zeroed in turn,
+ * over every name) → probe →
  * summarize → report — then the top heads of each statistic, where everything is, and SQL to try.
  *
  * <p>Each step runs its job through the Java API ({@link Step#runner}) and prints, before it runs,
@@ -280,6 +281,20 @@ public final class DemoJob {
                                         .build())
                                 .run(context),
                         tables(dir, ExtractJob.OUTPUT_TABLES.toArray(String[]::new)),
+                        true,
+                        true),
+                new Step(
+                        "ablate",
+                        List.of("ablate", "--model", model, "--tokens", dir, "--out", dir, "--sweep", "zero"),
+                        (context, overwrite) -> new AblateJob(AblateJob.Options.builder()
+                                        .model(model)
+                                        .tokens(dir)
+                                        .out(dir)
+                                        .sweep("zero")
+                                        .overwrite(overwrite)
+                                        .build())
+                                .run(context),
+                        tables(dir, Schemas.HEAD_ABLATION),
                         true,
                         true),
                 new Step(

@@ -31,10 +31,15 @@ final class DemoSummary {
         }
         context.print("");
         context.print("Where everything is:");
-        // The demo's steps write these: tokenize, extract (every table it declares), probe, summarize.
+        // The demo's steps write these: tokenize, extract (every table it declares), ablate, probe, summarize.
         List<String> tables = new java.util.ArrayList<>(List.of(Schemas.TOKENS));
         tables.addAll(ExtractJob.OUTPUT_TABLES);
-        tables.addAll(List.of(Schemas.HEAD_PROBES, Schemas.HEAD_SUMMARY, Schemas.LAYER_SUMMARY, Schemas.RUN_MANIFEST));
+        tables.addAll(List.of(
+                Schemas.HEAD_ABLATION,
+                Schemas.HEAD_PROBES,
+                Schemas.HEAD_SUMMARY,
+                Schemas.LAYER_SUMMARY,
+                Schemas.RUN_MANIFEST));
         context.print("  tables         %s/{%s}", dir, String.join(",", tables));
         context.print("  model          %s (config.json, model.safetensors, tokenizer.json)", model);
         if (report != null) {

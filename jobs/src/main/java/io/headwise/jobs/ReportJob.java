@@ -3,6 +3,7 @@ package io.headwise.jobs;
 import io.headwise.BadInputException;
 import io.headwise.metrics.HeadClustering;
 import io.headwise.metrics.Projection;
+import io.headwise.report.AblationView;
 import io.headwise.report.CorpusView;
 import io.headwise.report.HtmlReport;
 import io.headwise.report.ReportData;
@@ -22,8 +23,8 @@ import org.apache.spark.sql.SparkSession;
 /**
  * {@code report}: one self-contained HTML file (see {@link HtmlReport}) with the model summary,
  * every {@code --text} through the model, the corpus-level tables of {@code --tables}
- * ({@code head_summary}, {@code head_probes}, {@code head_distances}, {@code layer_summary}; each
- * optional), the token
+ * ({@code head_summary}, {@code head_probes}, {@code head_distances}, {@code layer_summary},
+ * {@code head_ablation}; each optional) with "remove one head" per text, the token
  * embedding projection and the training curve. Only head-level rows are read from the tables, so
  * the page stays small for any corpus.
  */
@@ -144,6 +145,7 @@ public final class ReportJob {
         ReportModel model = ReportModel.load(options.model(), options.texts());
         CorpusView corpus = corpus(context.spark(), options.tables());
         TrainingCurve curve = TrainingCurve.read(options.model()).orElse(null);
+        AblationView ablation = new AblationView(ablations(context.spark(), options.tables()), model.removals());
         ReportData data = new ReportData(
                 "Headwise report: "
                         + options.model().toAbsolutePath().normalize().getFileName(),
@@ -151,7 +153,8 @@ public final class ReportJob {
                 model.texts(),
                 corpus,
                 model.embedding(),
-                curve);
+                curve,
+                ablation);
         long bytes = HtmlReport.write(data, options.out());
         context.print(
                 "texts          %,12d  %s",
@@ -173,6 +176,10 @@ public final class ReportJob {
                 "layer_summary  %,12d rows  %s",
                 corpus.layerSummary() == null ? 0 : corpus.layerSummary().size(),
                 corpus.layerSummary() == null ? "not computed" : "read");
+        context.print(
+                "head_ablation  %,12d rows  %s",
+                ablation.corpus() == null ? 0 : ablation.corpus().size(),
+                ablation.corpus() == null ? "not computed" : "read");
         context.print(
                 "curve.csv      %,12d rows  %s",
                 curve == null ? 0 : curve.points().size(), curve == null ? "none in the model directory" : "read");
@@ -218,6 +225,40 @@ public final class ReportJob {
                         r.getDouble(r.fieldIndex("top1")),
                         r.getDouble(r.fieldIndex("target_rank"))))
                 .toList();
+    }
+
+    /** {@code head_ablation}'s rows by kind, layer, head and text, or null when it is not complete. */
+    static List<AblationView.HeadAblation> ablations(SparkSession spark, String runDir) {
+        Dataset<Row> table = Tables.readIfPresent(spark, runDir, Schemas.HEAD_ABLATION);
+        if (table == null) {
+            return null;
+        }
+        return table.orderBy("kind", "layer", "head", "intervention").collectAsList().stream()
+                .map(r -> new AblationView.HeadAblation(
+                        r.getString(r.fieldIndex("intervention")),
+                        r.getString(r.fieldIndex("kind")),
+                        nullableInt(r, "layer"),
+                        nullableInt(r, "head"),
+                        nullableInt(r, "head2"),
+                        r.getLong(r.fieldIndex("n_samples")),
+                        r.getDouble(r.fieldIndex("base_loss")),
+                        r.getDouble(r.fieldIndex("delta_loss")),
+                        r.getDouble(r.fieldIndex("delta_mean")),
+                        nullableDouble(r, "delta_ci_low"),
+                        nullableDouble(r, "delta_ci_high"),
+                        r.getDouble(r.fieldIndex("frac_hurt")),
+                        nullableDouble(r, "grad_proxy")))
+                .toList();
+    }
+
+    private static Integer nullableInt(Row row, String column) {
+        int i = row.fieldIndex(column);
+        return row.isNullAt(i) ? null : row.getInt(i);
+    }
+
+    private static Double nullableDouble(Row row, String column) {
+        int i = row.fieldIndex(column);
+        return row.isNullAt(i) ? null : row.getDouble(i);
     }
 
     private static List<Row> collect(Dataset<Row> table, String first, String second) {

@@ -6,7 +6,10 @@ import io.headwise.model.Checkpoint;
 import io.headwise.model.Gpt;
 import io.headwise.model.GptConfig;
 import io.headwise.model.GptWeights;
+import io.headwise.model.Intervention;
+import io.headwise.model.InterventionPass;
 import io.headwise.model.SampleResult;
+import io.headwise.report.AblationView;
 import io.headwise.report.EmbeddingView;
 import io.headwise.report.ModelSummary;
 import io.headwise.report.TextExplanation;
@@ -25,8 +28,10 @@ import java.util.List;
  * @param summary the model summary
  * @param texts one view per text, in order
  * @param embedding PCA of {@code wte}
+ * @param removals per text, its losses with each single head zeroed ("remove one head")
  */
-record ReportModel(ModelSummary summary, List<TextView> texts, EmbeddingView embedding) {
+record ReportModel(
+        ModelSummary summary, List<TextView> texts, EmbeddingView embedding, List<AblationView.TextRemoval> removals) {
 
     /** The text a report shows when none is given: a name for names models, else a sentence. */
     static final String NAMES_TEXT_DEFAULT = ".muhamadibrahim.";
@@ -54,18 +59,41 @@ record ReportModel(ModelSummary summary, List<TextView> texts, EmbeddingView emb
         List<String> chosen = texts == null || texts.isEmpty()
                 ? List.of(tokenizer.isCharLevel() ? NAMES_TEXT_DEFAULT : PROSE_TEXT_DEFAULT)
                 : texts;
-        Analyzer analyzer = new Analyzer(new Gpt(weights), manager, 0, true);
+        Gpt gpt = new Gpt(weights);
+        Analyzer analyzer = new Analyzer(gpt, manager, 0, true);
         List<TextView> views = new ArrayList<>();
+        List<AblationView.TextRemoval> removals = new ArrayList<>();
         for (String text : chosen) {
             int[] ids = InspectJob.encode(tokenizer, text, config);
             SampleResult result =
                     analyzer.analyze(List.of(ids), new boolean[] {true}).get(0);
             views.add(view(tokenizer, text, result).withExplanation(explanation(tokenizer, result)));
+            removals.add(removeOneHead(gpt, manager, ids));
         }
         return new ReportModel(
                 ModelSummary.of(modelDir.toString(), config, tokenizer.isCharLevel()),
                 views,
-                embedding(weights, tokenizer));
+                embedding(weights, tokenizer),
+                removals);
+    }
+
+    /**
+     * The text's next-token losses under the model and with each head zeroed in turn: {@code L·H +
+     * 1} rows of one text through {@link InterventionPass}, as many per forward pass as {@link
+     * InterventionPass#PATTERN_BUDGET} allows.
+     */
+    static AblationView.TextRemoval removeOneHead(Gpt gpt, NDManager manager, int[] ids) {
+        GptConfig config = gpt.config();
+        List<Intervention> interventions = new ArrayList<>();
+        interventions.add(Intervention.none());
+        for (int l = 0; l < config.nLayer(); l++) {
+            for (int h = 0; h < config.nHead(); h++) {
+                interventions.add(Intervention.of(new Intervention.Zero(l, h)));
+            }
+        }
+        int maxRows = InterventionPass.rowsWithinBudget(config, ids.length, interventions.size());
+        float[][][] losses = new InterventionPass(gpt, manager, maxRows).tokenLosses(List.of(ids), interventions, null);
+        return AblationView.TextRemoval.of(losses, config.nLayer(), config.nHead());
     }
 
     /** The report's view of one analysed text. */

@@ -14,8 +14,8 @@ import java.util.Base64;
  * Writes a {@link ReportData} as one HTML file that works offline from disk: the data as one
  * JSON blob in {@code <script type="application/json" id="data">}, the stylesheet and the
  * drawing script inline (resources {@code report.css}, {@code report.js} beside this class, then
- * {@code explain.js} and {@code view3d.js}, which draw with what {@code report.js} exposes as
- * {@code window.headwise}).
+ * {@code explain.js}, {@code view3d.js} and {@code ablation.js}, which draw with what {@code
+ * report.js} exposes; one script element).
  *
  * <p>Tokens and titles are untrusted corpus text. They reach the page only inside the JSON blob,
  * where {@code <}, {@code >}, {@code &}, U+2028 and U+2029 are written as {@code \}{@code uXXXX}
@@ -27,9 +27,11 @@ import java.util.Base64;
 public final class HtmlReport {
 
     private static final String CSS = resource("report.css") + "\n" + resource("explain.css");
-    /** The page's one script: the drawing, then the explanation views and the 3-D views, which use it. */
-    private static final String JS =
-            resource("report.js") + "\n" + resource("explain.js") + "\n" + resource("view3d.js");
+    /** The page's one script: the drawing, then the explanation, 3-D and ablation views, which use it. */
+    private static final String JS = resource("report.js")
+            + "\n" + resource("explain.js")
+            + "\n" + resource("view3d.js")
+            + "\n" + resource("ablation.js");
 
     private HtmlReport() {}
 

@@ -30,6 +30,7 @@ final class ReportJson {
         json.add("corpus", data.corpus() == null ? JsonNull.INSTANCE : corpus(data.corpus()));
         json.add("embedding", data.embedding() == null ? JsonNull.INSTANCE : embedding(data.embedding()));
         json.add("curve", data.curve() == null ? JsonNull.INSTANCE : curve(data.curve()));
+        json.add("ablation", AblationJson.of(data.ablation()));
         return json;
     }
 

@@ -104,9 +104,9 @@ public final class ExtractBench {
         }
     }
 
-    private record Input(Path modelDir, String tokenizerJson, List<Row> rows, List<int[]> samples) {}
+    record Input(Path modelDir, String tokenizerJson, List<Row> rows, List<int[]> samples) {}
 
-    private static Input names(Path tmp, int n) {
+    static Input names(Path tmp, int n) {
         CharTokenizer tokenizer = ExtractFixtures.namesTokenizer();
         List<String> all = ExtractFixtures.allNames();
         List<String> names = new ArrayList<>();
@@ -120,7 +120,7 @@ public final class ExtractBench {
         return new Input(model, tokenizer.toTokenizerJson(), rows, samples);
     }
 
-    private static Input gpt2Small(Path tmp, int n) {
+    static Input gpt2Small(Path tmp, int n) {
         int vocab = 2000;
         List<String> tokens = new ArrayList<>();
         tokens.add(".");
@@ -331,8 +331,11 @@ public final class ExtractBench {
         }
     }
 
-    /** Runs {@code args} through the CLI in a child JVM ({@link #job}) and returns what it printed. */
-    private static String inFreshJvm(String taskCpus, int runs, List<String> args) throws Exception {
+    /**
+     * Runs {@code args} through the CLI in a child JVM ({@link #job}) and returns what it printed
+     * (any job: {@link AblateBench} runs ablate this way too).
+     */
+    static String inFreshJvm(String taskCpus, int runs, List<String> args) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
@@ -389,7 +392,7 @@ public final class ExtractBench {
         spark.stop();
     }
 
-    private static SparkSession localSession(String name, String taskCpus) {
+    static SparkSession localSession(String name, String taskCpus) {
         return SparkSession.builder()
                 .master("local[2]")
                 .appName(name)

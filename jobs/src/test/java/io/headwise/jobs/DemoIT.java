@@ -81,6 +81,7 @@ class DemoIT {
                         }
                     }
                 }
+                case "ablate" -> ReportTables.writeHeadAblation(spark, dir);
                 case "report" -> Files.writeString(dir.resolve("report.html"), "<html></html>");
                 default -> {
                     return DemoJob.API.run(step, overwrite, context);
@@ -114,7 +115,8 @@ class DemoIT {
         Path names = names(tmp);
         FakeJobs first = new FakeJobs(dir);
         String out = demo(dir, names, first);
-        assertThat(first.jobs()).containsExactly("tokenize", "train", "extract", "probe", "summarize", "report");
+        assertThat(first.jobs())
+                .containsExactly("tokenize", "train", "extract", "ablate", "probe", "summarize", "report");
         assertThat(first.ran.get(0))
                 .containsExactly(
                         "tokenize",
@@ -142,6 +144,17 @@ class DemoIT {
                         "all",
                         "--explain",
                         "0.01");
+        assertThat(first.ran.get(3))
+                .containsExactly(
+                        "ablate",
+                        "--model",
+                        dir + "/model",
+                        "--tokens",
+                        dir.toString(),
+                        "--out",
+                        dir.toString(),
+                        "--sweep",
+                        "zero");
         assertThat(out)
                 .contains(
                         "== ./headwise probe --model " + dir + "/model --out " + dir + " --seed 0",
@@ -167,6 +180,12 @@ class DemoIT {
         FakeJobs third = new FakeJobs(dir);
         demo(dir, names, third);
         assertThat(third.jobs()).containsExactly("probe", "summarize --overwrite", "report");
+
+        // A missing sweep reruns it and everything after it; the model and tokens are reused.
+        deleteTree(dir.resolve(Schemas.HEAD_ABLATION));
+        FakeJobs fourth = new FakeJobs(dir);
+        demo(dir, names, fourth);
+        assertThat(fourth.jobs()).containsExactly("ablate", "probe --overwrite", "summarize --overwrite", "report");
     }
 
     @Test

@@ -186,6 +186,91 @@ class ReportBrowserIT {
         System.out.println(line);
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void ablationSectionShowsTheSweepAndAClickedHeadShowsItsDeltaPerPosition(@TempDir Path tmp) throws Exception {
+        Path runDir = tmp.resolve("run");
+        ReportTables.writeAll(SparkTestSession.get(), runDir);
+        ReportTables.writeHeadAblation(SparkTestSession.get(), runDir);
+        Path html = tmp.resolve("report.html");
+        CliRun run = CliRun.of(
+                "report",
+                "--tables",
+                runDir.toString(),
+                "--model",
+                io.headwise.testing.Fixtures.gpt2Tiny().toString(),
+                "--out",
+                html.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).containsPattern("head_ablation +6 rows +read");
+
+        assertThat(open(html)).as("console errors").isEmpty();
+        // The run has a zero sweep and no mean ablation: one heatmap.
+        assertThat(count("#ablation figure.ablation.zero")).isEqualTo(1);
+        assertThat(count("#ablation figure.ablation.mean")).isZero();
+        WebElement proxy = driver.findElement(By.cssSelector("#ablation figure.proxy"));
+        assertThat(proxy.getAttribute("data-spearman")).isEqualTo("0.8");
+        assertThat(proxy.getAttribute("data-points")).isEqualTo("4");
+        assertThat(proxy.findElement(By.tagName("figcaption")).getText()).contains("Spearman ρ = 0.800");
+        List<String> others =
+                driver.findElements(By.cssSelector("#ablation table.others tbody tr td:first-child")).stream()
+                        .map(WebElement::getText)
+                        .toList();
+        assertThat(others).containsExactlyInAnyOrder("merge 1.0+1@0.5", "zero 0.0 & zero 1.1");
+        List<String> links = driver.findElements(By.cssSelector("nav.toc a")).stream()
+                .map(a -> a.getAttribute("href").replaceAll(".*#", ""))
+                .toList();
+        assertThat(links.indexOf("ablation")).isEqualTo(links.indexOf("corpus") + 1);
+
+        // Remove one head: 2 × 2 cells, each showing its text's Δ from the data.
+        List<List<Object>> delta = (List<List<Object>>) driver.executeScript(
+                "return JSON.parse(document.getElementById('data').textContent).ablation.texts[0].delta");
+        List<WebElement> cells = driver.findElements(By.cssSelector("#text-0 .removal-grid .cell"));
+        assertThat(cells).hasSize(4);
+        for (WebElement cell : cells) {
+            int l = Integer.parseInt(cell.getAttribute("data-layer"));
+            int h = Integer.parseInt(cell.getAttribute("data-head"));
+            double expected = ((Number) delta.get(l).get(h)).doubleValue();
+            assertThat(Double.parseDouble(cell.getAttribute("data-value"))).isEqualTo(expected);
+            assertThat(number(cell.getText()))
+                    .as("cell %d.%d shows %s", l, h, cell.getText())
+                    .isCloseTo(expected, org.assertj.core.api.Assertions.within(5e-3 * Math.abs(expected)));
+        }
+        assertThat(count("#text-0 figure.removal-positions")).isZero();
+        driver.findElement(By.cssSelector("#text-0 .removal-grid .cell[data-layer='1'][data-head='0']"))
+                .click();
+        assertThat(count("#text-0 figure.removal-positions[data-layer='1'][data-head='0'] canvas"))
+                .isEqualTo(1);
+        assertThat(count("#text-0 .removal-grid .cell.selected")).isEqualTo(1);
+        driver.findElement(By.cssSelector("#text-0 .removal-grid .cell[data-layer='0'][data-head='1']"))
+                .click();
+        assertThat(count("#text-0 figure.removal-positions")).isEqualTo(1);
+        assertThat(count("#text-0 figure.removal-positions[data-layer='0'][data-head='1']"))
+                .isEqualTo(1);
+        assertThat(consoleErrors()).isEmpty();
+        assertTilesAndScalesReadAsTheirValues();
+        screenshot(TARGET.resolve("report-ablation.png"), 6000);
+
+        // Without head_ablation the section says how to make it.
+        Files.walk(runDir.resolve("head_ablation"))
+                .sorted(Comparator.reverseOrder())
+                .forEach(p -> p.toFile().delete());
+        Path plain = tmp.resolve("plain.html");
+        CliRun again = CliRun.of(
+                "report",
+                "--tables",
+                runDir.toString(),
+                "--model",
+                io.headwise.testing.Fixtures.gpt2Tiny().toString(),
+                "--out",
+                plain.toString());
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(open(plain)).as("console errors").isEmpty();
+        assertThat(driver.findElement(By.cssSelector("#ablation p.notice")).getText())
+                .contains("head_ablation not computed", "--sweep zero");
+        assertThat(count("#text-0 .removal-grid .cell")).isEqualTo(4);
+    }
+
     /**
      * The explanation views of {@code .muhamadibrahim.} through gpt2-tiny (BPE pieces): the three
      * matrices beside each other, the logit lens whose last block is the model's own prediction,

@@ -90,6 +90,84 @@ final class ReportTables {
                 .parquet(runDir.resolve(Schemas.LAYER_SUMMARY).toString());
     }
 
+    /**
+     * {@code head_ablation} as {@code ablate --sweep zero --intervene …} would write it: for head
+     * {@code i = 2l + h}, {@code delta_loss = 0.1·(i + 1)}, {@code delta_mean} 0.1, 0.3, 0.2, 0.4
+     * and {@code grad_proxy = 0.01·(i + 1)} (Spearman ρ = 1 − 6·2/(4·15) = 0.8); then one merge
+     * and one joint intervention. No mean ablation.
+     */
+    static void writeHeadAblation(SparkSession spark, Path runDir) {
+        double[] deltaMean = {0.1, 0.3, 0.2, 0.4};
+        List<Row> rows = new ArrayList<>();
+        for (int l = 0; l < LAYERS; l++) {
+            for (int h = 0; h < HEADS; h++) {
+                int i = 2 * l + h;
+                double loss = 2.0 + 0.1 * (i + 1);
+                rows.add(RowFactory.create(
+                        "zero " + l + "." + h,
+                        "zero",
+                        l,
+                        h,
+                        null,
+                        null,
+                        40L,
+                        400L,
+                        2.0,
+                        loss,
+                        loss - 2.0,
+                        deltaMean[i],
+                        0.1,
+                        deltaMean[i] - 0.031,
+                        deltaMean[i] + 0.031,
+                        0.75,
+                        1.5,
+                        0.01 * (i + 1)));
+            }
+        }
+        rows.add(RowFactory.create(
+                "merge 1.0+1@0.5",
+                "merge",
+                1,
+                0,
+                1,
+                0.5,
+                40L,
+                400L,
+                2.0,
+                2.125,
+                0.125,
+                0.12,
+                0.1,
+                0.089,
+                0.151,
+                0.5,
+                0.9,
+                null));
+        rows.add(RowFactory.create(
+                "zero 0.0 & zero 1.1",
+                "joint",
+                null,
+                null,
+                null,
+                null,
+                40L,
+                400L,
+                2.0,
+                2.6,
+                0.6,
+                0.55,
+                0.2,
+                0.488,
+                0.612,
+                1.0,
+                2.0,
+                null));
+        spark.createDataFrame(rows, io.headwise.spark.AblationTables.HEAD_ABLATION_SCHEMA)
+                .coalesce(1)
+                .write()
+                .parquet(runDir.resolve(Schemas.HEAD_ABLATION).toString());
+    }
+
     static void writeAll(SparkSession spark, Path runDir) {
         writeHeadSummary(spark, runDir);
         writeHeadProbes(spark, runDir);

@@ -72,4 +72,50 @@ class HtmlReportTest {
         assertThat(ReportJson.number(Double.NaN).isJsonNull()).isTrue();
         assertThat(ReportJson.number(Double.POSITIVE_INFINITY).isJsonNull()).isTrue();
     }
+
+    @Test
+    void theAblationPartCarriesTheTableTheSpearmanValueAndEachTextsRemoval() {
+        JsonObject ablation =
+                data(HtmlReport.html(ReportSamples.withAblation())).getAsJsonObject("ablation");
+        com.google.gson.JsonArray rows = ablation.getAsJsonArray("rows");
+        assertThat(rows).hasSize(10);
+        JsonObject zero11 = rows.get(6).getAsJsonObject();
+        assertThat(zero11.get("intervention").getAsString()).isEqualTo("zero 1.1");
+        assertThat(zero11.get("delta_loss").getAsDouble()).isEqualTo(0.4);
+        assertThat(zero11.get("grad_proxy").getAsDouble()).isEqualTo(0.04);
+        assertThat(rows.get(1).getAsJsonObject().get("grad_proxy").isJsonNull()).isTrue();
+        assertThat(rows.get(1).getAsJsonObject().get("delta_ci_low").isJsonNull())
+                .isTrue();
+        JsonObject joint = rows.get(9).getAsJsonObject();
+        assertThat(joint.get("kind").getAsString()).isEqualTo("joint");
+        assertThat(joint.get("layer").isJsonNull()).isTrue();
+        assertThat(rows.get(8).getAsJsonObject().get("head2").getAsInt()).isEqualTo(1);
+        // Ranks 1, 2, 3, 4 against 1, 3, 2, 4: ρ = 1 − 6·2/60.
+        assertThat(ablation.get("spearman").getAsDouble()).isEqualTo(0.8);
+
+        JsonObject text = ablation.getAsJsonArray("texts").get(0).getAsJsonObject();
+        assertThat(text.get("base_loss").getAsDouble()).isEqualTo(2.0);
+        com.google.gson.JsonArray delta = text.getAsJsonArray("delta");
+        assertThat(delta.get(1).getAsJsonArray().get(0).getAsDouble()).isEqualTo(0.0);
+        assertThat(delta.get(0).getAsJsonArray().get(1).getAsDouble()).isEqualTo(0.25);
+        // 2.2 − 2 in float32 arithmetic, to four significant digits.
+        assertThat(delta.get(1).getAsJsonArray().get(1).getAsDouble()).isEqualTo(0.3);
+        com.google.gson.JsonArray positions = text.getAsJsonArray("position_delta")
+                .get(1)
+                .getAsJsonArray()
+                .get(0)
+                .getAsJsonArray();
+        assertThat(positions).hasSize(3);
+        assertThat(positions.get(0).getAsDouble()).isEqualTo(0.5);
+        assertThat(positions.get(1).getAsDouble()).isEqualTo(0.0);
+        assertThat(positions.get(2).getAsDouble()).isEqualTo(-0.5);
+    }
+
+    @Test
+    void aReportWithoutInterventionsHasANullAblationPart() {
+        assertThat(data(HtmlReport.html(ReportSamples.hostile()))
+                        .get("ablation")
+                        .isJsonNull())
+                .isTrue();
+    }
 }

@@ -7,6 +7,7 @@ import io.headwise.BadInputException;
 import io.headwise.model.GptConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -79,5 +80,28 @@ class ReportModelTest {
                 .hasMessageContaining("curve.csv: line 3");
         Files.writeString(dir.resolve("curve.csv"), "step,loss\n");
         assertThatThrownBy(() -> TrainingCurve.read(dir)).hasMessageContaining("line 1 must be the header");
+    }
+
+    @Test
+    void removalTakesTheRowsInLayerHeadOrderAfterTheBase() {
+        // [L·H + 1][1][T − 1] for L = 1, H = 2, T = 3: the base, then head 0.0, then head 0.1.
+        float[][][] losses = {{{1f, 3f}}, {{1.5f, 3f}}, {{0.5f, 2f}}};
+        AblationView.TextRemoval removal = AblationView.TextRemoval.of(losses, 1, 2);
+        assertThat(removal.baseLoss()).isEqualTo(2.0);
+        assertThat(removal.delta(0, 0)).isEqualTo(0.25);
+        assertThat(removal.delta(0, 1)).isEqualTo(-0.75);
+        assertThat(removal.positionDelta(0, 0)).containsExactly(0.5, 0.0);
+        assertThat(removal.positionDelta(0, 1)).containsExactly(-0.5, -1.0);
+        assertThatThrownBy(() -> AblationView.TextRemoval.of(losses, 2, 2))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("3 intervention rows for 2 × 2 heads");
+    }
+
+    @Test
+    void spearmanIsOverTheZeroAblationsWithAGradientProxyOnly() {
+        AblationView view = ReportSamples.withAblation().ablation();
+        // Mean, merge and joint rows (no grad_proxy) are left out: 4 zero rows, ρ = 0.8 by hand.
+        assertThat(view.spearman()).isCloseTo(0.8, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(new AblationView(null, List.of()).spearman()).isNaN();
     }
 }

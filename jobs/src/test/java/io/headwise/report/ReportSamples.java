@@ -137,4 +137,77 @@ public final class ReportSamples {
                 new EmbeddingView(labels, xy, new double[] {0.1, 0.05}),
                 null);
     }
+
+    /** The text of {@link #withAblation}: four tokens, three predictions. */
+    public static final String[] ABLATION_TOKENS = {".", "a", "b", "."};
+
+    /**
+     * The 2 × 2 hand-made report with the interventions part. {@code head_ablation}: for head
+     * {@code i = 2l + h}, zero ablation {@code delta_loss = 0.1·(i + 1)}, {@code grad_proxy =
+     * 0.01·(i + 1)}, {@code delta_mean} 0.1, 0.3, 0.2, 0.4 (ranks 1, 3, 2, 4 against 1, 2, 3, 4:
+     * Spearman ρ = 1 − 6·2/(4·15) = 0.8); mean ablation {@code delta_loss = 0.1·i − 0.05}; one
+     * merge and one joint intervention. The text's removal: base losses 1, 2, 3; without head 1.0
+     * 1.5, 2, 2.5 (Δ per position 0.5, 0, −0.5, Δ 0); without head 0.1 each loss + 0.25; else
+     * each loss + 0.1·i.
+     */
+    public static ReportData withAblation() {
+        ReportData plain = new ReportData(
+                "ablation",
+                ModelSummary.of("m", GptConfig.of(5, 8, 4, 2, 2), true),
+                List.of(textView(".ab.", ABLATION_TOKENS)),
+                corpus("run", ABLATION_TOKENS),
+                null,
+                null);
+        double[] deltaMean = {0.1, 0.3, 0.2, 0.4};
+        List<AblationView.HeadAblation> rows = new java.util.ArrayList<>();
+        for (int l = 0; l < 2; l++) {
+            for (int h = 0; h < 2; h++) {
+                int i = 2 * l + h;
+                rows.add(new AblationView.HeadAblation(
+                        "zero " + l + "." + h,
+                        "zero",
+                        l,
+                        h,
+                        null,
+                        50,
+                        2.0,
+                        0.1 * (i + 1),
+                        deltaMean[i],
+                        deltaMean[i] - 0.05,
+                        deltaMean[i] + 0.05,
+                        0.5,
+                        0.01 * (i + 1)));
+                rows.add(new AblationView.HeadAblation(
+                        "mean " + l + "." + h,
+                        "mean",
+                        l,
+                        h,
+                        null,
+                        50,
+                        2.0,
+                        0.1 * i - 0.05,
+                        0.1 * i - 0.05,
+                        null,
+                        null,
+                        0.25,
+                        null));
+            }
+        }
+        rows.add(new AblationView.HeadAblation(
+                "merge 1.0+1@0.5", "merge", 1, 0, 1, 50, 2.0, 0.125, 0.125, 0.1, 0.15, 0.75, null));
+        rows.add(new AblationView.HeadAblation(
+                "zero 0.0 & zero 1.1", "joint", null, null, null, 50, 2.0, 0.5, 0.5, 0.4, 0.6, 1.0, null));
+        float[] base = {1f, 2f, 3f};
+        float[][][] heads = new float[2][2][];
+        for (int l = 0; l < 2; l++) {
+            for (int h = 0; h < 2; h++) {
+                float add = 0.1f * (2 * l + h);
+                heads[l][h] = new float[] {1f + add, 2f + add, 3f + add};
+            }
+        }
+        heads[1][0] = new float[] {1.5f, 2f, 2.5f};
+        heads[0][1] = new float[] {1.25f, 2.25f, 3.25f};
+        AblationView ablation = new AblationView(rows, List.of(new AblationView.TextRemoval(base, heads)));
+        return new ReportData(plain.title(), plain.model(), plain.texts(), plain.corpus(), null, null, ablation);
+    }
 }

@@ -36,6 +36,21 @@ public final class InterventionPass {
     }
 
     /**
+     * The most attention weights one pass may hold, {@code rows · L · H · T²} (the forward pass keeps
+     * every layer's patterns): 64 Mi floats, 256 MB.
+     */
+    public static final long PATTERN_BUDGET = 64L << 20;
+
+    /**
+     * The rows of {@code length} tokens whose patterns fit {@link #PATTERN_BUDGET}, at least 1 and
+     * at most {@code cap}.
+     */
+    public static int rowsWithinBudget(GptConfig config, int length, int cap) {
+        long perRow = (long) config.nLayer() * config.nHead() * length * length;
+        return (int) Math.max(1, Math.min(cap, PATTERN_BUDGET / Math.max(perRow, 1)));
+    }
+
+    /**
      * Next-token losses of every sample under every intervention.
      *
      * @param zMean {@code [L][H][D]} each head's {@code z̄} ({@link ZSum#mean}); needed when an

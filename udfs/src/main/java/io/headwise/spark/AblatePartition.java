@@ -4,13 +4,17 @@ import ai.djl.Device;
 import io.headwise.model.GptConfig;
 import io.headwise.model.Intervention;
 import io.headwise.model.InterventionPass;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.util.TaskCompletionListener;
 
 /**
  * The executor side of {@code ablate}: {@code tokens} rows ({@link #INPUT_COLUMNS}) in, rows of
@@ -27,7 +31,10 @@ public final class AblatePartition implements MapPartitionsFunction<Row, Row> {
     /** The {@code tokens} columns read, in this order. */
     public static final List<String> INPUT_COLUMNS = List.of("sample_id", "token_ids", "tokens", "source", "doc_id");
 
-    /** The most rows (intervention × sample) of one forward pass. */
+    /**
+     * The most rows (intervention × sample) of one forward pass; fewer when their patterns at
+     * n_positions tokens would not fit {@link InterventionPass#PATTERN_BUDGET}.
+     */
     public static final int MAX_ROWS = 1024;
 
     private final ShippedModel model;
@@ -53,9 +60,18 @@ public final class AblatePartition implements MapPartitionsFunction<Row, Row> {
         this.zMean = zMean;
     }
 
+    /**
+     * The partition's rows, one batch at a time: a batch's rows are made when the previous batch's
+     * have been consumed, so a task holds at most one batch of rows (batch × interventions), not the
+     * partition's. The model thread is given back when the input is exhausted, or when the task ends.
+     */
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
         ModelThread modelThread = ModelThread.acquire();
+        TaskContext task = TaskContext.get();
+        if (task != null) {
+            task.addTaskCompletionListener((TaskCompletionListener) context -> modelThread.close());
+        }
         try {
             ModelCache.Loaded loaded = load(modelThread);
             GptConfig config = loaded.gpt().config();
@@ -67,31 +83,63 @@ public final class AblatePartition implements MapPartitionsFunction<Row, Row> {
                 parsed.add(intervention);
                 singleZero[k] = intervention.kind().equals("zero");
             }
-            InterventionPass pass = new InterventionPass(loaded.gpt(), loaded.manager(), MAX_ROWS);
-            List<Row> out = new ArrayList<>();
-            List<Row> batch = new ArrayList<>();
-            while (rows.hasNext()) {
-                Row row = rows.next();
-                if (!samples.selects(row.getLong(0))) {
-                    continue;
+            // Rows of n_positions tokens within the pattern budget: what the longest sample needs.
+            InterventionPass pass = new InterventionPass(
+                    loaded.gpt(),
+                    loaded.manager(),
+                    InterventionPass.rowsWithinBudget(config, config.nPositions(), MAX_ROWS));
+            return new Iterator<>() {
+                private final ArrayDeque<Row> ready = new ArrayDeque<>();
+                private final List<Row> batch = new ArrayList<>();
+
+                @Override
+                public boolean hasNext() {
+                    fill();
+                    return !ready.isEmpty();
                 }
-                Row reject = reject(row, config);
-                if (reject != null) {
-                    out.add(reject);
-                    continue;
+
+                @Override
+                public Row next() {
+                    if (!hasNext()) {
+                        throw new NoSuchElementException();
+                    }
+                    return ready.poll();
                 }
-                batch.add(row);
-                if (batch.size() == batchSize || !rows.hasNext()) {
-                    out.addAll(modelThread.await(modelThread.submit(() -> run(pass, batch, parsed, singleZero))));
+
+                private void fill() {
+                    while (ready.isEmpty() && rows.hasNext()) {
+                        Row row = rows.next();
+                        if (!samples.selects(row.getLong(0))) {
+                            continue;
+                        }
+                        Row reject = reject(row, config);
+                        if (reject != null) {
+                            ready.add(reject);
+                            continue;
+                        }
+                        batch.add(row);
+                        if (batch.size() == batchSize) {
+                            runBatch();
+                        }
+                    }
+                    if (ready.isEmpty() && !batch.isEmpty()) {
+                        runBatch(); // the input is exhausted: the last, shorter batch
+                    }
+                    if (ready.isEmpty()) {
+                        modelThread.close();
+                    }
+                }
+
+                private void runBatch() {
+                    List<Row> rowsOfBatch = List.copyOf(batch);
                     batch.clear();
+                    ready.addAll(
+                            modelThread.await(modelThread.submit(() -> run(pass, rowsOfBatch, parsed, singleZero))));
                 }
-            }
-            if (!batch.isEmpty()) {
-                out.addAll(modelThread.await(modelThread.submit(() -> run(pass, batch, parsed, singleZero))));
-            }
-            return out.iterator();
-        } finally {
+            };
+        } catch (RuntimeException | Error e) {
             modelThread.close();
+            throw e;
         }
     }
 
