@@ -59,8 +59,7 @@ final class HelpExamples {
                     "inspect",
                     List.of(
                             "inspect --model udfs/src/test/resources/gpt2-tiny --text muhamadibrahim",
-                            "inspect --model runs/demo/model --text muhamadibrahim --out one-text.html",
-                            "inspect --model runs/demo/model --text muhamadibrahim --explain")),
+                            "inspect --model runs/demo/model --text muhamadibrahim --explain --out one-text.html")),
             Map.entry(
                     "report",
                     List.of("report --tables runs/demo --model runs/demo/model --out runs/demo/report.html"
