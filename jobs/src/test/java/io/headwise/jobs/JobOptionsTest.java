@@ -57,7 +57,7 @@ class JobOptionsTest {
     @Test
     void corpusDefaultsAndChecks() {
         assertThat(lines().build())
-                .isEqualTo(new CorpusOptions("names.txt", "lines", List.of(0L), false, 0, 0.01, false));
+                .isEqualTo(new CorpusOptions("names.txt", "lines", List.of(0L), false, 0, 1 << 20, 0.01, false));
         assertThatThrownBy(() -> lines().format("csv").build())
                 .isInstanceOf(BadInputException.class)
                 .hasMessage("--format must be lines, wiki or text, got 'csv'");

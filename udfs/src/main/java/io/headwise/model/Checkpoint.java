@@ -87,7 +87,30 @@ public final class Checkpoint {
         } catch (IOException e) {
             throw new BadInputException("%s: cannot read (%s)", file, e.getMessage());
         }
-        return GptWeights.of(config, normalizeNames(raw, config, file.toString()), file.toString());
+        Map<String, NDArray> tensors = normalizeNames(raw, config, file.toString());
+        refuseNonFinite(tensors, file.toString());
+        return GptWeights.of(config, tensors, file.toString());
+    }
+
+    /**
+     * Refuses weights holding NaN or an infinity: such a model would load, then write NaN into
+     * every table it touches.
+     */
+    private static void refuseNonFinite(Map<String, NDArray> tensors, String source) {
+        for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
+            NDArray array = e.getValue();
+            if (!array.getDataType().isFloating()) {
+                continue;
+            }
+            try (NDArray nan = array.isNaN();
+                    NDArray inf = array.isInfinite();
+                    NDArray bad = nan.logicalOr(inf);
+                    NDArray any = bad.any()) {
+                if (any.getBoolean()) {
+                    throw new BadInputException("%s: tensor %s holds NaN or infinite values", source, e.getKey());
+                }
+            }
+        }
     }
 
     /**
