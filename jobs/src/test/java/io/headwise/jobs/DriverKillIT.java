@@ -2,6 +2,7 @@ package io.headwise.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.headwise.spark.InjectedFaults;
 import io.headwise.testing.ChildJob;
 import io.headwise.testing.CliRun;
 import io.headwise.testing.ExtractFixtures;
@@ -101,6 +102,38 @@ class DriverKillIT {
         assertThat(run.resolve("head_summary")).doesNotExist();
         assertThat(run.resolve("layer_summary")).doesNotExist();
         rerunReportsAndMatches(run, "summarize", args, extracted);
+    }
+
+    /**
+     * The first attempt of one extract task fails after writing a batch into its attempt files;
+     * Spark runs it again ({@code local[2,3]}: three attempts): the tables equal the undisturbed
+     * run's, with no row twice.
+     */
+    @Test
+    void anExtractTaskThatFailsOnceChangesNothing() throws Exception {
+        Path run = tmp.resolve("task-fails-once");
+        List<String> args = new ArrayList<>(Arrays.asList(extractArgs(run)));
+        args.addAll(List.of("--master", "local[2,3]", "--batch-size", "16"));
+        try (ChildJob child = ChildJob.start(
+                List.of("-D" + InjectedFaults.FAIL_FIRST_ATTEMPT + "=0"),
+                tmp.resolve("logs"),
+                args.toArray(String[]::new))) {
+            assertThat(child.waitFor(600)).as(child.out() + child.err()).isZero();
+            assertThat(child.err() + child.out()).contains("injected fault: attempt 0 of partition 0");
+        }
+        for (String table : tables(extracted)) {
+            if (!table.equals("run_manifest") && !table.endsWith("_summary")) {
+                List<String> rows = canonical(run.resolve(table));
+                assertThat(rows).as(table).isEqualTo(canonical(extracted.resolve(table)));
+                assertThat(spark.read()
+                                .parquet(run.resolve(table).toString())
+                                .distinct()
+                                .count())
+                        .as(table + " without duplicates")
+                        .isEqualTo(rows.size());
+            }
+        }
+        assertThat(hidden(run)).isEmpty();
     }
 
     /** Two tokenize drivers on one directory, the second started once the first holds its lock. */

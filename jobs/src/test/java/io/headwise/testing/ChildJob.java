@@ -31,6 +31,11 @@ public final class ChildJob implements AutoCloseable {
 
     /** Starts {@code headwise args}; its output goes to files under {@code logs}. */
     public static ChildJob start(Path logs, String... args) throws IOException {
+        return start(List.of(), logs, args);
+    }
+
+    /** Like {@link #start(Path, String...)}, with more JVM options ({@code -Dkey=value}). */
+    public static ChildJob start(List<String> jvmOptions, Path logs, String... args) throws IOException {
         Files.createDirectories(logs);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -42,6 +47,7 @@ public final class ChildJob implements AutoCloseable {
             command.add("-Dlog4j2.configurationFile=" + log4j);
         }
         command.add("-Xmx1g");
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(Headwise.class.getName());
