@@ -67,6 +67,10 @@ class JobOptionsTest {
         assertThatThrownBy(() -> lines().splitSize(-1).build())
                 .isInstanceOf(BadInputException.class)
                 .hasMessage("--split-size must be positive (or 0 for the default), got -1");
+        assertThatThrownBy(() -> lines().maxRecordBytes(0).build())
+                .isInstanceOf(BadInputException.class)
+                .hasMessage("--max-record-bytes must be between 1 and 2147483639, got 0");
+        assertThat(lines().maxRecordBytes(100).build().maxRecordBytes()).isEqualTo(100);
     }
 
     @Test
