@@ -41,6 +41,14 @@ final class CorpusFlags {
     long splitSize;
 
     @Option(
+            names = "--max-record-bytes",
+            paramLabel = "BYTES",
+            defaultValue = "" + CorpusOptions.MAX_RECORD_BYTES_DEFAULT,
+            description = "Longest record (a line; a wiki page's text) in bytes; a longer one is a reject, never"
+                    + " read whole (default: ${DEFAULT-VALUE}, 1 MiB).")
+    int maxRecordBytes;
+
+    @Option(
             names = "--max-reject-fraction",
             paramLabel = "F",
             defaultValue = "" + CorpusOptions.MAX_REJECT_FRACTION_DEFAULT,
@@ -59,6 +67,7 @@ final class CorpusFlags {
                 .namespaces(namespaces)
                 .paragraphs(paragraphs)
                 .splitSize(splitSize)
+                .maxRecordBytes(maxRecordBytes)
                 .maxRejectFraction(maxRejectFraction)
                 .overwrite(overwrite)
                 .build();

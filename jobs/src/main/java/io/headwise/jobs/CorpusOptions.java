@@ -22,6 +22,9 @@ import org.slf4j.LoggerFactory;
  * @param paragraphs text: one document per blank-line separated paragraph; {@code --paragraphs}
  * @param splitSize largest input split in bytes, 0 for Spark's and Hadoop's defaults; {@code
  *     --split-size}
+ * @param maxRecordBytes the longest record in bytes: a line ({@code lines}, {@code text}) or a
+ *     page's text ({@code wiki}); a longer one is a {@code rejects} row, and a line is never held
+ *     whole in memory; {@code --max-record-bytes}
  * @param maxRejectFraction fail when more than this fraction of the input records is rejected;
  *     {@code --max-reject-fraction}
  * @param overwrite replace existing output; {@code --overwrite}
@@ -32,6 +35,7 @@ public record CorpusOptions(
         List<Long> namespaces,
         boolean paragraphs,
         long splitSize,
+        int maxRecordBytes,
         double maxRejectFraction,
         boolean overwrite) {
 
@@ -43,6 +47,9 @@ public record CorpusOptions(
     /** {@code --max-reject-fraction} when not given. */
     public static final double MAX_REJECT_FRACTION_DEFAULT = 0.01;
 
+    /** {@code --max-record-bytes} when not given: 1 MiB. */
+    public static final int MAX_RECORD_BYTES_DEFAULT = 1 << 20;
+
     /** Spark's split size for file sources, which {@code --split-size} sets for the XML reader. */
     private static final String MAX_PARTITION_BYTES = "spark.sql.files.maxPartitionBytes";
 
@@ -53,6 +60,10 @@ public record CorpusOptions(
         namespaces = List.copyOf(OptionChecks.required(namespaces, "--namespaces"));
         if (!(maxRejectFraction >= 0 && maxRejectFraction <= 1)) {
             throw new BadInputException("--max-reject-fraction must be between 0 and 1, got %s", maxRejectFraction);
+        }
+        if (maxRecordBytes < 1 || maxRecordBytes > Integer.MAX_VALUE - 8) {
+            throw new BadInputException(
+                    "--max-record-bytes must be between 1 and %d, got %d", Integer.MAX_VALUE - 8, maxRecordBytes);
         }
         if (splitSize < 0) {
             throw new BadInputException("--split-size must be positive (or 0 for the default), got %d", splitSize);
@@ -70,6 +81,7 @@ public record CorpusOptions(
         private List<Long> namespaces = List.of(NAMESPACE_DEFAULT);
         private boolean paragraphs;
         private long splitSize;
+        private int maxRecordBytes = MAX_RECORD_BYTES_DEFAULT;
         private double maxRejectFraction = MAX_REJECT_FRACTION_DEFAULT;
         private boolean overwrite;
 
@@ -100,6 +112,11 @@ public record CorpusOptions(
             return this;
         }
 
+        public Builder maxRecordBytes(int maxRecordBytes) {
+            this.maxRecordBytes = maxRecordBytes;
+            return this;
+        }
+
         public Builder maxRejectFraction(double maxRejectFraction) {
             this.maxRejectFraction = maxRejectFraction;
             return this;
@@ -112,7 +129,8 @@ public record CorpusOptions(
 
         /** @throws BadInputException naming the option at fault */
         public CorpusOptions build() {
-            return new CorpusOptions(input, format, namespaces, paragraphs, splitSize, maxRejectFraction, overwrite);
+            return new CorpusOptions(
+                    input, format, namespaces, paragraphs, splitSize, maxRecordBytes, maxRejectFraction, overwrite);
         }
     }
 
@@ -148,7 +166,7 @@ public record CorpusOptions(
             spark.conf().set(MAX_PARTITION_BYTES, splitSize);
         }
         Set<Long> ns = new LinkedHashSet<>(namespaces);
-        return Corpus.read(spark, files, corpusFormat(), ns, paragraphs, splitSize);
+        return Corpus.read(spark, files, corpusFormat(), ns, paragraphs, splitSize, maxRecordBytes);
     }
 
     /** The session's split size before {@link #read} changes it (null when unset). */

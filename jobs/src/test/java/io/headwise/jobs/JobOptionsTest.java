@@ -57,7 +57,7 @@ class JobOptionsTest {
     @Test
     void corpusDefaultsAndChecks() {
         assertThat(lines().build())
-                .isEqualTo(new CorpusOptions("names.txt", "lines", List.of(0L), false, 0, 0.01, false));
+                .isEqualTo(new CorpusOptions("names.txt", "lines", List.of(0L), false, 0, 1 << 20, 0.01, false));
         assertThatThrownBy(() -> lines().format("csv").build())
                 .isInstanceOf(BadInputException.class)
                 .hasMessage("--format must be lines, wiki or text, got 'csv'");
@@ -67,6 +67,10 @@ class JobOptionsTest {
         assertThatThrownBy(() -> lines().splitSize(-1).build())
                 .isInstanceOf(BadInputException.class)
                 .hasMessage("--split-size must be positive (or 0 for the default), got -1");
+        assertThatThrownBy(() -> lines().maxRecordBytes(0).build())
+                .isInstanceOf(BadInputException.class)
+                .hasMessage("--max-record-bytes must be between 1 and 2147483639, got 0");
+        assertThat(lines().maxRecordBytes(100).build().maxRecordBytes()).isEqualTo(100);
     }
 
     @Test

@@ -11,16 +11,20 @@ import io.headwise.testing.SparkTestSession;
 import io.headwise.tokenize.CharTokenizer;
 import io.headwise.tokenize.TextTokenizer;
 import io.headwise.tokenize.Tokenizers;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code tokenize --format lines} (and text) on names.txt and hand-made bad input. */
@@ -133,6 +137,57 @@ class TokenizeLinesIT {
         try (TextTokenizer tokenizer = Tokenizers.load(tmp.resolve("tokenizer.json"))) {
             assertThat(tokenizer.vocabSize()).isEqualTo(1 + 4); // . a e m v
         }
+    }
+
+    /**
+     * A line of 100 MB among names: a reject naming the limit, never decoded whole (the reader holds
+     * 1 MiB + 1 byte of it), the other lines keep their numbers, and the run stays within a bound
+     * (before {@code --max-record-bytes} a 20 MB line took ~60 s and 8.4 GB resident).
+     */
+    @Test
+    @Timeout(180)
+    void aHundredMegabyteLineIsARejectAndTheOtherLinesKeepTheirNumbers() throws Exception {
+        Path input = tmp.resolve("long-line.txt");
+        try (OutputStream out = Files.newOutputStream(input)) {
+            out.write("emma\n".getBytes(StandardCharsets.US_ASCII));
+            byte[] block = new byte[1 << 20];
+            Arrays.fill(block, (byte) 'x');
+            for (int i = 0; i < 100; i++) {
+                out.write(block);
+            }
+            out.write("\nava\nolivia\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        long started = System.nanoTime();
+        CliRun run = CliRun.of(
+                "tokenize",
+                "--input",
+                input.toString(),
+                "--format",
+                "lines",
+                "--tokenizer",
+                "char",
+                "--split-size",
+                String.valueOf(16 << 20),
+                "--max-reject-fraction",
+                "1",
+                "--out",
+                tmp.resolve("out").toString());
+        long seconds = (System.nanoTime() - started) / 1_000_000_000L;
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        List<Row> rejects =
+                spark.read().parquet(tmp.resolve("out/rejects").toString()).collectAsList();
+        assertThat(rejects).hasSize(1);
+        assertThat(rejects.get(0).getLong(1)).isEqualTo(2L);
+        assertThat(rejects.get(0).getString(2))
+                .isEqualTo("line longer than --max-record-bytes 1048576 (104,857,601 bytes), not decoded");
+        assertThat(rejects.get(0).getString(3)).isEqualTo("x".repeat(200));
+        assertThat(spark.read()
+                        .parquet(tmp.resolve("out/tokens").toString())
+                        .select("doc_id")
+                        .as(Encoders.LONG())
+                        .collectAsList())
+                .containsExactlyInAnyOrder(1L, 3L, 4L);
+        System.out.printf("tokenize with a 100 MB line: %d s%n", seconds);
     }
 
     @Test

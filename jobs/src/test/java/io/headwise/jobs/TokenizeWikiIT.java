@@ -23,6 +23,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code tokenize --format wiki} on the shared dumps and hand-made broken ones. */
@@ -105,6 +106,65 @@ class TokenizeWikiIT {
         CliRun split = tokenize(dump, tmp.resolve("many"), "--block-size", "256", "--split-size", "262144");
         assertThat(split.exitCode()).as(split.err()).isZero();
         assertThat(canonical(tmp.resolve("many/tokens"))).isEqualTo(canonical(tmp.resolve("one/tokens")));
+    }
+
+    /**
+     * A hostile dump: an external entity naming a local file, a billion laughs, and a page longer
+     * than {@code --max-record-bytes}. No local file is read, nothing is expanded (the reader
+     * neither loads DTDs nor resolves entities), each of those pages is a reject, and the plain page
+     * is a sample.
+     */
+    @Test
+    @Timeout(300)
+    void entitiesAreNeverResolvedAndAnOverLongPageIsAReject() throws Exception {
+        Path secret = Files.writeString(tmp.resolve("secret.txt"), "SECRET-7f3a9 from a local file");
+        StringBuilder laughs = new StringBuilder("<!ENTITY lol0 \"lol\">\n");
+        for (int i = 1; i <= 9; i++) {
+            laughs.append("<!ENTITY lol").append(i).append(" \"");
+            laughs.append(("&lol" + (i - 1) + ";").repeat(10)).append("\">\n");
+        }
+        String dump = "<?xml version=\"1.0\"?>\n<!DOCTYPE mediawiki [\n<!ENTITY secret SYSTEM \""
+                + secret.toUri() + "\">\n" + laughs + "]>\n<mediawiki>\n"
+                + page(1, "Leak", "Before &secret; after, a sentence of ordinary words.")
+                + page(2, "Laughs", "&lol9;")
+                + page(3, "Long", "word ".repeat(300))
+                + page(4, "Plain", "A plain article about nothing in particular, in a sentence or two.")
+                + "</mediawiki>\n";
+        Path input = Files.writeString(tmp.resolve("hostile.xml"), dump);
+        CliRun run = CliRun.of(
+                "tokenize",
+                "--input",
+                input.toString(),
+                "--format",
+                "wiki",
+                "--tokenizer",
+                gpt2.toString(),
+                "--max-record-bytes",
+                "1000",
+                "--max-reject-fraction",
+                "1",
+                "--out",
+                tmp.resolve("out").toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        List<Row> tokens =
+                spark.read().parquet(tmp.resolve("out/tokens").toString()).collectAsList();
+        List<Row> rejects =
+                spark.read().parquet(tmp.resolve("out/rejects").toString()).collectAsList();
+        String everything = tokens.toString() + rejects;
+        assertThat(everything).doesNotContain("SECRET-7f3a9").doesNotContain("lollol");
+        assertThat(tokens.stream().map(r -> r.<Long>getAs("doc_id")).distinct().toList())
+                .containsExactly(4L);
+        Map<Long, String> reasons = new HashMap<>();
+        rejects.forEach(r -> reasons.put(r.getAs("doc_id"), r.getAs("reason")));
+        assertThat(reasons).containsOnlyKeys(1L, 2L, 3L);
+        // "word " × 300 is 1,500 bytes; the XML reader trims the value's trailing blank.
+        assertThat(reasons.get(3L))
+                .isEqualTo("page text longer than --max-record-bytes 1000 (1,499 bytes), not cleaned");
+    }
+
+    private static String page(long id, String title, String text) {
+        return "<page><title>" + title + "</title><ns>0</ns><id>" + id + "</id><revision><id>" + (100 + id)
+                + "</id><text xml:space=\"preserve\">" + text + "</text></revision></page>\n";
     }
 
     @Test

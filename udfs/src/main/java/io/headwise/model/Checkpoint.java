@@ -11,11 +11,13 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.headwise.BadInputException;
+import io.headwise.Sha256;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -37,6 +39,12 @@ public final class Checkpoint {
     public static final String TOKENIZER_FILE = "tokenizer.json";
     /** Key under which we keep our own metadata (training run, tokenizer kind) in config.json. */
     public static final String HEADWISE_KEY = "headwise";
+
+    /**
+     * The key, in our metadata, of {@value #WEIGHTS_FILE}'s SHA-256 as it was written with this
+     * {@code config.json}: a checkpoint whose files do not match it was cut short while saving.
+     */
+    public static final String WEIGHTS_SHA256 = "weights_sha256";
 
     private static final Gson GSON =
             new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
@@ -87,7 +95,30 @@ public final class Checkpoint {
         } catch (IOException e) {
             throw new BadInputException("%s: cannot read (%s)", file, e.getMessage());
         }
-        return GptWeights.of(config, normalizeNames(raw, config, file.toString()), file.toString());
+        Map<String, NDArray> tensors = normalizeNames(raw, config, file.toString());
+        refuseNonFinite(tensors, file.toString());
+        return GptWeights.of(config, tensors, file.toString());
+    }
+
+    /**
+     * Refuses weights holding NaN or an infinity: such a model would load, then write NaN into
+     * every table it touches.
+     */
+    private static void refuseNonFinite(Map<String, NDArray> tensors, String source) {
+        for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
+            NDArray array = e.getValue();
+            if (!array.getDataType().isFloating()) {
+                continue;
+            }
+            try (NDArray nan = array.isNaN();
+                    NDArray inf = array.isInfinite();
+                    NDArray bad = nan.logicalOr(inf);
+                    NDArray any = bad.any()) {
+                if (any.getBoolean()) {
+                    throw new BadInputException("%s: tensor %s holds NaN or infinite values", source, e.getKey());
+                }
+            }
+        }
     }
 
     /**
@@ -137,16 +168,22 @@ public final class Checkpoint {
      * renamed, so a failed write never leaves a half checkpoint behind), and copies {@code
      * tokenizer} when not null.
      *
-     * @param metadata our own metadata, stored under {@value #HEADWISE_KEY}; may be null
+     * @param metadata our own metadata, stored under {@value #HEADWISE_KEY} with the weights'
+     *     SHA-256 added as {@value #WEIGHTS_SHA256}; may be null
      */
     public static void write(Path dir, GptWeights weights, Path tokenizer, JsonObject metadata) throws IOException {
         Files.createDirectories(dir);
         Map<String, NDArray> tensors = new LinkedHashMap<>();
         weights.asMap().forEach((name, array) -> tensors.put(name, array));
-        writeAtomically(dir.resolve(WEIGHTS_FILE), SafetensorsFile.encode(tensors));
+        byte[] encoded = SafetensorsFile.encode(tensors);
+        writeAtomically(dir.resolve(WEIGHTS_FILE), encoded);
         JsonObject config = ConfigJson.toJson(weights.config());
         if (metadata != null) {
-            config.add(HEADWISE_KEY, metadata);
+            JsonObject stamped = metadata.deepCopy();
+            MessageDigest digest = Sha256.digest();
+            digest.update(encoded);
+            stamped.addProperty(WEIGHTS_SHA256, Sha256.hex(digest));
+            config.add(HEADWISE_KEY, stamped);
         }
         writeAtomically(dir.resolve(CONFIG_FILE), GSON.toJson(config).getBytes(StandardCharsets.UTF_8));
         if (tokenizer != null

@@ -112,30 +112,92 @@ final class SafetensorsFile {
         return buffer.array();
     }
 
-    /** Refuses a file whose data ends before the header's last {@code data_offsets}. */
+    /**
+     * Refuses a header whose tensors do not tile the data exactly, as the format requires: every
+     * tensor's {@code data_offsets} a pair {@code 0 <= begin <= end} spanning its shape × its
+     * dtype's size (no overflow: a header may declare terabytes), no two overlapping, no hole
+     * between them, and a file whose data ends before the last of them (truncated).
+     */
     private static void checkExtent(JsonObject header, long dataLength, String source) {
-        long end = 0;
+        java.util.TreeMap<Long, String> byBegin = new java.util.TreeMap<>();
+        Map<String, long[]> spans = new LinkedHashMap<>();
         for (Map.Entry<String, JsonElement> e : header.entrySet()) {
             if (e.getKey().equals(METADATA)) {
                 continue;
             }
+            long begin;
+            long end;
+            long bytes;
             try {
-                end = Math.max(
-                        end,
-                        e.getValue()
-                                .getAsJsonObject()
-                                .getAsJsonArray("data_offsets")
-                                .get(1)
-                                .getAsLong());
+                JsonObject tensor = e.getValue().getAsJsonObject();
+                JsonArray offsets = tensor.getAsJsonArray("data_offsets");
+                if (offsets.size() != 2) {
+                    throw new IllegalArgumentException();
+                }
+                begin = exactLong(offsets.get(0));
+                end = exactLong(offsets.get(1));
+                bytes = declaredBytes(tensor);
+            } catch (ArithmeticException ex) {
+                throw new BadInputException(
+                        "%s: tensor %s declares more than 2^63 bytes in its header", source, e.getKey());
             } catch (RuntimeException ex) {
-                throw new BadInputException("%s: tensor %s has no valid data_offsets", source, e.getKey());
+                throw new BadInputException(
+                        "%s: tensor %s has no valid shape, dtype or data_offsets", source, e.getKey());
+            }
+            if (begin < 0 || end < begin) {
+                throw new BadInputException("%s: tensor %s has data_offsets [%d, %d]", source, e.getKey(), begin, end);
+            }
+            if (end - begin != bytes) {
+                throw new BadInputException(
+                        "%s: tensor %s spans %d bytes but its shape and dtype need %d",
+                        source, e.getKey(), end - begin, bytes);
+            }
+            if (end > dataLength) {
+                throw new BadInputException(
+                        "%s is truncated: its header promises %d bytes of tensor data, the file has %d",
+                        source, end, dataLength);
+            }
+            spans.put(e.getKey(), new long[] {begin, end});
+            if (begin != end) {
+                String other = byBegin.put(begin, e.getKey());
+                if (other != null) {
+                    throw new BadInputException("%s: tensors %s and %s overlap in the data", source, other, e.getKey());
+                }
             }
         }
-        if (end > dataLength) {
-            throw new BadInputException(
-                    "%s is truncated: its header promises %d bytes of tensor data, the file has %d",
-                    source, end, dataLength);
+        long next = 0;
+        for (Map.Entry<Long, String> e : byBegin.entrySet()) {
+            long[] span = spans.get(e.getValue());
+            if (span[0] < next) {
+                throw new BadInputException("%s: tensor %s overlaps the one before it", source, e.getValue());
+            }
+            if (span[0] > next) {
+                throw new BadInputException(
+                        "%s: %d bytes before tensor %s belong to no tensor", source, span[0] - next, e.getValue());
+            }
+            next = span[1];
         }
+    }
+
+    /** A JSON number that is a whole {@code long}, else an exception. */
+    private static long exactLong(JsonElement element) {
+        return element.getAsBigDecimal().longValueExact();
+    }
+
+    /** The bytes a header entry's shape and dtype need, {@link ArithmeticException} past 2^63. */
+    private static long declaredBytes(JsonObject tensor) {
+        long bytes = DataType.fromSafetensors(tensor.get("dtype").getAsString()).getNumOfBytes();
+        if (bytes <= 0) {
+            throw new IllegalArgumentException("dtype without a size");
+        }
+        for (JsonElement dim : tensor.getAsJsonArray("shape")) {
+            long d = exactLong(dim);
+            if (d < 0) {
+                throw new IllegalArgumentException("negative dimension");
+            }
+            bytes = Math.multiplyExact(bytes, d);
+        }
+        return bytes;
     }
 
     /** Encodes named tensors as safetensors with {@code __metadata__: {"format": "pt"}}. */

@@ -66,7 +66,12 @@ public final class ExtractPartition implements FlatMapFunction<Iterator<Internal
             files.touch(ExtractTables.DISTANCE_PARTIALS, ExtractTables.DISTANCE_PARTIALS_SCHEMA);
             files.touch(ExtractTables.REJECT_ROWS, Schemas.REJECTS_SCHEMA);
         }
-        new ExtractTask(analyzer, settings, analysed::add, modelThread, threads, files, ExtractTables.ALL).run(rows);
+        ExtractTask extract =
+                new ExtractTask(analyzer, settings, analysed::add, modelThread, threads, files, ExtractTables.ALL);
+        if (extract.step(rows)) {
+            InjectedFaults.afterFirstBatch(task);
+        }
+        extract.run(rows);
         return List.of(files.finish()).iterator();
     }
 }

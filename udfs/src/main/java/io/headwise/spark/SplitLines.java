@@ -27,6 +27,9 @@ import scala.Tuple2;
  * as UTF-8, or the reason it could not be. The (file, split start, index) triple orders the lines
  * of a file whatever the split size, which is how line numbers are made independent of it.
  *
+ * <p>Read through {@link BoundedLineReader}, a line longer than its limit becomes a row carrying
+ * the error, its excerpt taken from the bytes held; the rest of it is never in memory.
+ *
  * <p>A compressed file that ends early (a truncated {@code .bz2}) fails in the middle of a split:
  * that becomes one last row carrying the error, and the split ends there.
  */
@@ -85,6 +88,17 @@ public final class SplitLines implements Function2<InputSplit, Iterator<Tuple2<L
                 Text line = records.next()._2();
                 byte[] bytes = line.getBytes();
                 int length = line.getLength();
+                if (line instanceof BoundedLineReader.Line bounded && bounded.overLimit()) {
+                    return RowFactory.create(
+                            path,
+                            start,
+                            i,
+                            null,
+                            String.format(
+                                    "line longer than --max-record-bytes %d (%,d bytes), not decoded",
+                                    bounded.limit(), bounded.bytes()),
+                            Utf8Text.excerpt(Utf8Text.lenient(bytes, Math.min(length, 4 * Utf8Text.EXCERPT_CHARS))));
+                }
                 try {
                     return RowFactory.create(path, start, i, Utf8Text.decode(bytes, length), null, null);
                 } catch (IllegalArgumentException e) {

@@ -18,19 +18,34 @@ final class DjlTextTokenizer implements TextTokenizer {
     public int[] encode(String text) {
         Objects.requireNonNull(text, "text");
         if (!vocab.isCharLevel()) {
-            return toInts(hf.encode(text).getIds());
+            return toInts(encodeNative(text));
         }
         // WordLevel maps an unknown character to its unk token ('.') without complaint, so the
         // characters are checked here before the text reaches the Rust side.
         int[] body = CharNames.body(text, vocab::hasCharacter);
         String delimited = "." + new String(body, 0, body.length) + ".";
-        int[] ids = toInts(hf.encode(delimited).getIds());
+        int[] ids = toInts(encodeNative(delimited));
         if (ids.length != body.length + 2) {
-            throw new IllegalStateException(String.format(
+            throw new IllegalArgumentException(String.format(
                     "char-level tokenizer split \"%s\" into %d tokens, expected %d",
                     delimited, ids.length, body.length + 2));
         }
         return ids;
+    }
+
+    /**
+     * The Rust side's ids of {@code text}. A tokenizer.json that loads can still fail on a text (a
+     * WordLevel model without its unknown token, say) with a bare RuntimeException; that is the
+     * text's reject, as any text the tokenizer cannot encode.
+     */
+    private long[] encodeNative(String text) {
+        try {
+            return hf.encode(text).getIds();
+        } catch (IllegalArgumentException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("the tokenizer fails on it: " + e.getMessage(), e);
+        }
     }
 
     @Override

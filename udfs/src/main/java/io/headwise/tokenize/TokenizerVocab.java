@@ -54,6 +54,15 @@ final class TokenizerVocab {
             }
         }
         int size = ids.values().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1;
+        int lowest = ids.values().stream().mapToInt(Integer::intValue).min().orElse(0);
+        if (lowest < 0) {
+            throw new BadInputException("%s: vocabulary id %d is negative", source, lowest);
+        }
+        if (size > 2L * ids.size() + 1024) { // a table as long as its largest id would be mostly holes
+            throw new BadInputException(
+                    "%s: vocabulary ids go up to %d for %d tokens; ids must be (nearly) dense",
+                    source, size - 1, ids.size());
+        }
         tokenById = new String[size];
         ids.forEach((token, id) -> tokenById[id] = token);
 
@@ -72,7 +81,13 @@ final class TokenizerVocab {
     }
 
     static TokenizerVocab parse(JsonElement doc, String source) {
-        return new TokenizerVocab(object(doc, source, "document"), source);
+        try {
+            return new TokenizerVocab(object(doc, source, "document"), source);
+        } catch (BadInputException e) {
+            throw e;
+        } catch (RuntimeException e) { // a value of the wrong JSON type
+            throw new BadInputException(e, "%s: not a tokenizer document (%s)", source, e);
+        }
     }
 
     int size() {

@@ -3,6 +3,7 @@ package io.headwise.train;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
 import io.headwise.BadInputException;
+import io.headwise.Sha256;
 import io.headwise.model.Checkpoint;
 import io.headwise.model.GptConfig;
 import io.headwise.model.GptWeights;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -32,6 +34,9 @@ public final class TrainingRun {
     public static final String HELDOUT_FILE = "heldout.txt";
     public static final String CURVE_FILE = "curve.csv";
     public static final String OPTIMIZER_FILE = "optimizer.safetensors";
+
+    /** The key, in the checkpoint's metadata, of {@value #OPTIMIZER_FILE}'s SHA-256. */
+    static final String OPTIMIZER_SHA256 = "optimizer_sha256";
     /** Files a run writes; {@code --overwrite} deletes exactly these. */
     static final List<String> FILES = List.of(
             Checkpoint.CONFIG_FILE,
@@ -164,12 +169,13 @@ public final class TrainingRun {
     /** Runs {@code spec} on {@code data}; progress goes to {@code err}. */
     public static Result run(Spec spec, Data data, PrintStream err) throws IOException {
         Path dir = spec.modelDir();
-        prepare(spec);
+        prepare(spec, err);
         long[] heldOut = data.heldOut();
         try (NDManager manager = NDManager.newBaseManager()) {
             GptWeights weights;
             JsonObject saved = null;
             if (spec.resume()) {
+                checkComplete(dir);
                 checkHeldOut(dir, heldOut);
                 weights = Checkpoint.read(dir, manager);
                 if (!weights.config().equals(spec.model())) {
@@ -218,9 +224,12 @@ public final class TrainingRun {
         }
     }
 
-    private static void prepare(Spec spec) throws IOException {
+    private static void prepare(Spec spec, PrintStream err) throws IOException {
         Path dir = spec.modelDir();
         boolean exists = Files.exists(dir) && (!Files.isDirectory(dir) || hasEntries(dir));
+        if (exists && Files.isDirectory(dir) && (spec.resume() || spec.overwrite())) {
+            removePartialFiles(dir, err);
+        }
         if (spec.resume()) {
             if (!Files.isRegularFile(dir.resolve(Checkpoint.CONFIG_FILE))
                     || !Files.isRegularFile(dir.resolve(OPTIMIZER_FILE))) {
@@ -240,6 +249,43 @@ public final class TrainingRun {
         Files.createDirectories(dir);
         for (String name : FILES) {
             Files.deleteIfExists(dir.resolve(name));
+        }
+    }
+
+    /**
+     * Removes the temporary files a save writes before renaming them into place: only a process
+     * killed while saving leaves one, and the checkpoint it was replacing is still whole.
+     */
+    private static void removePartialFiles(Path dir, PrintStream err) throws IOException {
+        try (var entries = Files.list(dir)) {
+            for (Path file : entries.filter(p -> p.getFileName().toString().endsWith(".tmp"))
+                    .sorted()
+                    .toList()) {
+                Files.delete(file);
+                err.printf("removed %s, a partial checkpoint file left by an interrupted save%n", file);
+            }
+        }
+    }
+
+    /**
+     * Refuses a checkpoint whose files are not the ones its {@code config.json} was written with: a
+     * process killed between renaming the optimiser state, the weights and the config leaves such a
+     * mix, from which training must not continue.
+     */
+    private static void checkComplete(Path dir) throws IOException {
+        JsonObject saved = Checkpoint.readMetadata(dir);
+        Map<String, String> files =
+                Map.of(Checkpoint.WEIGHTS_SHA256, Checkpoint.WEIGHTS_FILE, OPTIMIZER_SHA256, OPTIMIZER_FILE);
+        for (Map.Entry<String, String> e : files.entrySet()) {
+            Path file = dir.resolve(e.getValue());
+            if (saved.has(e.getKey())
+                    && (!Files.isRegularFile(file)
+                            || !Sha256.hex(file).equals(saved.get(e.getKey()).getAsString()))) {
+                throw new BadInputException(
+                        "%s: partial checkpoint: %s is not the one config.json was saved with (a run was killed while"
+                                + " saving); pass --overwrite to train again from the start",
+                        dir, e.getValue());
+            }
         }
     }
 
@@ -303,7 +349,9 @@ public final class TrainingRun {
             // Optimiser state first: config.json's steps_done is written last and names a
             // complete pair.
             Checkpoint.writeTensors(dir.resolve(OPTIMIZER_FILE), trainer.state());
-            Checkpoint.write(dir, trainer.weights(), spec.tokenizer(), metadata(e));
+            JsonObject metadata = metadata(e);
+            metadata.addProperty(OPTIMIZER_SHA256, Sha256.hex(dir.resolve(OPTIMIZER_FILE)));
+            Checkpoint.write(dir, trainer.weights(), spec.tokenizer(), metadata);
         }
 
         private JsonObject metadata(Evaluation e) {

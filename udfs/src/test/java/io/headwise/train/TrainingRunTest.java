@@ -92,6 +92,41 @@ class TrainingRunTest {
     }
 
     /**
+     * What a process killed while saving leaves: a half-written temporary file (the checkpoint it
+     * replaces is whole: resume says what it removed and continues), or, killed between two renames,
+     * an optimiser state newer than the config (refused, naming the file; --overwrite starts again).
+     */
+    @Test
+    void aCheckpointCutShortWhileSavingIsReportedAndNeverResumedFromAsAMix(@TempDir Path tmp) throws IOException {
+        Path dir = tmp.resolve("model");
+        TrainingRun.run(spec(dir, 10, false, false), corpus(), System.err);
+        Path partial = dir.resolve(Checkpoint.WEIGHTS_FILE + ".tmp");
+        Files.write(partial, new byte[] {1, 2, 3});
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        TrainingRun.Result resumed = TrainingRun.run(
+                spec(dir, 15, true, false), corpus(), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(resumed.startStep()).isEqualTo(10);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .startsWith("removed " + partial + ", a partial checkpoint file left by an interrupted save\n");
+        assertThat(partial).doesNotExist();
+
+        // The optimiser state of a later save, renamed into place before its weights and config.
+        Path optimizer = dir.resolve(TrainingRun.OPTIMIZER_FILE);
+        byte[] bytes = Files.readAllBytes(optimizer);
+        bytes[bytes.length - 1] ^= 1;
+        Files.write(optimizer, bytes);
+        assertThatThrownBy(() -> TrainingRun.run(spec(dir, 20, true, false), corpus(), System.err))
+                .isInstanceOf(BadInputException.class)
+                .hasMessage(
+                        "%s: partial checkpoint: optimizer.safetensors is not the one config.json was saved with (a run"
+                                + " was killed while saving); pass --overwrite to train again from the start",
+                        dir);
+        assertThat(TrainingRun.run(spec(dir, 5, false, true), corpus(), System.err)
+                        .startStep())
+                .isZero();
+    }
+
+    /**
      * With a weight average, the checkpoint holds the average and the optimiser state the trained
      * weights, so that a run resumed at step 10 evaluates exactly as one run straight to 20.
      */

@@ -40,6 +40,8 @@ public record Corpus(Dataset<Row> documents, Map<String, Long> counts) {
      * @param namespaces wiki namespaces to keep
      * @param paragraphs text: one document per paragraph instead of per file
      * @param splitSize the largest input split in bytes, 0 for the default
+     * @param maxRecordBytes the longest record (a line; a wiki page's text) in bytes; a longer one
+     *     is a reject, never decoded whole
      */
     public static Corpus read(
             SparkSession spark,
@@ -47,11 +49,13 @@ public record Corpus(Dataset<Row> documents, Map<String, Long> counts) {
             Format format,
             Set<Long> namespaces,
             boolean paragraphs,
-            long splitSize) {
+            long splitSize,
+            int maxRecordBytes) {
         return switch (format) {
-            case LINES -> new Corpus(LineFiles.lineDocuments(spark, files, splitSize), Map.of());
-            case TEXT -> new Corpus(LineFiles.textDocuments(spark, files, paragraphs, splitSize), Map.of());
-            case WIKI -> WikiDumps.read(spark, files, namespaces);
+            case LINES -> new Corpus(LineFiles.lineDocuments(spark, files, splitSize, maxRecordBytes), Map.of());
+            case TEXT ->
+                new Corpus(LineFiles.textDocuments(spark, files, paragraphs, splitSize, maxRecordBytes), Map.of());
+            case WIKI -> WikiDumps.read(spark, files, namespaces, maxRecordBytes);
         };
     }
 }

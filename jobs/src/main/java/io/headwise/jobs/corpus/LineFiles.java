@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.headwise.corpus.Utf8Text;
+import io.headwise.spark.BoundedLineReader;
 import io.headwise.spark.CorpusRows;
 import io.headwise.spark.SplitLines;
 import io.headwise.spark.TextDocuments;
@@ -20,7 +21,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.io.LongWritable;
 import org.apache.hadoop.io.Text;
 import org.apache.hadoop.mapreduce.lib.input.FileInputFormat;
-import org.apache.hadoop.mapreduce.lib.input.TextInputFormat;
 import org.apache.spark.api.java.JavaNewHadoopRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -34,7 +34,8 @@ import org.apache.spark.sql.functions;
 
 /**
  * Line-oriented inputs ({@code --format lines} and {@code text}) through Hadoop's {@code
- * TextInputFormat}, which hands us raw bytes so that invalid UTF-8 is rejected instead of being
+ * TextInputFormat} splits and {@link BoundedLineReader}, which hands us raw bytes, at most {@code
+ * --max-record-bytes} of a line, so that invalid UTF-8 is rejected instead of being
  * silently replaced. A line's number is made independent of how the file is split: the lines of
  * each split are counted first, and a line's number is the count of the file's earlier splits
  * plus its index in its own split, plus one. (This reads the input twice; the first pass only
@@ -48,15 +49,16 @@ final class LineFiles {
      * Every line of {@code files}: source (base name), line (1-based within its file), text (null
      * when unreadable), error, excerpt.
      */
-    static Dataset<Row> lines(SparkSession spark, List<String> files, long splitSize) {
+    static Dataset<Row> lines(SparkSession spark, List<String> files, long splitSize, int maxRecordBytes) {
         Configuration conf = new Configuration(spark.sparkContext().hadoopConfiguration());
+        conf.setInt(BoundedLineReader.MAX_RECORD_BYTES, maxRecordBytes);
         if (splitSize > 0) {
             conf.setLong(FileInputFormat.SPLIT_MAXSIZE, splitSize);
         }
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         @SuppressWarnings("unchecked")
         JavaNewHadoopRDD<LongWritable, Text> raw = (JavaNewHadoopRDD<LongWritable, Text>) jsc.newAPIHadoopFile(
-                String.join(",", files), TextInputFormat.class, LongWritable.class, Text.class, conf);
+                String.join(",", files), BoundedLineReader.Format.class, LongWritable.class, Text.class, conf);
         JavaRDD<Row> rows = raw.mapPartitionsWithInputSplit(new SplitLines(), true);
         Dataset<Row> lines = spark.createDataFrame(rows, SplitLines.LINE);
         Dataset<Row> offsets = lines.groupBy("file", "split_start")
@@ -79,10 +81,10 @@ final class LineFiles {
     }
 
     /** {@code --format lines}: one document per line; bad, empty and blank lines rejected. */
-    static Dataset<Row> lineDocuments(SparkSession spark, List<String> files, long splitSize) {
+    static Dataset<Row> lineDocuments(SparkSession spark, List<String> files, long splitSize, int maxRecordBytes) {
         Column blank = col("text").rlike("^(?U)\\s*$");
         Column usable = col("error").isNull().and(functions.not(blank));
-        return lines(spark, files, splitSize)
+        return lines(spark, files, splitSize, maxRecordBytes)
                 .select(
                         col("source"),
                         col("line").as("doc_id"),
@@ -98,8 +100,9 @@ final class LineFiles {
     }
 
     /** {@code --format text}: one document per file, or per paragraph. */
-    static Dataset<Row> textDocuments(SparkSession spark, List<String> files, boolean paragraphs, long splitSize) {
-        Dataset<Row> byFile = lines(spark, files, splitSize)
+    static Dataset<Row> textDocuments(
+            SparkSession spark, List<String> files, boolean paragraphs, long splitSize, int maxRecordBytes) {
+        Dataset<Row> byFile = lines(spark, files, splitSize, maxRecordBytes)
                 .groupBy("source")
                 .agg(sort_array(collect_list(struct(col("line"), col("text"), col("error"))))
                         .as("lines"));

@@ -1,13 +1,18 @@
 package io.headwise.jobs.corpus;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.format_string;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.octet_length;
+import static org.apache.spark.sql.functions.substring;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.headwise.corpus.Bz2Tail;
+import io.headwise.corpus.Utf8Text;
 import io.headwise.corpus.XmlStart;
 import io.headwise.spark.CorpusRows;
 import io.headwise.spark.WikiPageCleaner;
@@ -57,7 +62,7 @@ final class WikiDumps {
 
     private WikiDumps() {}
 
-    static Corpus read(SparkSession spark, List<String> files, Set<Long> namespaces) {
+    static Corpus read(SparkSession spark, List<String> files, Set<Long> namespaces, int maxRecordBytes) {
         List<String> whole = new ArrayList<>();
         List<String> truncated = new ArrayList<>();
         List<Row> fileRejects = new ArrayList<>();
@@ -108,15 +113,31 @@ final class WikiDumps {
         counts.put("redirects", redirects);
         counts.put("other_namespaces", others);
 
-        Dataset<Row> documents = pages.filter(
-                        col(CORRUPT).isNotNull().or(col("redirect").isNull().and(listed)))
+        Dataset<Row> used = pages.filter(
+                col(CORRUPT).isNotNull().or(col("redirect").isNull().and(listed)));
+        Column overLong =
+                coalesce(octet_length(col("revision.text._VALUE")), lit(0)).gt(maxRecordBytes);
+        Dataset<Row> tooLong = used.filter(overLong)
+                .select(
+                        col("source"),
+                        col("id").as("doc_id"),
+                        col("title"),
+                        lit(null).cast("string").as("text"),
+                        format_string(
+                                        "page text longer than --max-record-bytes %d (%,d bytes), not cleaned",
+                                        lit(maxRecordBytes), octet_length(col("revision.text._VALUE")))
+                                .as("reason"),
+                        substring(col("revision.text._VALUE"), 1, Utf8Text.EXCERPT_CHARS)
+                                .as("excerpt"));
+        Dataset<Row> documents = used.filter(not(overLong))
                 .select(
                         col("source"),
                         col("id"),
                         col("title"),
                         col("revision.text._VALUE").as("wikitext"),
                         col(CORRUPT).as("corrupt"))
-                .map(new WikiPageCleaner(), Encoders.row(CorpusRows.DOCUMENT));
+                .map(new WikiPageCleaner(), Encoders.row(CorpusRows.DOCUMENT))
+                .union(tooLong);
         for (String file : whole) {
             String source = InputFiles.sourceName(file);
             if (!withPages.contains(source)) {
