@@ -39,6 +39,7 @@ class DriverKillIT {
     private static Path model;
     private static Path tokens;
     private static Path extracted;
+    private static Path ablated;
 
     @BeforeAll
     static void undisturbedRuns() throws IOException {
@@ -54,6 +55,8 @@ class DriverKillIT {
         extracted = tmp.resolve("undisturbed/extract-run");
         assertOk(CliRun.of(extractArgs(extracted)));
         assertOk(CliRun.of("summarize", "--tables", extracted.toString()));
+        ablated = tmp.resolve("undisturbed/ablate-run");
+        assertOk(CliRun.of(ablateArgs(ablated)));
     }
 
     private static String[] tokenizeArgs(Path out) {
@@ -76,6 +79,20 @@ class DriverKillIT {
         };
     }
 
+    private static String[] ablateArgs(Path out) {
+        return new String[] {
+            "ablate",
+            "--model",
+            model.toString(),
+            "--tokens",
+            tokens.toString(),
+            "--out",
+            out.toString(),
+            "--sweep",
+            "zero"
+        };
+    }
+
     @Test
     void tokenizeKilledWhileWriting() throws Exception {
         Path run = tmp.resolve("tokenize-killed");
@@ -91,6 +108,14 @@ class DriverKillIT {
         killWhileStaging(run, "extract", extractArgs(run));
         assertThat(tables(run)).isEmpty();
         rerunReportsAndMatches(run, "extract", extractArgs(run), extracted);
+    }
+
+    @Test
+    void ablateKilledWhileWriting() throws Exception {
+        Path run = tmp.resolve("ablate-killed");
+        killWhileStaging(run, "ablate", ablateArgs(run));
+        assertThat(tables(run)).isEmpty();
+        rerunReportsAndMatches(run, "ablate", ablateArgs(run), ablated);
     }
 
     @Test
