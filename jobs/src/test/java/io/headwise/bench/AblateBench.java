@@ -87,7 +87,8 @@ public final class AblateBench {
         double gradient;
         try (NDManager manager = NDManager.newBaseManager()) {
             Gpt gpt = new Gpt(Checkpoint.read(input.modelDir(), manager));
-            List<List<int[]>> warm = batches.subList(0, Math.min(2, batches.size()));
+            // Two batches to warm up, unless that would be a large part of the run (a few big batches).
+            List<List<int[]>> warm = batches.subList(0, batches.size() >= 8 ? 2 : 0);
             sweep(gpt, manager, warm, maxRows);
             forwards = sweep(gpt, manager, batches, maxRows);
             System.out.printf("  (model alone, (L·H + 1) forward rows per sample: %.1f s)%n", forwards);
