@@ -87,7 +87,8 @@ public final class AblateBench {
         double gradient;
         try (NDManager manager = NDManager.newBaseManager()) {
             Gpt gpt = new Gpt(Checkpoint.read(input.modelDir(), manager));
-            List<List<int[]>> warm = batches.subList(0, Math.min(2, batches.size()));
+            // Two batches to warm up, unless that would be a large part of the run (a few big batches).
+            List<List<int[]>> warm = batches.subList(0, batches.size() >= 8 ? 2 : 0);
             sweep(gpt, manager, warm, maxRows);
             forwards = sweep(gpt, manager, batches, maxRows);
             System.out.printf("  (model alone, (L·H + 1) forward rows per sample: %.1f s)%n", forwards);
@@ -96,9 +97,9 @@ public final class AblateBench {
         }
         double rows = (double) samples * k;
         System.out.printf(
-                "model alone, forwards            %,10.0f sample-rows/s  (%,.0f tokens/s through the model)%n",
+                "model alone, forwards            %,10.2f sample-rows/s  (%,.0f tokens/s through the model)%n",
                 rows / forwards, tokens * k / forwards);
-        System.out.printf("model alone, forwards + gradient %,10.0f sample-rows/s%n", rows / (forwards + gradient));
+        System.out.printf("model alone, forwards + gradient %,10.2f sample-rows/s%n", rows / (forwards + gradient));
 
         String taskCpus = Integer.toString(Runtime.getRuntime().availableProcessors());
         String out = ExtractBench.inFreshJvm(
@@ -121,7 +122,7 @@ public final class AblateBench {
         if (seconds.find()) {
             double job = Double.parseDouble(seconds.group(1));
             System.out.printf(
-                    "ablate job (local[2], task.cpus %s)  %,10.0f sample-rows/s  (%.1f s): %.0f%% of the model alone's"
+                    "ablate job (local[2], task.cpus %s)  %,10.2f sample-rows/s  (%.1f s): %.0f%% of the model alone's"
                             + " forwards, %.0f%% of forwards + gradient%n",
                     taskCpus, rows / job, job, 100 * forwards / job, 100 * (forwards + gradient) / job);
         }
