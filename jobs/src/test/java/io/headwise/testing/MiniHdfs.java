@@ -48,9 +48,12 @@ public final class MiniHdfs implements AutoCloseable {
         }
     }
 
-    /** {@code hdfs://127.0.0.1:PORT} followed by {@code path}. */
+    /**
+     * {@code hdfs://127.0.0.1:PORT} followed by {@code path}. The cluster's own URI names {@code
+     * localhost}; the NameNode listens on loopback either way.
+     */
     public String uri(String path) {
-        return cluster.getURI().toString() + path;
+        return "hdfs://127.0.0.1:" + cluster.getNameNodePort() + path;
     }
 
     public FileSystem fileSystem() {
