@@ -34,7 +34,7 @@ class HdfsIT {
     Path tmp;
 
     @Test
-    @Timeout(value = 900, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    @Timeout(value = 1200, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void pipelineOnHdfsWritesTheSameTablesAsOnLocalFiles() throws IOException {
         List<String> names = ExtractFixtures.allNames().subList(0, 1000);
         Path input = Files.write(tmp.resolve("names-1000.txt"), names);

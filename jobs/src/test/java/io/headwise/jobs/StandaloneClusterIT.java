@@ -50,7 +50,7 @@ class StandaloneClusterIT {
     Path tmp;
 
     @Test
-    @Timeout(value = 900, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    @Timeout(value = 1200, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void pipelineWritesTheSameTablesAsLocal() throws IOException {
         List<String> names = ExtractFixtures.allNames().subList(0, 1000);
         Path input = Files.write(tmp.resolve("names-1000.txt"), names);
@@ -86,7 +86,7 @@ class StandaloneClusterIT {
     }
 
     @Test
-    @Timeout(value = 900, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    @Timeout(value = 1200, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void workerKilledDuringExtractChangesNothing() {
         SparkSession spark = SparkTestSession.get();
         CharTokenizer tokenizer = ExtractFixtures.namesTokenizer();
