@@ -63,6 +63,7 @@ public final class ProbeJob {
         /** @throws BadInputException naming the option at fault */
         public Options {
             OptionChecks.required(model, "--model");
+            OptionChecks.localPath(model, "--model", "probe");
             OptionChecks.required(out, "--out");
             if (nSequences < 1) {
                 throw new BadInputException("--n-sequences must be >= 1, got %d", nSequences);

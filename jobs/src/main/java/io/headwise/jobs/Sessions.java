@@ -5,7 +5,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The Spark session jobs run in. Precedence for the master: {@code --master}, then {@code
- * $HEADWISE_MASTER}, then {@code local[*]}. A session already active in this JVM (tests, notebooks,
+ * $HEADWISE_MASTER}, then the {@code spark.master} that {@code spark-submit} hands the driver (a
+ * system property), then {@code local[*]}. A session already active in this JVM (tests, notebooks,
  * {@code demo} running several jobs) is reused as it is.
  */
 public final class Sessions {
@@ -25,7 +26,12 @@ public final class Sessions {
             return shared.get();
         }
         String env = System.getenv(MASTER_ENV);
-        String master = masterOption != null ? masterOption : env != null && !env.isBlank() ? env : MASTER_DEFAULT;
+        String submitted = System.getProperty("spark.master");
+        String master = masterOption != null
+                ? masterOption
+                : env != null && !env.isBlank()
+                        ? env
+                        : submitted != null && !submitted.isBlank() ? submitted : MASTER_DEFAULT;
         SparkSession.Builder builder = SparkSession.builder().appName(appName).master(master);
         if (master.startsWith("local")) {
             // An embedded run: stay on loopback and keep the UI port closed.

@@ -110,6 +110,7 @@ public final class TrainJob {
         public Options {
             OptionChecks.required(tokens, "--tokens");
             OptionChecks.required(out, "--out");
+            OptionChecks.localPath(out, "--out", "train");
             if (resume && overwrite) {
                 throw new BadInputException("--resume and --overwrite exclude each other");
             }
@@ -347,11 +348,7 @@ public final class TrainJob {
     public Result run(JobContext context) throws IOException {
         Presets.Values values = new Presets.Values(options.preset());
         String runDir = Tables.tokensRunDir(context.spark(), options.tokens());
-        Path tokenizerFile = Path.of(runDir).resolve(Tokenizers.TOKENIZER_JSON);
-        if (!Files.isRegularFile(tokenizerFile)) {
-            throw new BadInputException(
-                    "%s: no tokenizer.json next to the tokens table (it is written by `headwise tokenize`)", runDir);
-        }
+        Path tokenizerFile = localTokenizer(context.spark(), runDir);
         context.describe("train: read the tokens table");
         String table = Tables.path(runDir, Schemas.TOKENS);
         Dataset<Row> tokens =
@@ -556,6 +553,27 @@ public final class TrainJob {
                         values.string("init", options.init(), "gpt2"),
                         options.init() != null ? "--init" : "preset " + options.preset() + ": init"),
                 values.number("ema", options.ema(), 0.0));
+    }
+
+    /**
+     * The tokens' {@code tokenizer.json} as a local file (the trainer loads it, and the model
+     * directory gets a copy): itself when the run directory is local, else a temporary copy read
+     * through Hadoop's file system.
+     */
+    private static Path localTokenizer(SparkSession spark, String runDir) throws IOException {
+        String file = Tables.path(runDir, Tokenizers.TOKENIZER_JSON);
+        if (!Tables.exists(spark, file)) {
+            throw new BadInputException(
+                    "%s: no tokenizer.json next to the tokens table (it is written by `headwise tokenize`)", runDir);
+        }
+        Path local = Path.of(runDir).resolve(Tokenizers.TOKENIZER_JSON);
+        if (Files.isRegularFile(local)) {
+            return local;
+        }
+        Path copy = Files.createTempFile("headwise-tokenizer", ".json");
+        copy.toFile().deleteOnExit();
+        return Files.writeString(
+                copy, io.headwise.jobs.corpus.TokenizerSource.read(spark, file).json());
     }
 
     private static void report(JobContext context, Path out, TrainingRun.Result r) {

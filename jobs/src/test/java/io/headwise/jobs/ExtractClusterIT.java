@@ -2,21 +2,19 @@ package io.headwise.jobs;
 
 import static io.headwise.testing.ExtractFixtures.NAMES_CONFIG;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 import io.headwise.spark.Schemas;
 import io.headwise.testing.CliRun;
 import io.headwise.testing.ExtractFixtures;
 import io.headwise.testing.LocalClusterSession;
+import io.headwise.testing.SameTables;
 import io.headwise.testing.SparkTestSession;
 import io.headwise.tokenize.CharTokenizer;
 import java.nio.file.Path;
 import java.util.List;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * {@code extract} on {@code local-cluster[2,1,1024]} — two executor JVMs that must each copy the
@@ -64,54 +62,11 @@ class ExtractClusterIT {
         }
 
         SparkSession spark = SparkTestSession.get();
-        for (String table : ExtractJob.TABLES) {
-            List<Row> a = sorted(spark, tmp.resolve("local"), table);
-            List<Row> b = sorted(spark, tmp.resolve("cluster"), table);
-            assertThat(b).as(table).hasSameSizeAs(a);
-            for (int i = 0; i < a.size(); i++) {
-                assertSameRow(a.get(i), b.get(i), table);
-            }
-        }
-        assertThat(sorted(spark, tmp.resolve("cluster"), Schemas.HEAD_STATS)).hasSize(names.size() * 4);
-    }
-
-    private static List<Row> sorted(SparkSession spark, Path runDir, String table) {
-        var rows = Tables.read(spark, runDir.toString(), table, "extract");
-        String[] keys = switch (table) {
-            case Schemas.REJECTS -> new String[] {"doc_id"};
-            case Schemas.HEAD_TOKEN_MASS -> new String[] {"layer", "head", "token_id"};
-            case Schemas.TOKEN_STATS -> new String[] {"sample_id", "position"};
-            case Schemas.ACTIVATIONS, Schemas.LOGIT_LENS -> new String[] {"sample_id", "layer", "position"};
-            case Schemas.ATTRIBUTIONS -> new String[] {"sample_id", "method"};
-            case Schemas.HEAD_DISTANCES -> new String[] {"layer_a", "head_a", "layer_b", "head_b"};
-            default -> new String[] {"sample_id", "layer", "head"};
-        };
-        return rows.orderBy(keys[0], java.util.Arrays.copyOfRange(keys, 1, keys.length))
-                .collectAsList();
-    }
-
-    private static void assertSameRow(Row a, Row b, String table) {
-        assertThat(b.length()).isEqualTo(a.length());
-        for (int i = 0; i < a.length(); i++) {
-            assertSameValue(a.get(i), b.get(i), table + " " + a + " column " + i);
-        }
-    }
-
-    private static void assertSameValue(Object a, Object b, String where) {
-        if (a instanceof Double x) {
-            assertThat((Double) b).as(where).isCloseTo(x, within(1e-5 * Math.max(1, Math.abs(x))));
-        } else if (a instanceof Float x) {
-            assertThat((Float) b).as(where).isCloseTo(x, within(1e-5f));
-        } else if (a instanceof scala.collection.Seq<?> seq) {
-            List<?> x = CollectionConverters.asJava(seq);
-            List<?> y = CollectionConverters.asJava((scala.collection.Seq<?>) b);
-            assertThat(y).as(where).hasSameSizeAs(x);
-            for (int i = 0; i < x.size(); i++) {
-                assertSameValue(x.get(i), y.get(i), where);
-            }
-        } else {
-            assertThat(b).as(where).isEqualTo(a);
-        }
+        SameTables.assertSame(
+                spark, tmp.resolve("local").toString(), tmp.resolve("cluster").toString(), ExtractJob.TABLES, 1e-5);
+        assertThat(Tables.read(spark, tmp.resolve("cluster").toString(), Schemas.HEAD_STATS, "extract")
+                        .count())
+                .isEqualTo(names.size() * 4L);
     }
 
     private static String[] append(String[] args, String last) {

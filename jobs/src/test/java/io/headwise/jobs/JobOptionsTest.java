@@ -46,6 +46,29 @@ class JobOptionsTest {
     }
 
     @Test
+    void modelDirectoriesWrittenOrReadWithLocalFileIoRefuseAHadoopUri() {
+        // What picocli's Path conversion leaves of --out hdfs://namenode:8020/models/names.
+        Path uri = Path.of("hdfs://namenode:8020/models/names");
+        assertThatThrownBy(() -> TrainJob.Options.builder().tokens("t").out(uri).build())
+                .isInstanceOf(BadInputException.class)
+                .hasMessage("--out hdfs:/namenode:8020/models/names: train needs a local path (or a file system"
+                        + " mounted on the driver) here, not a Hadoop URI; copy the model directory between the"
+                        + " two with `hdfs dfs -get`/`-put`");
+        assertThatThrownBy(() -> ProbeJob.Options.builder()
+                        .model(Path.of("file:///models/names"))
+                        .out("o")
+                        .build())
+                .isInstanceOf(BadInputException.class)
+                .hasMessageStartingWith("--model file:/models/names: probe needs a local path");
+        assertThat(TrainJob.Options.builder()
+                        .tokens("t")
+                        .out(Path.of("runs/hdfs-copy:1/model"))
+                        .build()
+                        .out())
+                .isEqualTo(Path.of("runs/hdfs-copy:1/model"));
+    }
+
+    @Test
     void summarizeNeedsItsTables() {
         assertThat(SummarizeJob.Options.builder().tables("runs/x").build())
                 .isEqualTo(new SummarizeJob.Options("runs/x", false));

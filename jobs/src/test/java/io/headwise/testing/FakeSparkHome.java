@@ -29,7 +29,9 @@ final class FakeSparkHome {
                             + " jars/ links to the test class path.\n");
             Set<String> names = new HashSet<>();
             for (Path entry : classPath) {
-                if (Files.isRegularFile(entry) && entry.getFileName().toString().endsWith(".jar")) {
+                if (Files.isRegularFile(entry)
+                        && entry.getFileName().toString().endsWith(".jar")
+                        && !isTestServer(entry)) {
                     // Two artifacts may share a file name (same artifactId, different groupId).
                     String name = entry.getFileName().toString();
                     for (int i = 2; !names.add(name); i++) {
@@ -41,6 +43,14 @@ final class FakeSparkHome {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the stand-in SPARK_HOME at " + home, e);
         }
+    }
+
+    /**
+     * HdfsIT's NameNode and DataNode: no distribution holds them, and their unshaded Hadoop classes
+     * would sit beside Spark's hadoop-client-api in the executors.
+     */
+    static boolean isTestServer(Path jar) {
+        return jar.getFileName().toString().startsWith("hadoop-client-minicluster-");
     }
 
     /** Removes last run's links (never what they point to). */
