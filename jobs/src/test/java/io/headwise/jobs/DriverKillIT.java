@@ -118,6 +118,79 @@ class DriverKillIT {
         rerunReportsAndMatches(run, "ablate", ablateArgs(run), ablated);
     }
 
+    /**
+     * {@code train} killed while it saves its checkpoint: a GPT-2-small-sized model (85 M
+     * parameters over the names vocabulary, about 1 GB of model and optimizer state), so that the
+     * save lasts long enough to be caught while a {@code .tmp} file is being written. The directory
+     * then holds a partial file; a plain re-run refuses the directory in one line, and the re-run
+     * with {@code --overwrite} removes the partial file with one line and writes the same model as
+     * an undisturbed run.
+     */
+    @Test
+    void trainKilledWhileSavingItsCheckpoint() throws Exception {
+        Path undisturbed = tmp.resolve("train-undisturbed");
+        assertOk(CliRun.of(trainArgs(undisturbed)));
+        Path killed = tmp.resolve("train-killed");
+        try (ChildJob child = ChildJob.start(tmp.resolve("logs"), trainArgs(killed))) {
+            child.killWhen(() -> !partialFiles(killed).isEmpty(), 600);
+        }
+        assertThat(partialFiles(killed)).isNotEmpty();
+        CliRun plain = CliRun.of(trainArgs(killed));
+        assertThat(plain.exitCode()).as(plain.out() + plain.err()).isEqualTo(2);
+        assertThat(plain.err().strip().lines()).as("one line").hasSize(1);
+        CliRun again = CliRun.of(concat(trainArgs(killed), "--overwrite"));
+        assertOk(again);
+        assertThat(again.out() + again.err()).contains("a partial checkpoint file left by an interrupted save");
+        assertThat(partialFiles(killed)).isEmpty();
+        assertThat(Files.readAllBytes(killed.resolve("model.safetensors")))
+                .as("the re-run's weights")
+                .isEqualTo(Files.readAllBytes(undisturbed.resolve("model.safetensors")));
+    }
+
+    private static String[] trainArgs(Path out) {
+        return new String[] {
+            "train",
+            "--tokens",
+            tokens.toString(),
+            "--out",
+            out.toString(),
+            "--layers",
+            "12",
+            "--heads",
+            "12",
+            "--embd",
+            "768",
+            "--steps",
+            "1",
+            "--batch-size",
+            "2",
+            "--eval-batches",
+            "1",
+            "--seed",
+            "3"
+        };
+    }
+
+    private static String[] concat(String[] args, String more) {
+        String[] all = Arrays.copyOf(args, args.length + 1);
+        all[args.length] = more;
+        return all;
+    }
+
+    /** The {@code *.tmp} files in {@code dir}: a checkpoint file being written. */
+    private static List<String> partialFiles(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".tmp"))
+                    .toList();
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
+    }
+
     @Test
     void summarizeKilledWhileWriting() throws Exception {
         Path run = tmp.resolve("summarize-killed");
