@@ -67,7 +67,8 @@ record ReportModel(
             int[] ids = InspectJob.encode(tokenizer, text, config);
             SampleResult result =
                     analyzer.analyze(List.of(ids), new boolean[] {true}).get(0);
-            views.add(view(tokenizer, text, result).withExplanation(explanation(tokenizer, result)));
+            views.add(view(tokenizer, text, result)
+                    .withExplanation(explanation(tokenizer, result, analyzer.predictionGradXInput(ids))));
             removals.add(removeOneHead(gpt, manager, ids));
         }
         return new ReportModel(
@@ -103,13 +104,13 @@ record ReportModel(
     }
 
     /** The text's explanations (SPEC §6), the logit lens's top ids decoded. */
-    static TextExplanation explanation(TextTokenizer tokenizer, SampleResult result) {
+    static TextExplanation explanation(TextTokenizer tokenizer, SampleResult result, float[][] gradXByPrediction) {
         int[][] topIds = result.explanation().lensTopId();
         String[][] top = new String[topIds.length][];
         for (int l = 0; l < topIds.length; l++) {
             top[l] = pieces(tokenizer, topIds[l]);
         }
-        return TextExplanation.of(result.patterns(), result.explanation(), top);
+        return TextExplanation.of(result.patterns(), result.explanation(), top, gradXByPrediction);
     }
 
     /** Each id's piece; ids the tokenizer does not know (a padded vocabulary) as {@code <id>}. */

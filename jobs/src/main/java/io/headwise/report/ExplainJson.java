@@ -24,6 +24,9 @@ final class ExplainJson {
         JsonObject json = new JsonObject();
         json.add("rollout", matrix(explanation.rollout()));
         json.add("grad_rollout", matrix(explanation.gradRollout()));
+        if (explanation.gradXInputByPrediction() != null) {
+            json.add("grad_x_input_by_prediction", matrix(explanation.gradXInputByPrediction()));
+        }
         JsonArray weighted = new JsonArray();
         for (float[][][] layer : explanation.valueWeighted()) {
             JsonArray heads = new JsonArray();

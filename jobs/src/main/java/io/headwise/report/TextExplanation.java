@@ -16,6 +16,8 @@ import io.headwise.model.Explanation;
  * @param lensTopProb {@code [L][T]} its probability
  * @param lensTargetProb {@code [L][T-1]} the probability of the actual next token
  * @param lensTargetRank {@code [L][T-1]} its rank (1 = top)
+ * @param gradXInputByPrediction {@code [T-1][q+1]} gradient × input of each prediction's own loss
+ *     ({@code Analyzer#predictionGradXInput}), or null when not computed
  */
 public record TextExplanation(
         float[][] rollout,
@@ -24,7 +26,8 @@ public record TextExplanation(
         String[][] lensTop,
         float[][] lensTopProb,
         float[][] lensTargetProb,
-        int[][] lensTargetRank) {
+        int[][] lensTargetRank,
+        float[][] gradXInputByPrediction) {
 
     /**
      * The view of a sample's {@code patterns} and {@link Explanation}.
@@ -34,6 +37,16 @@ public record TextExplanation(
      * @param lensTop {@code [L][T]} the decoded pieces of {@code explanation.lensTopId()}
      */
     public static TextExplanation of(float[][][][] patterns, Explanation explanation, String[][] lensTop) {
+        return of(patterns, explanation, lensTop, null);
+    }
+
+    /**
+     * The view with each prediction's gradient × input too.
+     *
+     * @param gradXInputByPrediction {@code [T-1][q+1]}, or null
+     */
+    public static TextExplanation of(
+            float[][][][] patterns, Explanation explanation, String[][] lensTop, float[][] gradXInputByPrediction) {
         float[][][][] weighted = new float[patterns.length][][][];
         for (int l = 0; l < patterns.length; l++) {
             weighted[l] = new float[patterns[l].length][][];
@@ -48,6 +61,7 @@ public record TextExplanation(
                 lensTop,
                 explanation.lensTopProb(),
                 explanation.lensTargetProb(),
-                explanation.lensTargetRank());
+                explanation.lensTargetRank(),
+                gradXInputByPrediction);
     }
 }

@@ -197,10 +197,13 @@
             const last = lens.target_prob.length - 1;
             add(relevance, el('p', 'help', 'Position ' + p + ' ' + tokText(t.tokens[p]) + ' predicting ' + tokText(t.tokens[p + 1])
                 + ': the model gives it p = ' + fmt(lens.target_prob[last][p]) + ' (rank ' + lens.target_rank[last][p] + '). '
-                + 'grad_rollout = row ' + p + ' of the gradient-weighted rollout (sums to 1); grad_x_input = (∂L/∂e_t)·e_t of the whole text’s loss, shown for the same tokens.'));
+                + 'grad_rollout = row ' + p + ' of the gradient-weighted rollout (sums to 1); grad_x_input = (∂ℓ_p/∂e_t)·e_t of this prediction’s own loss ℓ_p'
+                + (x.grad_x_input_by_prediction ? '' : ' (not computed here: the whole text’s loss instead)') + '.'));
             const tokens = t.tokens.slice(0, p + 1);
             saliencyRow(relevance, 'grad_rollout', tokens, x.grad_rollout[p], 'viridis', false, 'grad_rollout');
-            if (t.grad_x_input) {
+            if (x.grad_x_input_by_prediction) {
+                saliencyRow(relevance, 'grad_x_input', tokens, x.grad_x_input_by_prediction[p], 'diverging', true, 'grad_x_input (this prediction)');
+            } else if (t.grad_x_input) {
                 saliencyRow(relevance, 'grad_x_input', tokens, t.grad_x_input.slice(0, p + 1), 'diverging', true, 'grad_x_input (text loss)');
             }
         };

@@ -364,6 +364,18 @@ class ReportBrowserIT {
         assertThat(firstTitle).startsWith("position 0: grad_rollout = ");
         assertThat(number(firstTitle.substring(firstTitle.indexOf("= ") + 2)))
                 .isCloseTo(gradRollout.get(3).get(0).doubleValue(), org.assertj.core.api.Assertions.within(5e-3));
+        // The second row: gradient × input of prediction 3's own loss, from the data.
+        List<List<Number>> gradX = (List<List<Number>>) explain.get("grad_x_input_by_prediction");
+        assertThat(gradX).hasSize(tokens - 1);
+        assertThat(gradX.get(3)).hasSize(4);
+        String xTitle = driver.findElements(By.cssSelector("#text-0 .relevance .saliency-row"))
+                .get(1)
+                .findElement(By.cssSelector(".tok"))
+                .getAttribute("title");
+        assertThat(xTitle).startsWith("position 0: grad_x_input (this prediction) = ");
+        double want = gradX.get(3).get(0).doubleValue();
+        assertThat(number(xTitle.substring(xTitle.indexOf("= ") + 2)))
+                .isCloseTo(want, org.assertj.core.api.Assertions.within(5e-3 * Math.max(1, Math.abs(want))));
         driver.findElement(By.cssSelector(
                         "#text-0 table.lens td.position[data-layer='0'][data-position='" + (tokens - 1) + "']"))
                 .click();
