@@ -131,7 +131,8 @@ class DriverKillIT {
         Path undisturbed = tmp.resolve("train-undisturbed");
         assertOk(CliRun.of(trainArgs(undisturbed)));
         Path killed = tmp.resolve("train-killed");
-        try (ChildJob child = ChildJob.start(tmp.resolve("logs"), trainArgs(killed))) {
+        // Saving copies the weights through the heap: more than ChildJob's default 1 GB.
+        try (ChildJob child = ChildJob.start(List.of("-Xmx4g"), tmp.resolve("logs"), trainArgs(killed))) {
             child.killWhen(() -> !partialFiles(killed).isEmpty(), 600);
         }
         assertThat(partialFiles(killed)).isNotEmpty();
