@@ -3,7 +3,9 @@ package io.headwise.jobs;
 import io.headwise.BadInputException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.apache.hadoop.fs.FileStatus;
@@ -22,13 +24,22 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A driver killed mid-write leaves its staging directory (and its lock) behind. The next job on
  * the directory says what it found, one line each, and removes them: holding the lock, it knows no
- * other job is writing there.
+ * other job is writing there. A driver killed while it moves its finished tables into place (the
+ * {@link #COMMITTING} list in its staging directory says which) leaves a commit half done: the next
+ * job completes it, so the directory holds all of that run's tables, never some of them beside
+ * older ones.
  */
 final class RunStaging implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunStaging.class);
 
     static final String PREFIX = "_staging-";
+
+    /**
+     * In a staging directory: the names its {@link #commit} moves into place, one per line, written
+     * before the first move; a staging directory that has it holds only finished tables.
+     */
+    static final String COMMITTING = "_COMMITTING";
 
     private final FileSystem fs;
     private final Path runDir;
@@ -84,6 +95,15 @@ final class RunStaging implements AutoCloseable {
         for (FileStatus status : fs.listStatus(run)) {
             String name = status.getPath().getName();
             if (status.isDirectory() && name.startsWith(PREFIX)) {
+                if (fs.exists(new Path(status.getPath(), COMMITTING))) {
+                    int moved = finishCommit(fs, run, status.getPath());
+                    report.accept(String.format(
+                            "completed the interrupted commit of `headwise %s`%s: moved its last %d table(s) into"
+                                    + " place (its run_manifest row is missing)",
+                            jobOf(name), startedOf(name), moved));
+                    fs.delete(status.getPath(), true);
+                    continue;
+                }
                 fs.delete(status.getPath(), true);
                 report.accept(String.format(
                         "removed %s, left by an interrupted `headwise %s` run%s",
@@ -117,20 +137,68 @@ final class RunStaging implements AutoCloseable {
         return Tables.path(dir(), name);
     }
 
-    /** Replaces {@code runDir/name} by the staged one, for each of {@code names} (tables or files). */
+    /**
+     * Replaces {@code runDir/name} by the staged one, for each of {@code names} (tables or files),
+     * after recording {@code names} in {@link #COMMITTING} so that a commit cut short can be
+     * completed.
+     */
     void commit(List<String> names) {
         try {
+            writeCommitting(fs, dir, names);
             for (String name : names) {
-                Path target = new Path(runDir, name);
-                if (fs.exists(target) && !fs.delete(target, true)) {
-                    throw new IOException("cannot delete " + target);
-                }
-                if (!fs.rename(new Path(dir, name), target)) {
-                    throw new IOException("cannot move " + new Path(dir, name) + " to " + target);
-                }
+                move(fs, new Path(dir, name), new Path(runDir, name));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes {@code staging/}{@link #COMMITTING}: to a temporary name first, so it is whole or absent. */
+    static void writeCommitting(FileSystem fs, Path staging, List<String> names) throws IOException {
+        Path partial = new Path(staging, COMMITTING + ".tmp");
+        try (var out = fs.create(partial, true)) {
+            out.write((String.join("\n", names) + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        Path done = new Path(staging, COMMITTING);
+        if (fs.exists(done)) {
+            fs.delete(done, false);
+        }
+        if (!fs.rename(partial, done)) {
+            throw new IOException("cannot move " + partial + " to " + done);
+        }
+    }
+
+    /**
+     * Moves into place what an interrupted commit of {@code staging} had not moved yet.
+     *
+     * @return how many names it moved
+     */
+    static int finishCommit(FileSystem fs, Path run, Path staging) throws IOException {
+        List<String> names = new ArrayList<>();
+        try (var in = fs.open(new Path(staging, COMMITTING))) {
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                if (!line.isBlank()) {
+                    names.add(line.strip());
+                }
+            }
+        }
+        int moved = 0;
+        for (String name : names) {
+            Path staged = new Path(staging, name);
+            if (fs.exists(staged)) {
+                move(fs, staged, new Path(run, name));
+                moved++;
+            }
+        }
+        return moved;
+    }
+
+    private static void move(FileSystem fs, Path from, Path to) throws IOException {
+        if (fs.exists(to) && !fs.delete(to, true)) {
+            throw new IOException("cannot delete " + to);
+        }
+        if (!fs.rename(from, to)) {
+            throw new IOException("cannot move " + from + " to " + to);
         }
     }
 
