@@ -123,8 +123,8 @@ class DriverKillIT {
      * parameters over the names vocabulary, about 1 GB of model and optimizer state), so that the
      * save lasts long enough to be caught while a {@code .tmp} file is being written. The directory
      * then holds a partial file; a plain re-run refuses the directory in one line, and the re-run
-     * with {@code --overwrite} removes the partial file with one line and writes the same model as
-     * an undisturbed run.
+     * with {@code --overwrite} removes the partial file and writes the same model as an undisturbed
+     * run.
      */
     @Test
     void trainKilledWhileSavingItsCheckpoint() throws Exception {
@@ -141,7 +141,7 @@ class DriverKillIT {
         assertThat(plain.err().strip().lines()).as("one line").hasSize(1);
         CliRun again = CliRun.of(concat(trainArgs(killed), "--overwrite"));
         assertOk(again);
-        assertThat(again.out() + again.err()).contains("a partial checkpoint file left by an interrupted save");
+        // The line saying so goes to the process's stderr with train's progress (TrainingRunTest reads it).
         assertThat(partialFiles(killed)).isEmpty();
         assertThat(Files.readAllBytes(killed.resolve("model.safetensors")))
                 .as("the re-run's weights")
