@@ -191,11 +191,7 @@ public final class Analyzer {
         for (int i = 0; i < b; i++) {
             last[i] = batch.get(i).length - 1;
         }
-        NDManager batchManager = out.logits().getManager();
-        NDArray lastIndex = batchManager
-                .create(last, new Shape(b, 1, 1))
-                .broadcast(new Shape(b, 1, out.logits().getShape().get(2)));
-        NDArray lastProbs = out.logits().gather(lastIndex, 1).squeeze(1).softmax(-1); // [B, V]
+        NDArray lastProbs = Gpt.atPositions(out.logits(), last).softmax(-1); // [B, V]
         float[] maxProb = lastProbs.max(new int[] {-1}).toFloatArray();
         long[] argMax = lastProbs.argMax(-1).toType(DataType.INT64, false).toLongArray();
 

@@ -219,7 +219,7 @@ final class Explainer {
                     NDArray ids = pass.create(copies.ids(), new Shape(n, t));
                     GptOutput out = gpt.forwardWithoutLogits(gpt.embed(ids), null, null, probes, false);
                     // y = Σ_r logits[r, q_r, x_{q_r + 1}], unembedding only position q_r of each row
-                    NDArray y = copies.predictionLogits(gpt, out, pass)
+                    NDArray y = copies.predictionLogits(gpt, out)
                             .gather(pass.create(copies.targets(), new Shape(n, 1)), -1)
                             .sum();
                     scope.backward(y);
@@ -269,7 +269,7 @@ final class Explainer {
                     embeddings = gpt.embed(ids);
                     embeddings.setRequiresGradient(true);
                     GptOutput out = gpt.forwardWithoutLogits(embeddings, null, null, null, false);
-                    NDArray losses = copies.predictionLogits(gpt, out, pass)
+                    NDArray losses = copies.predictionLogits(gpt, out)
                             .logSoftmax(-1)
                             .gather(pass.create(copies.targets(), new Shape(n, 1)), -1)
                             .neg(); // (N, 1): ℓ_{q_r}
@@ -359,15 +359,13 @@ final class Explainer {
         }
 
         /** {@code [N, V]}: each row's logits at its own query, from the last block's output. */
-        NDArray predictionLogits(Gpt gpt, GptOutput out, NDManager pass) {
+        NDArray predictionLogits(Gpt gpt, GptOutput out) {
             NDArray last = out.residPost().get(out.residPost().size() - 1); // (N, t, C)
             long[] at = new long[rows()];
             for (int r = 0; r < at.length; r++) {
                 at[r] = query[r];
             }
-            NDArray index = pass.create(at, new Shape(rows(), 1, 1))
-                    .broadcast(new Shape(rows(), 1, last.getShape().get(2)));
-            return gpt.unembed(last.gather(index, 1)).squeeze(1);
+            return gpt.unembed(Gpt.atPositions(last, at)); // (N, V)
         }
     }
 }

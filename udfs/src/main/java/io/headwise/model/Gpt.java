@@ -290,6 +290,22 @@ public final class Gpt {
     }
 
     /**
+     * Row {@code b}'s vector at position {@code positions[b]}: one gather, not one indexing call per
+     * row. Differentiable.
+     *
+     * @param x {@code [B, T, W]}
+     * @param positions {@code [B]}, each in {@code 0..T−1}
+     * @return {@code [B, W]}, on {@code x}'s manager
+     */
+    public static NDArray atPositions(NDArray x, long[] positions) {
+        Shape shape = x.getShape();
+        NDArray index = x.getManager()
+                .create(positions, new Shape(shape.get(0), 1, 1))
+                .broadcast(new Shape(shape.get(0), 1, shape.get(2)));
+        return x.gather(index, 1).squeeze(1);
+    }
+
+    /**
      * {@code value} as a scalar array of {@code like}'s manager, alive until that manager closes.
      *
      * <p>Never {@code x.mul(Number)} on a path that is differentiated: DJL's PyTorch engine wraps
