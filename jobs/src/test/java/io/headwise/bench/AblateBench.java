@@ -101,7 +101,12 @@ public final class AblateBench {
                 rows / forwards, tokens * k / forwards);
         System.out.printf("model alone, forwards + gradient %,10.2f sample-rows/s%n", rows / (forwards + gradient));
 
-        String taskCpus = Integer.toString(Runtime.getRuntime().availableProcessors());
+        // As ExtractBench: a task per core for the names model, a task owning the cores for GPT-2-sized ones.
+        String taskCpus = System.getProperty(
+                "bench.task.cpus",
+                which.equals("names")
+                        ? "1"
+                        : Integer.toString(Runtime.getRuntime().availableProcessors()));
         String out = ExtractBench.inFreshJvm(
                 taskCpus,
                 1,

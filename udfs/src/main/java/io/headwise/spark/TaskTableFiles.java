@@ -34,7 +34,8 @@ import org.apache.spark.sql.types.StructType;
  * whose result it received for each partition and removes every other attempt's ({@code
  * io.headwise.jobs.TaskFilesCommit}): Spark's output commit protocol, for tables Spark's writer
  * does not make. Rows go through Spark's own {@link ParquetWriteSupport}, so the files are the
- * ones Spark would write for the schema.
+ * ones Spark would write for the schema, less the optional statistics of floating-point columns and
+ * the size statistics (level histograms) Spark does not read.
  */
 public final class TaskTableFiles implements TableSink, AutoCloseable {
 
@@ -133,9 +134,10 @@ public final class TaskTableFiles implements TableSink, AutoCloseable {
                     .withConf(tableConf)
                     .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
                     .withCompressionCodec(CompressionCodecName.SNAPPY)
-                    .withRowGroupSize((long) ROW_GROUP_BYTES);
+                    .withRowGroupSize((long) ROW_GROUP_BYTES)
+                    .withSizeStatisticsEnabled(false);
             for (String column : floatingPointColumns(schema)) {
-                builder = builder.withDictionaryEncoding(column, false);
+                builder = builder.withDictionaryEncoding(column, false).withStatisticsEnabled(column, false);
             }
             return new Open(path, builder.build(), new long[1]);
         } catch (IOException e) {
@@ -147,7 +149,8 @@ public final class TaskTableFiles implements TableSink, AutoCloseable {
      * Parquet paths of the float and double columns of {@code schema}, inside lists too ({@code
      * a.list.element}). Measured values (entropies, weights, norms) are nearly all distinct: Parquet
      * would build a dictionary for each of these columns, page after page, only to fall back to
-     * plain encoding.
+     * plain encoding; and it would compare every value with its page's and row group's minimum and
+     * maximum, statistics no query of these tables prunes by (the ids and indices keep theirs).
      */
     public static List<String> floatingPointColumns(StructType schema) {
         List<String> paths = new ArrayList<>();
