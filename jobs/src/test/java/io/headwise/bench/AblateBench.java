@@ -7,7 +7,6 @@ import io.headwise.jobs.Tables;
 import io.headwise.model.Checkpoint;
 import io.headwise.model.Gpt;
 import io.headwise.model.GptConfig;
-import io.headwise.model.GptOutput;
 import io.headwise.model.GradientScope;
 import io.headwise.model.InterventionPass;
 import io.headwise.spark.AblatePartition;
@@ -158,9 +157,10 @@ public final class AblateBench {
                             gates[((i * b.size() + s) * nLayer * nHead) + head] = 0f;
                         }
                     }
-                    GptOutput out = gpt.forward(
-                            gpt.embed(rows), m.create(gates, new Shape(n * b.size(), nLayer, nHead)), false);
-                    Gpt.tokenLosses(out.logits(), rows).toFloatArray();
+                    // The logits alone, as the job's passes (one block's arrays at a time).
+                    NDArray logits =
+                            gpt.logits(gpt.embed(rows), m.create(gates, new Shape(n * b.size(), nLayer, nHead)), null);
+                    Gpt.tokenLosses(logits, rows).toFloatArray();
                 }
             }
         }

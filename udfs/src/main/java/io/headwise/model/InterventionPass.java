@@ -36,8 +36,9 @@ public final class InterventionPass {
     }
 
     /**
-     * The most attention weights one pass may hold, {@code rows · L · H · T²} (the forward pass keeps
-     * every layer's patterns): 64 Mi floats, 256 MB.
+     * The most attention weights of one pass, {@code rows · L · H · T²}: 64 Mi floats, 256 MB. The
+     * corpus passes ({@link #tokenLosses}) keep only one block's arrays at a time ({@link Gpt#logits}),
+     * a few times {@code rows · H · T²} floats; the one-text pass keeps every layer's patterns.
      */
     public static final long PATTERN_BUDGET = 64L << 20;
 
@@ -202,8 +203,8 @@ public final class InterventionPass {
             NDArray ids = padded(batch, t, batchManager);
             NDArray rows = ids.tile(new long[] {k, 1}); // (K·B, T), row k·B + b
             HeadEdits edits = HeadEdits.of(interventions, b, gpt.config(), zMean, batchManager);
-            GptOutput out = gpt.forward(gpt.embed(rows), null, edits, false);
-            data = Gpt.tokenLosses(out.logits(), rows).toFloatArray(); // (K·B, T−1)
+            NDArray logits = gpt.logits(gpt.embed(rows), null, edits); // one block's arrays at a time
+            data = Gpt.tokenLosses(logits, rows).toFloatArray(); // (K·B, T−1)
         }
         for (int i = 0; i < k; i++) {
             for (int j = 0; j < b; j++) {
