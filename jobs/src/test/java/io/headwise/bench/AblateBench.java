@@ -7,6 +7,7 @@ import io.headwise.jobs.Tables;
 import io.headwise.model.Checkpoint;
 import io.headwise.model.Gpt;
 import io.headwise.model.GptConfig;
+import io.headwise.model.GptOutput;
 import io.headwise.model.GradientScope;
 import io.headwise.model.InterventionPass;
 import io.headwise.spark.AblatePartition;
@@ -89,18 +90,6 @@ public final class AblateBench {
             // Two batches to warm up, unless that would be a large part of the run (a few big batches).
             List<List<int[]>> warm = batches.subList(0, batches.size() >= 8 ? 2 : 0);
             sweep(gpt, manager, warm, maxRows);
-            if (Boolean.getBoolean("bench.compare.scopes")) {
-                // The model alone's passes with and without per-block scopes, alternately, then stop.
-                for (int rep = 0; rep < 2; rep++) {
-                    for (boolean scoped : new boolean[] {false, true}) {
-                        System.out.printf(
-                                "  model alone, %s: %.1f s%n",
-                                scoped ? "Gpt.logits (per-block scopes)" : "Gpt.forward (every block kept)",
-                                sweep(gpt, manager, batches, maxRows, scoped));
-                    }
-                }
-                return;
-            }
             forwards = sweep(gpt, manager, batches, maxRows);
             System.out.printf("  (model alone, (L·H + 1) forward rows per sample: %.1f s)%n", forwards);
             gradient = gateGradient(gpt, manager, batches);
@@ -146,11 +135,6 @@ public final class AblateBench {
 
     /** Seconds for every batch's {@code (L·H + 1)·B} rows, in passes of at most {@code maxRows} rows. */
     static double sweep(Gpt gpt, NDManager manager, List<List<int[]>> batches, int maxRows) {
-        return sweep(gpt, manager, batches, maxRows, true);
-    }
-
-    /** @param scoped {@link Gpt#logits} (each block's arrays closed with it), else the full forward pass */
-    static double sweep(Gpt gpt, NDManager manager, List<List<int[]>> batches, int maxRows, boolean scoped) {
         GptConfig config = gpt.config();
         int nLayer = config.nLayer();
         int nHead = config.nHead();
@@ -174,12 +158,9 @@ public final class AblateBench {
                             gates[((i * b.size() + s) * nLayer * nHead) + head] = 0f;
                         }
                     }
-                    // The logits alone, as the job's passes (one block's arrays at a time).
-                    NDArray gateArray = m.create(gates, new Shape(n * b.size(), nLayer, nHead));
-                    NDArray logits = scoped
-                            ? gpt.logits(gpt.embed(rows), gateArray, null)
-                            : gpt.forward(gpt.embed(rows), gateArray, false).logits();
-                    Gpt.tokenLosses(logits, rows).toFloatArray();
+                    GptOutput out = gpt.forward(
+                            gpt.embed(rows), m.create(gates, new Shape(n * b.size(), nLayer, nHead)), false);
+                    Gpt.tokenLosses(out.logits(), rows).toFloatArray();
                 }
             }
         }

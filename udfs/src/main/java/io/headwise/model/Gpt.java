@@ -121,7 +121,7 @@ public final class Gpt {
      */
     public GptOutput forward(
             NDArray embeddings, NDArray gates, HeadEdits edits, List<NDArray> patternProbes, boolean training) {
-        return forward(embeddings, gates, edits, patternProbes, training, true, true);
+        return forward(embeddings, gates, edits, patternProbes, training, true);
     }
 
     /**
@@ -132,33 +132,16 @@ public final class Gpt {
      */
     public GptOutput forwardWithoutLogits(
             NDArray embeddings, NDArray gates, HeadEdits edits, List<NDArray> patternProbes, boolean training) {
-        return forward(embeddings, gates, edits, patternProbes, training, false, true);
+        return forward(embeddings, gates, edits, patternProbes, training, false);
     }
 
-    /**
-     * The logits {@code [B, T, V]} of {@link #forward(NDArray, NDArray, HeadEdits, boolean)}, and
-     * nothing else: each block runs in an NDManager of its own, closed once the block's output is
-     * computed, so the pass holds one block's intermediate arrays at a time instead of every
-     * block's (an NDArray lives until its manager closes; a 28-row GPT-2-small pass at 128 tokens
-     * kept ~9 GB). Records no gradient: the closed intermediates are gone.
-     */
-    public NDArray logits(NDArray embeddings, NDArray gates, HeadEdits edits) {
-        return forward(embeddings, gates, edits, null, false, true, false).logits();
-    }
-
-    /**
-     * @param logits whether to unembed the last block's output
-     * @param keep whether to keep every block's activations for the {@link GptOutput} (else its
-     *     lists are empty and each block's intermediates are closed with the block)
-     */
     private GptOutput forward(
             NDArray embeddings,
             NDArray gates,
             HeadEdits edits,
             List<NDArray> patternProbes,
             boolean training,
-            boolean logits,
-            boolean keep) {
+            boolean logits) {
         NDManager manager = embeddings.getManager();
         Shape shape = embeddings.getShape();
         long b = shape.get(0);
@@ -180,39 +163,12 @@ public final class Gpt {
         for (int l = 0; l < config.nLayer(); l++) {
             NDArray layerGates = gates == null ? null : gates.get(new NDIndex(":, {}, :", l));
             NDArray probe = patternProbes == null ? null : patternProbes.get(l);
-            // Results attach to their first operand's manager: x, moved into the block's scope.
-            NDManager scope = keep ? null : manager.newSubManager();
-            if (scope != null) {
-                x.tempAttach(scope);
-            }
-            try {
-                List<NDArray> blockPatterns = keep ? patterns : new ArrayList<>(1);
-                List<NDArray> blockZ = keep ? z : new ArrayList<>(1);
-                List<NDArray> blockV = keep ? v : new ArrayList<>(1);
-                x = x.add(attention(
-                        l,
-                        layerNorm(x, l, "ln_1"),
-                        causalMask,
-                        layerGates,
-                        edits,
-                        probe,
-                        blockPatterns,
-                        blockZ,
-                        blockV,
-                        training));
-                NDArray hidden = config.activation().apply(linear(layerNorm(x, l, "ln_2"), l, "mlp.c_fc"));
-                x = x.add(drop(linear(hidden, l, "mlp.c_proj"), training));
-                if (keep) {
-                    mlpPost.add(hidden);
-                    residPost.add(x);
-                } else {
-                    x.attach(manager);
-                }
-            } finally {
-                if (scope != null) {
-                    scope.close();
-                }
-            }
+            x = x.add(attention(
+                    l, layerNorm(x, l, "ln_1"), causalMask, layerGates, edits, probe, patterns, z, v, training));
+            NDArray hidden = config.activation().apply(linear(layerNorm(x, l, "ln_2"), l, "mlp.c_fc"));
+            mlpPost.add(hidden);
+            x = x.add(drop(linear(hidden, l, "mlp.c_proj"), training));
+            residPost.add(x);
         }
         return new GptOutput(embeddings, logits ? unembed(x) : null, patterns, residPost, mlpPost, z, v);
     }
@@ -284,10 +240,7 @@ public final class Gpt {
         NDArray pattern = scores.softmax(-1);
         if (edits != null && edits.mix().get(l) != null) {
             // (B, H, H) · (B, H, T·T): each head's pattern becomes a mixture of the layer's patterns
-            NDArray mixed =
-                    edits.mix().get(l).matMul(pattern.reshape(b, h, t * t)).reshape(b, h, t, t);
-            mixed.attach(pattern.getManager()); // the block's scope, not the edits' manager
-            pattern = mixed;
+            pattern = edits.mix().get(l).matMul(pattern.reshape(b, h, t * t)).reshape(b, h, t, t);
         }
         patterns.add(pattern);
         vs.add(v);

@@ -36,11 +36,13 @@ public final class InterventionPass {
     }
 
     /**
-     * The most attention weights of one pass, {@code rows · L · H · T²}: 64 Mi floats, 256 MB. The
-     * corpus passes ({@link #tokenLosses}) keep only one block's arrays at a time ({@link Gpt#logits}),
-     * a few times {@code rows · H · T²} floats; the one-text pass keeps every layer's patterns.
+     * The most attention weights one pass may hold, {@code rows · L · H · T²}: 16 Mi floats, 64 MB,
+     * as for explanations' copies ({@code Explainer}). The forward pass keeps every block's arrays
+     * until the pass ends, about 35 times its patterns: at 64 Mi weights (28 rows of 128 tokens on a
+     * GPT-2-small-sized model) a pass held ~9 GB, and the job's JVM reached 11.0 GB resident
+     * (bench/ablate-results.md, 2026-12-07 18:53 UTC); 16 Mi weights is 7 such rows.
      */
-    public static final long PATTERN_BUDGET = 64L << 20;
+    public static final long PATTERN_BUDGET = 16L << 20;
 
     /**
      * The rows of {@code length} tokens whose patterns fit {@link #PATTERN_BUDGET}, at least 1 and
@@ -203,8 +205,8 @@ public final class InterventionPass {
             NDArray ids = padded(batch, t, batchManager);
             NDArray rows = ids.tile(new long[] {k, 1}); // (K·B, T), row k·B + b
             HeadEdits edits = HeadEdits.of(interventions, b, gpt.config(), zMean, batchManager);
-            NDArray logits = gpt.logits(gpt.embed(rows), null, edits); // one block's arrays at a time
-            data = Gpt.tokenLosses(logits, rows).toFloatArray(); // (K·B, T−1)
+            GptOutput out = gpt.forward(gpt.embed(rows), null, edits, false);
+            data = Gpt.tokenLosses(out.logits(), rows).toFloatArray(); // (K·B, T−1)
         }
         for (int i = 0; i < k; i++) {
             for (int j = 0; j < b; j++) {
