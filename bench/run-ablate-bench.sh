@@ -5,6 +5,8 @@
 #
 #   bench/run-ablate-bench.sh                        # names-sized model, then GPT-2-small-sized
 #   bench/run-ablate-bench.sh names|gpt2s [SAMPLES] [BATCH]
+# BENCH_JAVA_OPTS adds JVM options: -Dbench.task.cpus=N, the job's spark.task.cpus (default 1 for
+# names, every core for gpt2s); -Dbench.job.jvm="OPTIONS", options for the job's JVM only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

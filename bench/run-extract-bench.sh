@@ -2,7 +2,7 @@
 # extract throughput and memory benchmark (not run by CI). Prints the numbers; see
 # jobs/src/test/java/io/headwise/bench/ExtractBench.java for what each one measures.
 # BENCH_JAVA_OPTS adds JVM options, e.g. BENCH_JAVA_OPTS=-XX:StartFlightRecording=filename=x.jfr
-# (-Dbench.task.cpus=N: the job's spark.task.cpus; -Dbench.analyzer=false: skip the two Analyzer
+# (-Dbench.task.cpus=N: the job's spark.task.cpus, default 1 for names and every core for gpt2s; -Dbench.analyzer=false: skip the two Analyzer
 # diagnostic passes, e.g. for a long GPT-2-small-sized run; -Dbench.patterns=SELECTION: the job's
 # --patterns; -Dbench.explain=SELECTION: the job's --explain, default none; -Dbench.job.jvm="OPTIONS": options for the job's JVM only, e.g.
 # -Dbench.job.jvm=-XX:StartFlightRecording=filename=job.jfr,settings=profile; -Dbench.job.runs=N: the job

@@ -101,12 +101,7 @@ public final class AblateBench {
                 rows / forwards, tokens * k / forwards);
         System.out.printf("model alone, forwards + gradient %,10.2f sample-rows/s%n", rows / (forwards + gradient));
 
-        // As ExtractBench: a task per core for the names model, a task owning the cores for GPT-2-sized ones.
-        String taskCpus = System.getProperty(
-                "bench.task.cpus",
-                which.equals("names")
-                        ? "1"
-                        : Integer.toString(Runtime.getRuntime().availableProcessors()));
+        String taskCpus = ExtractBench.taskCpus(which);
         String out = ExtractBench.inFreshJvm(
                 taskCpus,
                 1,

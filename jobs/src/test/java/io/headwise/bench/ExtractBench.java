@@ -194,13 +194,7 @@ public final class ExtractBench {
         }
 
         Path tokensDir = tokensTable(tmp, input);
-        // The layouts conf/spark-defaults.extract.conf recommends: for the names model Spark's own
-        // default (a task per core, one PyTorch thread each), for GPT-2-sized ones a task owning the cores.
-        String taskCpus = System.getProperty(
-                "bench.task.cpus",
-                which.equals("names")
-                        ? "1"
-                        : Integer.toString(Runtime.getRuntime().availableProcessors()));
+        String taskCpus = taskCpus(which);
         List<String> args = new ArrayList<>(List.of(
                 "extract",
                 "--model",
@@ -249,13 +243,7 @@ public final class ExtractBench {
                 "%s explain: %s, %,d samples, %,d tokens, batch %d, %d cores%n",
                 which, config, n, tokens, batch, Runtime.getRuntime().availableProcessors());
         Path tokensDir = tokensTable(tmp, input);
-        // The layouts conf/spark-defaults.extract.conf recommends: for the names model Spark's own
-        // default (a task per core, one PyTorch thread each), for GPT-2-sized ones a task owning the cores.
-        String taskCpus = System.getProperty(
-                "bench.task.cpus",
-                which.equals("names")
-                        ? "1"
-                        : Integer.toString(Runtime.getRuntime().availableProcessors()));
+        String taskCpus = taskCpus(which);
         int runs = Integer.getInteger("bench.job.runs", which.equals("names") ? 2 : 1);
         double[] seconds = new double[2];
         String[] selections = {"none", "all"};
@@ -400,6 +388,19 @@ public final class ExtractBench {
             System.out.printf("job_seconds=%.3f%n", seconds);
         }
         spark.stop();
+    }
+
+    /**
+     * The job's {@code spark.task.cpus}: {@code -Dbench.task.cpus}, else the layout
+     * conf/spark-defaults.extract.conf recommends: for the names model Spark's own default (a task
+     * per core, one PyTorch thread each), for GPT-2-sized ones a task owning the cores.
+     */
+    static String taskCpus(String which) {
+        return System.getProperty(
+                "bench.task.cpus",
+                which.equals("names")
+                        ? "1"
+                        : Integer.toString(Runtime.getRuntime().availableProcessors()));
     }
 
     static SparkSession localSession(String name, String taskCpus) {

@@ -150,7 +150,9 @@ public final class TaskTableFiles implements TableSink, AutoCloseable {
      * a.list.element}). Measured values (entropies, weights, norms) are nearly all distinct: Parquet
      * would build a dictionary for each of these columns, page after page, only to fall back to
      * plain encoding; and it would compare every value with its page's and row group's minimum and
-     * maximum, statistics no query of these tables prunes by (the ids and indices keep theirs).
+     * maximum, statistics meant for skipping row groups by value, which these columns do not allow
+     * (rows follow the samples, so a row group spans nearly the whole range; the ids and indices, by
+     * which the rows are ordered, keep theirs).
      */
     public static List<String> floatingPointColumns(StructType schema) {
         List<String> paths = new ArrayList<>();
