@@ -10,17 +10,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-./mvnw -B -o -q -pl udfs,jobs test-compile dependency:build-classpath -DskipShade \
-  -Dmdep.includeScope=test -Dmdep.outputFile="$PWD/jobs/target/bench-classpath.txt" >/dev/null
-cp="jobs/target/test-classes:jobs/target/classes:udfs/target/test-classes:udfs/target/classes:$(cat jobs/target/bench-classpath.txt)"
-opens=$(sed -n 's:.*<spark.java17.opens>\(.*\)</spark.java17.opens>.*:\1:p' pom.xml)
-export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-1}
-export MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_:-33554432}
-export MALLOC_TRIM_THRESHOLD_=${MALLOC_TRIM_THRESHOLD_:-17179869184}
+# shellcheck source=bench/bench-java.sh
+. bench/bench-java.sh
 java_run() {
-  # shellcheck disable=SC2086
-  java $opens -Dai.djl.offline=true -Xmx4g -Dlog4j2.configurationFile=conf/log4j2.properties ${BENCH_JAVA_OPTS:-} \
-    -cp "$cp" io.headwise.bench.AblateBench "$@"
+  bench_java 4g io.headwise.bench.AblateBench "$@"
 }
 what=${1:-all}
 case "$what" in

@@ -18,21 +18,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-./mvnw -B -o -q -pl udfs,jobs test-compile dependency:build-classpath -DskipShade \
-  -Dmdep.includeScope=test -Dmdep.outputFile="$PWD/jobs/target/bench-classpath.txt" >/dev/null
-# The reactor's own modules as class directories, then every dependency.
-cp="jobs/target/test-classes:jobs/target/classes:udfs/target/test-classes:udfs/target/classes:$(cat jobs/target/bench-classpath.txt)"
-opens=$(sed -n 's:.*<spark.java17.opens>\(.*\)</spark.java17.opens>.*:\1:p' pom.xml)
+# shellcheck source=bench/bench-java.sh
+. bench/bench-java.sh
 java_run() {
-  local heap=$1; shift
-  # shellcheck disable=SC2086
-  java $opens -Dai.djl.offline=true -Xmx"$heap" -Dlog4j2.configurationFile=conf/log4j2.properties ${BENCH_JAVA_OPTS:-} \
-    -cp "$cp" io.headwise.bench.ExtractBench "$@"
+  local heap=$1
+  shift
+  bench_java "$heap" io.headwise.bench.ExtractBench "$@"
 }
-# As ./headwise does (see there): one malloc arena, which keeps what PyTorch frees.
-export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-1}
-export MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_:-33554432}
-export MALLOC_TRIM_THRESHOLD_=${MALLOC_TRIM_THRESHOLD_:-17179869184}
 what=${1:-all}
 [ $# -gt 0 ] && shift
 case "$what" in
