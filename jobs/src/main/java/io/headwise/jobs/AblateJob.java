@@ -2,6 +2,7 @@ package io.headwise.jobs;
 
 import io.headwise.BadInputException;
 import io.headwise.metrics.RankCorrelation;
+import io.headwise.model.AblationSums;
 import io.headwise.model.GptConfig;
 import io.headwise.model.Intervention;
 import io.headwise.model.InterventionPass;
@@ -10,6 +11,7 @@ import io.headwise.spark.AblationTables;
 import io.headwise.spark.PatternSelection;
 import io.headwise.spark.Schemas;
 import io.headwise.spark.ShippedModel;
+import io.headwise.spark.TaskTableFiles;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -19,7 +21,6 @@ import java.util.Map;
 import java.util.Objects;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -44,8 +45,6 @@ public final class AblateJob {
     public static final String SAMPLES_DEFAULT = "all";
     /** Heads printed by the ranking. */
     static final int RANKED = 10;
-    /** The per-sample rows of the model pass, in the staging directory only. */
-    private static final String SAMPLE_ROWS = "ablation_sample_rows";
 
     /**
      * Options of {@code ablate}, checked when built.
@@ -210,19 +209,24 @@ public final class AblateJob {
         List<String> texts = interventions.stream().map(Intervention::text).toList();
         context.describe("ablate: " + texts.size() + " interventions through " + options.model());
         Map<String, Long> counts = new LinkedHashMap<>();
-        List<Row> summary;
         try (RunStaging staging = RunStaging.create(context, options.out(), outputs, options.overwrite())) {
             String dir = staging.dir();
-            Tables.write(
-                    input.mapPartitions(
-                            new AblatePartition(shipped, texts, selection, options.batchSize(), zMean),
-                            Encoders.row(AblationTables.SAMPLE_ROWS_SCHEMA)),
-                    dir,
-                    SAMPLE_ROWS);
-            Dataset<Row> rows =
-                    spark.read().schema(AblationTables.SAMPLE_ROWS_SCHEMA).parquet(Tables.path(dir, SAMPLE_ROWS));
-            Dataset<Row> measured = rows.where(functions.col("intervention").isNotNull());
-            summary = summary(measured, interventions);
+            List<AblatePartition.Output> outputsOfTasks = input.javaRDD()
+                    .mapPartitions(new AblatePartition(
+                            shipped, texts, selection, options.batchSize(), zMean, options.perSample(), dir))
+                    .collect();
+            AblationSums sums = new AblationSums(texts.size());
+            List<TaskTableFiles.Written> written = new ArrayList<>();
+            for (AblatePartition.Output output : outputsOfTasks) {
+                sums.merge(output.sums());
+                written.add(output.files());
+            }
+            List<String> taskTables = new ArrayList<>(List.of(AblationTables.REJECT_ROWS));
+            if (options.perSample()) {
+                taskTables.add(AblationTables.ABLATION_DELTAS);
+            }
+            Map<String, Long> taskRows = TaskFilesCommit.commit(spark, dir, written, taskTables);
+            List<Row> summary = summary(sums, interventions);
             if (summary.isEmpty()) {
                 throw new BadInputException(
                         "--samples %s selects no usable sample of %s",
@@ -235,26 +239,10 @@ public final class AblateJob {
                             dir,
                             AblationTables.HEAD_ABLATION));
             if (options.perSample()) {
-                Column textArray =
-                        functions.array(texts.stream().map(functions::lit).toArray(Column[]::new));
-                counts.put(
-                        AblationTables.ABLATION_DELTAS,
-                        Tables.write(
-                                measured.select(
-                                        functions.col("sample_id"),
-                                        functions
-                                                .element_at(
-                                                        textArray,
-                                                        functions
-                                                                .col("intervention")
-                                                                .plus(1))
-                                                .as("intervention"),
-                                        functions.col("delta").as("delta_loss")),
-                                dir,
-                                AblationTables.ABLATION_DELTAS));
+                counts.put(AblationTables.ABLATION_DELTAS, taskRows.get(AblationTables.ABLATION_DELTAS));
             }
             Dataset<Row> rejects =
-                    rows.where(functions.col("intervention").isNull()).select("source", "doc_id", "reason", "excerpt");
+                    spark.read().schema(Schemas.REJECTS_SCHEMA).parquet(Tables.path(dir, AblationTables.REJECT_ROWS));
             Dataset<Row> earlier = Tables.readIfPresent(spark, options.out(), Schemas.REJECTS);
             if (earlier != null) {
                 // An earlier ablate's rejects are replaced; tokenize's and extract's stay.
@@ -339,37 +327,18 @@ public final class AblateJob {
     }
 
     /** One {@code head_ablation} row per intervention that has a sample, in the job's order. */
-    private static List<Row> summary(Dataset<Row> measured, List<Intervention> interventions) {
-        List<Row> sums = measured.groupBy("intervention")
-                .agg(
-                        functions.count("*").as("n_samples"),
-                        functions.sum("n_predictions").as("n_predictions"),
-                        functions
-                                .sum(functions.col("base_loss").multiply(functions.col("n_predictions")))
-                                .as("base_sum"),
-                        functions
-                                .sum(functions.col("loss").multiply(functions.col("n_predictions")))
-                                .as("loss_sum"),
-                        functions.avg("delta").as("delta_mean"),
-                        functions.stddev_samp("delta").as("delta_std"),
-                        functions
-                                .avg(functions
-                                        .when(functions.col("delta").gt(0), 1.0)
-                                        .otherwise(0.0))
-                                .as("frac_hurt"),
-                        functions.max("delta").as("max_delta"),
-                        functions.avg("neg_head_grad").as("grad_proxy"))
-                .orderBy("intervention")
-                .collectAsList();
-        List<Row> rows = new ArrayList<>(sums.size());
-        for (Row s : sums) {
-            Intervention intervention = interventions.get(s.getInt(0));
-            long n = s.getLong(1);
-            long predictions = s.getLong(2);
-            double base = s.getDouble(3) / predictions;
-            double loss = s.getDouble(4) / predictions;
-            double mean = s.getDouble(5);
-            Double std = s.isNullAt(6) || Double.isNaN(s.getDouble(6)) ? null : s.getDouble(6);
+    private static List<Row> summary(AblationSums sums, List<Intervention> interventions) {
+        List<Row> rows = new ArrayList<>(interventions.size());
+        for (int k = 0; k < interventions.size(); k++) {
+            long n = sums.samples(k);
+            if (n == 0) {
+                continue;
+            }
+            Intervention intervention = interventions.get(k);
+            double base = sums.baseLoss(k);
+            double loss = sums.loss(k);
+            double mean = sums.deltaMean(k);
+            Double std = Double.isNaN(sums.deltaStd(k)) ? null : sums.deltaStd(k);
             Double halfWidth = std == null ? null : 1.96 * std / Math.sqrt(n);
             Intervention.Edit only =
                     intervention.edits().size() == 1 ? intervention.edits().get(0) : null;
@@ -394,7 +363,7 @@ public final class AblateJob {
                     head2,
                     alpha,
                     n,
-                    predictions,
+                    sums.predictions(k),
                     base,
                     loss,
                     loss - base,
@@ -402,9 +371,9 @@ public final class AblateJob {
                     std,
                     halfWidth == null ? null : mean - halfWidth,
                     halfWidth == null ? null : mean + halfWidth,
-                    s.getDouble(7),
-                    s.getDouble(8),
-                    intervention.kind().equals("zero") ? s.getDouble(9) : null));
+                    sums.fracHurt(k),
+                    sums.maxDelta(k),
+                    intervention.kind().equals("zero") ? sums.gradProxy(k) : null));
         }
         return rows;
     }

@@ -1,30 +1,33 @@
 package io.headwise.spark;
 
 import ai.djl.Device;
+import io.headwise.corpus.Utf8Text;
+import io.headwise.model.AblationSums;
 import io.headwise.model.GptConfig;
 import io.headwise.model.Intervention;
 import io.headwise.model.InterventionPass;
-import java.util.ArrayDeque;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.util.TaskCompletionListener;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.unsafe.types.UTF8String;
 
 /**
- * The executor side of {@code ablate}: {@code tokens} rows ({@link #INPUT_COLUMNS}) in, rows of
- * {@link AblationTables#SAMPLE_ROWS_SCHEMA} out; or, for the first pass of mean ablation ({@link
- * #zSums}), each head's {@code z} summed over the partition's positions. Samples {@code extract}
- * would reject, and those with one token (no prediction, so no Δ), become reject rows; samples
- * {@code --samples} leaves out are skipped. The model comes from the JVM's {@link ModelCache} and
- * runs on a {@link ModelThread}.
+ * The executor side of {@code ablate}: {@code tokens} rows ({@link #INPUT_COLUMNS}) in; out, one
+ * {@link Output} per partition: every intervention's {@link AblationSums} over the partition's
+ * samples, and the files the task wrote under the staging directory ({@link TaskTableFiles}): the
+ * reject rows ({@link AblationTables#REJECT_ROWS}) and, with {@code --per-sample}, {@code
+ * ablation_deltas}. For the first pass of mean ablation, {@link #zSums} sums each head's {@code z}
+ * over the partition's positions instead. Samples {@code extract} would reject, and those with one
+ * token (no prediction, so no Δ), are rejects; samples {@code --samples} leaves out are skipped. The
+ * model comes from the JVM's {@link ModelCache} and runs on a {@link ModelThread}.
  */
-public final class AblatePartition implements MapPartitionsFunction<Row, Row> {
+public final class AblatePartition implements FlatMapFunction<Iterator<Row>, AblatePartition.Output> {
 
     private static final long serialVersionUID = 1L;
 
@@ -37,109 +40,150 @@ public final class AblatePartition implements MapPartitionsFunction<Row, Row> {
      */
     public static final int MAX_ROWS = 1024;
 
+    /** What one partition's task gives the driver. */
+    public record Output(TaskTableFiles.Written files, AblationSums sums) implements Serializable {}
+
     private final ShippedModel model;
     private final List<String> interventions;
     private final PatternSelection samples;
     private final int batchSize;
     private final float[][][] zMean;
+    private final boolean perSample;
+    private final String runDir;
 
     /**
      * @param interventions canonical texts, parsed again on the executor
      * @param zMean {@code [L][H][D]}, or null when no intervention mean-ablates
+     * @param perSample also write each sample's Δ under each intervention ({@code ablation_deltas})
+     * @param runDir the (staging) run directory the task's files are written under
      */
     public AblatePartition(
             ShippedModel model,
             List<String> interventions,
             PatternSelection samples,
             int batchSize,
-            float[][][] zMean) {
+            float[][][] zMean,
+            boolean perSample,
+            String runDir) {
         this.model = model;
         this.interventions = List.copyOf(interventions);
         this.samples = samples;
         this.batchSize = batchSize;
         this.zMean = zMean;
+        this.perSample = perSample;
+        this.runDir = runDir;
     }
 
-    /**
-     * The partition's rows, one batch at a time: a batch's rows are made when the previous batch's
-     * have been consumed, so a task holds at most one batch of rows (batch × interventions), not the
-     * partition's. The model thread is given back when the input is exhausted, or when the task ends.
-     */
     @Override
-    public Iterator<Row> call(Iterator<Row> rows) {
-        ModelThread modelThread = ModelThread.acquire();
+    public Iterator<Output> call(Iterator<Row> rows) {
         TaskContext task = TaskContext.get();
-        if (task != null) {
-            task.addTaskCompletionListener((TaskCompletionListener) context -> modelThread.close());
-        }
+        int partition = task != null ? task.partitionId() : 0;
+        long attempt = task != null ? task.taskAttemptId() : 0;
+        ModelThread modelThread = ModelThread.acquire();
+        TaskTableFiles files = new TaskTableFiles(runDir, partition, attempt, ShippedModel.hadoopConf());
         try {
-            ModelCache.Loaded loaded = load(modelThread);
+            ModelCache.Loaded loaded = load(modelThread, model);
             GptConfig config = loaded.gpt().config();
             List<Intervention> parsed = new ArrayList<>();
             parsed.add(Intervention.none());
-            boolean[] singleZero = new boolean[interventions.size()];
-            for (int k = 0; k < interventions.size(); k++) {
-                Intervention intervention = Intervention.parse(interventions.get(k), config);
-                parsed.add(intervention);
-                singleZero[k] = intervention.kind().equals("zero");
+            for (String text : interventions) {
+                parsed.add(Intervention.parse(text, config));
+            }
+            if (partition == 0) {
+                // Every table gets at least one file, so that an empty one still has its schema on disk.
+                files.touch(AblationTables.REJECT_ROWS, Schemas.REJECTS_SCHEMA);
+                if (perSample) {
+                    files.touch(AblationTables.ABLATION_DELTAS, AblationTables.ABLATION_DELTAS_SCHEMA);
+                }
             }
             // Rows of n_positions tokens within the pattern budget: what the longest sample needs.
             InterventionPass pass = new InterventionPass(
                     loaded.gpt(),
                     loaded.manager(),
                     InterventionPass.rowsWithinBudget(config, config.nPositions(), MAX_ROWS));
-            return new Iterator<>() {
-                private final ArrayDeque<Row> ready = new ArrayDeque<>();
-                private final List<Row> batch = new ArrayList<>();
-
-                @Override
-                public boolean hasNext() {
-                    fill();
-                    return !ready.isEmpty();
+            Batches batches = new Batches(pass, parsed, files, new AblationSums(interventions.size()));
+            List<Row> batch = new ArrayList<>(batchSize);
+            while (rows.hasNext()) {
+                Row row = rows.next();
+                if (!samples.selects(row.getLong(0))) {
+                    continue;
                 }
-
-                @Override
-                public Row next() {
-                    if (!hasNext()) {
-                        throw new NoSuchElementException();
-                    }
-                    return ready.poll();
+                String reason = rejectReason(row, config);
+                if (reason != null) {
+                    files.write(AblationTables.REJECT_ROWS, Schemas.REJECTS_SCHEMA, rejectRow(row, reason));
+                    continue;
                 }
-
-                private void fill() {
-                    while (ready.isEmpty() && rows.hasNext()) {
-                        Row row = rows.next();
-                        if (!samples.selects(row.getLong(0))) {
-                            continue;
-                        }
-                        Row reject = reject(row, config);
-                        if (reject != null) {
-                            ready.add(reject);
-                            continue;
-                        }
-                        batch.add(row);
-                        if (batch.size() == batchSize) {
-                            runBatch();
-                        }
-                    }
-                    if (ready.isEmpty() && !batch.isEmpty()) {
-                        runBatch(); // the input is exhausted: the last, shorter batch
-                    }
-                    if (ready.isEmpty()) {
-                        modelThread.close();
-                    }
-                }
-
-                private void runBatch() {
-                    List<Row> rowsOfBatch = List.copyOf(batch);
+                batch.add(row);
+                if (batch.size() == batchSize) {
+                    batches.run(modelThread, batch);
                     batch.clear();
-                    ready.addAll(
-                            modelThread.await(modelThread.submit(() -> run(pass, rowsOfBatch, parsed, singleZero))));
                 }
-            };
-        } catch (RuntimeException | Error e) {
+            }
+            if (!batch.isEmpty()) {
+                batches.run(modelThread, batch);
+            }
+            return List.of(new Output(files.finish(), batches.sums)).iterator();
+        } finally {
             modelThread.close();
-            throw e;
+            files.close();
+        }
+    }
+
+    /** Runs batches through the model under every intervention and adds them to the partition's sums. */
+    private final class Batches {
+        private final InterventionPass pass;
+        private final List<Intervention> parsed;
+        private final TaskTableFiles files;
+        private final AblationSums sums;
+        /** Per intervention: the ablated head of a single-head zero ablation, or null. */
+        private final Intervention.Zero[] singleZero;
+
+        private final UTF8String[] texts;
+        private final boolean anyZero;
+
+        Batches(InterventionPass pass, List<Intervention> parsed, TaskTableFiles files, AblationSums sums) {
+            this.pass = pass;
+            this.parsed = parsed;
+            this.files = files;
+            this.sums = sums;
+            singleZero = new Intervention.Zero[parsed.size() - 1];
+            texts = new UTF8String[parsed.size() - 1];
+            boolean zero = false;
+            for (int k = 0; k < singleZero.length; k++) {
+                Intervention intervention = parsed.get(k + 1);
+                texts[k] = UTF8String.fromString(intervention.text());
+                if (intervention.kind().equals("zero")) {
+                    singleZero[k] = (Intervention.Zero) intervention.edits().get(0);
+                    zero = true;
+                }
+            }
+            anyZero = zero;
+        }
+
+        void run(ModelThread modelThread, List<Row> batch) {
+            List<int[]> ids = new ArrayList<>(batch.size());
+            for (Row row : batch) {
+                ids.add(ids(row));
+            }
+            float[][][] losses = modelThread.await(modelThread.submit(() -> pass.tokenLosses(ids, parsed, zMean)));
+            float[][][] grads = anyZero ? modelThread.await(modelThread.submit(() -> pass.headGrad(ids))) : null;
+            for (int b = 0; b < batch.size(); b++) {
+                int predictions = ids.get(b).length - 1;
+                double base = InterventionPass.meanLoss(losses[0][b]);
+                long sampleId = batch.get(b).getLong(0);
+                for (int k = 0; k < singleZero.length; k++) {
+                    double loss = InterventionPass.meanLoss(losses[k + 1][b]);
+                    Intervention.Zero zero = singleZero[k];
+                    double negGrad = zero == null ? Double.NaN : -(double) grads[b][zero.layer()][zero.head()];
+                    sums.add(k, predictions, base, loss, negGrad);
+                    if (perSample) {
+                        files.write(
+                                AblationTables.ABLATION_DELTAS,
+                                AblationTables.ABLATION_DELTAS_SCHEMA,
+                                new GenericInternalRow(new Object[] {sampleId, texts[k], loss - base}));
+                    }
+                }
+            }
         }
     }
 
@@ -156,7 +200,7 @@ public final class AblatePartition implements MapPartitionsFunction<Row, Row> {
                 List<int[]> batch = new ArrayList<>();
                 while (rows.hasNext()) {
                     Row row = rows.next();
-                    if (samples.selects(row.getLong(0)) && reject(row, config) == null) {
+                    if (samples.selects(row.getLong(0)) && rejectReason(row, config) == null) {
                         batch.add(ids(row));
                     }
                     if (!batch.isEmpty() && (batch.size() == batchSize || !rows.hasNext())) {
@@ -175,50 +219,6 @@ public final class AblatePartition implements MapPartitionsFunction<Row, Row> {
         };
     }
 
-    /** One row per sample × intervention of a batch: its Δ, and −head_grad for a single-head zero ablation. */
-    private List<Row> run(InterventionPass pass, List<Row> batch, List<Intervention> parsed, boolean[] singleZero) {
-        List<int[]> ids = new ArrayList<>(batch.size());
-        for (Row row : batch) {
-            ids.add(ids(row));
-        }
-        float[][][] losses = pass.tokenLosses(ids, parsed, zMean);
-        boolean anyZero = false;
-        for (boolean zero : singleZero) {
-            anyZero |= zero;
-        }
-        float[][][] grads = anyZero ? pass.headGrad(ids) : null;
-        List<Row> rows = new ArrayList<>(batch.size() * singleZero.length);
-        for (int b = 0; b < batch.size(); b++) {
-            double base = InterventionPass.meanLoss(losses[0][b]);
-            for (int k = 0; k < singleZero.length; k++) {
-                double loss = InterventionPass.meanLoss(losses[k + 1][b]);
-                Double negGrad = null;
-                if (singleZero[k]) {
-                    Intervention.Zero zero =
-                            (Intervention.Zero) parsed.get(k + 1).edits().get(0);
-                    negGrad = -(double) grads[b][zero.layer()][zero.head()];
-                }
-                rows.add(RowFactory.create(
-                        batch.get(b).getLong(0),
-                        k,
-                        ids.get(b).length - 1,
-                        base,
-                        loss,
-                        loss - base,
-                        negGrad,
-                        null,
-                        null,
-                        null,
-                        null));
-            }
-        }
-        return rows;
-    }
-
-    private ModelCache.Loaded load(ModelThread modelThread) {
-        return load(modelThread, model);
-    }
-
     private static ModelCache.Loaded load(ModelThread modelThread, ShippedModel model) {
         return modelThread.leaseModel(model, Device.cpu(), ModelThread.taskCores());
     }
@@ -232,31 +232,23 @@ public final class AblatePartition implements MapPartitionsFunction<Row, Row> {
         return ids;
     }
 
-    /** The reject row of a sample ablate cannot use, or null. */
-    private static Row reject(Row row, GptConfig config) {
+    /** Why ablate cannot use a sample, or null. */
+    private static String rejectReason(Row row, GptConfig config) {
         int[] ids = ids(row);
-        List<String> pieces = row.getList(2);
-        String reason = ExtractTask.rejectReason(ids, pieces.size(), config);
+        String reason = ExtractTask.rejectReason(ids, row.getList(2).size(), config);
         if (reason != null) {
-            reason = "ablate:" + reason.substring("extract:".length());
-        } else if (ids.length < 2) {
-            reason = "ablate: one token, no next-token prediction to change";
+            return "ablate:" + reason.substring("extract:".length());
         }
-        if (reason == null) {
-            return null;
-        }
-        String excerpt = io.headwise.corpus.Utf8Text.excerpt(String.join("", pieces));
-        return RowFactory.create(
-                row.getLong(0),
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                row.getString(3),
-                row.isNullAt(4) ? null : row.getLong(4),
-                reason,
-                excerpt);
+        return ids.length < 2 ? "ablate: one token, no next-token prediction to change" : null;
+    }
+
+    private static InternalRow rejectRow(Row row, String reason) {
+        List<String> pieces = row.getList(2);
+        return new GenericInternalRow(new Object[] {
+            UTF8String.fromString(row.getString(3)),
+            row.isNullAt(4) ? null : row.getLong(4),
+            UTF8String.fromString(reason),
+            UTF8String.fromString(Utf8Text.excerpt(String.join("", pieces)))
+        });
     }
 }

@@ -12,8 +12,8 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * The tables of {@code ablate} (SPEC §5), declared once: {@code head_ablation} (one row per
- * intervention, summed on the driver), {@code ablation_deltas} (one row per sample × intervention)
- * and the per-sample rows the tasks return, which both are computed from.
+ * intervention, from the tasks' {@link io.headwise.model.AblationSums} merged on the driver) and
+ * {@code ablation_deltas} (one row per sample × intervention, written by the tasks).
  */
 public final class AblationTables {
 
@@ -23,24 +23,8 @@ public final class AblationTables {
     public static final String HEAD_ABLATION = "head_ablation";
     public static final String ABLATION_DELTAS = "ablation_deltas";
 
-    /**
-     * What a task returns per sample: one row per intervention ({@code intervention} its index in
-     * the job's list; the model itself is not a row, its loss is {@code base_loss}), or one row with
-     * a null {@code intervention} and a {@code reason} for a sample the job rejects. Never
-     * published; {@code neg_head_grad} is {@code −head_grad} of a single-head zero ablation, else null.
-     */
-    public static final StructType SAMPLE_ROWS_SCHEMA = createStructType(List.of(
-            createStructField("sample_id", LongType, false),
-            createStructField("intervention", IntegerType, true),
-            createStructField("n_predictions", IntegerType, true),
-            createStructField("base_loss", DoubleType, true),
-            createStructField("loss", DoubleType, true),
-            createStructField("delta", DoubleType, true),
-            createStructField("neg_head_grad", DoubleType, true),
-            createStructField("source", StringType, true),
-            createStructField("doc_id", LongType, true),
-            createStructField("reason", StringType, true),
-            createStructField("excerpt", StringType, true)));
+    /** The tasks' reject rows, in the staging directory only; {@code rejects} is made from them. */
+    public static final String REJECT_ROWS = "ablate_rejects";
 
     public static final StructType HEAD_ABLATION_SCHEMA = createStructType(List.of(
             createStructField("intervention", StringType, false),
