@@ -51,59 +51,116 @@ public final class PairwiseDistances {
     /**
      * One sample's divergence sums of every pair {@code a < b} of heads, flat in pair order ({@code
      * (0,1), (0,2), …, (1,2), …}): what {@link #add} adds for that sample. A pure function, so
-     * samples can be compared on several threads and {@link #addSums added} on one.
+     * samples can be compared on several threads and {@link #addSums added} on one; {@link
+     * #prepare} splits one sample's pairs over threads.
      *
      * @param heads {@code [H]} every head's pattern on the sample, all of one length
      */
     public static double[] sampleSums(AttentionPattern[] heads) {
-        int h = heads.length;
-        int t = h == 0 ? 0 : heads[0].length();
-        // Each head's rows q ≥ 1 flat (row q at q(q+1)/2 − 1), and each row's Σ p ln p: with
-        // m = (p + q) / 2, JSD = ½ (Σ p ln p + Σ q ln q) − Σ m ln m, so a pair costs one logarithm
-        // per weight instead of two logarithms and two divisions.
-        int cells = t * (t + 1) / 2 - 1;
-        float[][] weights = new float[h][Math.max(cells, 0)];
-        double[][] negEntropy = new double[h][t];
-        for (int a = 0; a < h; a++) {
-            if (heads[a].length() != t) {
-                throw new IllegalArgumentException(String.format(
-                        "heads compared on one sample have patterns of %d and %d positions", t, heads[a].length()));
-            }
-            int cell = 0;
-            for (int q = 1; q < t; q++) {
-                double sum = 0;
-                for (int k = 0; k <= q; k++) {
-                    float p = heads[a].weight(q, k);
-                    weights[a][cell++] = p;
-                    if (p > 0) {
-                        sum += p * Math.log(p);
-                    }
+        SampleHeads prepared = prepare(heads);
+        double[] sums = new double[prepared.pairs()];
+        prepared.sums(0, heads.length, sums);
+        return sums;
+    }
+
+    /** One sample's heads, ready for {@link SampleHeads#sums} of any range of pairs. */
+    public static SampleHeads prepare(AttentionPattern[] heads) {
+        return new SampleHeads(heads);
+    }
+
+    /**
+     * A sample's heads with each row's {@code Σ p ln p}: with {@code m = (p + q) / 2}, {@code JSD =
+     * ½ (Σ p ln p + Σ q ln q) − Σ m ln m}, so a pair costs one logarithm per weight instead of two
+     * logarithms and two divisions. Read-only once built: several threads may each fill a share.
+     */
+    public static final class SampleHeads {
+        private final int h;
+        private final int t;
+        /** Each head's rows {@code q ≥ 1} flat (row q at {@code q(q+1)/2 − 1}). */
+        private final float[][] weights;
+
+        private final double[][] negEntropy;
+
+        private SampleHeads(AttentionPattern[] heads) {
+            h = heads.length;
+            t = h == 0 ? 0 : heads[0].length();
+            int cells = t * (t + 1) / 2 - 1;
+            weights = new float[h][Math.max(cells, 0)];
+            negEntropy = new double[h][t];
+            for (int a = 0; a < h; a++) {
+                if (heads[a].length() != t) {
+                    throw new IllegalArgumentException(String.format(
+                            "heads compared on one sample have patterns of %d and %d positions", t, heads[a].length()));
                 }
-                negEntropy[a][q] = sum;
-            }
-        }
-        double[] sums = new double[h * (h - 1) / 2];
-        int pair = 0;
-        for (int a = 0; a < h; a++) {
-            for (int b = a + 1; b < h; b++) {
-                float[] wa = weights[a];
-                float[] wb = weights[b];
-                double total = 0;
                 int cell = 0;
                 for (int q = 1; q < t; q++) {
-                    double mixed = 0;
-                    for (int end = cell + q + 1; cell < end; cell++) {
-                        double m = ((double) wa[cell] + wb[cell]) / 2;
-                        if (m > 0) {
-                            mixed += m * Math.log(m);
+                    double sum = 0;
+                    for (int k = 0; k <= q; k++) {
+                        float p = heads[a].weight(q, k);
+                        weights[a][cell++] = p;
+                        if (p > 0) {
+                            sum += p * Math.log(p);
                         }
                     }
-                    total += JensenShannon.clamp((negEntropy[a][q] + negEntropy[b][q]) / 2 - mixed);
+                    negEntropy[a][q] = sum;
                 }
-                sums[pair++] = total;
             }
         }
-        return sums;
+
+        /** {@code H (H − 1) / 2}. */
+        public int pairs() {
+            return h * (h - 1) / 2;
+        }
+
+        /**
+         * The first head of share {@code s} of {@code shares}: shares {@code [shareStart(s),
+         * shareStart(s + 1))} of first heads hold about as many pairs each ({@code shareStart(shares)
+         * = H}).
+         */
+        public int shareStart(int s, int shares) {
+            if (s >= shares) {
+                return h;
+            }
+            long target = (long) pairs() * s / shares;
+            int a = 0;
+            while (a < h && offset(a) < target) {
+                a++;
+            }
+            return a;
+        }
+
+        /** Writes the sums of the pairs {@code (a, b)} with {@code from ≤ a < to} at their place in {@code into}. */
+        public void sums(int from, int to, double[] into) {
+            for (int a = from; a < to; a++) {
+                int pair = offset(a);
+                for (int b = a + 1; b < h; b++) {
+                    into[pair++] = pairSum(a, b);
+                }
+            }
+        }
+
+        /** Where pairs {@code (a, ·)} start in pair order. */
+        private int offset(int a) {
+            return a * h - a * (a + 1) / 2;
+        }
+
+        private double pairSum(int a, int b) {
+            float[] wa = weights[a];
+            float[] wb = weights[b];
+            double total = 0;
+            int cell = 0;
+            for (int q = 1; q < t; q++) {
+                double mixed = 0;
+                for (int end = cell + q + 1; cell < end; cell++) {
+                    double m = ((double) wa[cell] + wb[cell]) / 2;
+                    if (m > 0) {
+                        mixed += m * Math.log(m);
+                    }
+                }
+                total += JensenShannon.clamp((negEntropy[a][q] + negEntropy[b][q]) / 2 - mixed);
+            }
+            return total;
+        }
     }
 
     /**

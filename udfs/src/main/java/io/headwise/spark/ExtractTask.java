@@ -42,6 +42,9 @@ final class ExtractTask {
     /** The {@code tokens} columns extract reads, in this order. */
     static final List<String> INPUT_COLUMNS = List.of("sample_id", "token_ids", "tokens", "source", "doc_id");
 
+    /** Weights compared (pairs × cells) above which one sample's distance sums are split over threads. */
+    static final long SPLIT_COMPARISONS = 1L << 22;
+
     /** Batches submitted to the model thread and not yet written (one running, one ready). */
     static final int IN_FLIGHT = 2;
 
@@ -59,6 +62,8 @@ final class ExtractTask {
     private final ArrayDeque<Sample> window = new ArrayDeque<>();
     private final ArrayDeque<Future<List<ExtractedSample>>> inFlight = new ArrayDeque<>();
     private long samples;
+    /** {@link #SPLIT_COMPARISONS}; lowered by tests to split every sample. */
+    long splitComparisons = SPLIT_COMPARISONS;
     // Added to on the model thread; read after Future.get of its batches.
     private long modelNanos;
     private long hostNanos;
@@ -171,16 +176,58 @@ final class ExtractTask {
             List<SampleResult> results = analyzer.analyze(ids, explain);
             long analysedAt = System.nanoTime();
             modelNanos += analysedAt - started;
+            double[][] distanceSums = distanceSums(batch, results);
             List<ExtractedSample> extracted = HostThreads.map(batch.size(), hostThreads, i -> {
                 Sample s = batch.get(i);
                 boolean withPatterns = settings.patterns().selects(s.sampleId());
-                boolean withDistances = settings.distances().selects(s.sampleId());
-                return ExtractedSample.of(
-                        s.sampleId(), results.get(i), s.pieces(), withPatterns, withDistances, vocabulary);
+                return distanceSums[i] != null
+                        ? ExtractedSample.of(
+                                s.sampleId(), results.get(i), s.pieces(), withPatterns, distanceSums[i], vocabulary)
+                        : ExtractedSample.of(
+                                s.sampleId(),
+                                results.get(i),
+                                s.pieces(),
+                                withPatterns,
+                                settings.distances().selects(s.sampleId()),
+                                vocabulary);
             });
             hostNanos += System.nanoTime() - analysedAt;
             return extracted;
         }));
+    }
+
+    /**
+     * The distance sums of the batch's samples that {@code --distances} selects and that have at
+     * least {@link #splitComparisons} weights to compare, each sample's pairs split over the task's
+     * cores (null for the others, whose sums {@link ExtractedSample#of} computes on one thread):
+     * one GPT-2-small-sized sample is 10,296 pairs, ~1.6 s of work that would otherwise hold one
+     * host thread while the others, done with their statistics, and the model wait.
+     */
+    private double[][] distanceSums(List<Sample> batch, List<SampleResult> results) {
+        double[][] sums = new double[batch.size()][];
+        if (hostThreads < 2) {
+            return sums;
+        }
+        long nHeads = (long) config.nLayer() * config.nHead();
+        for (int i = 0; i < sums.length; i++) {
+            SampleResult result = results.get(i);
+            long t = result.length();
+            long comparisons = nHeads * (nHeads - 1) / 2 * (t * (t + 1) / 2 - 1);
+            if (t < 2
+                    || comparisons < splitComparisons
+                    || !settings.distances().selects(batch.get(i).sampleId())) {
+                continue;
+            }
+            PairwiseDistances.SampleHeads heads = PairwiseDistances.prepare(ExtractedSample.heads(result.patterns()));
+            double[] into = new double[heads.pairs()];
+            int shares = hostThreads;
+            HostThreads.map(shares, shares, s -> {
+                heads.sums(heads.shareStart(s, shares), heads.shareStart(s + 1, shares), into);
+                return null;
+            });
+            sums[i] = into;
+        }
+        return sums;
     }
 
     private void writeBatch(Future<List<ExtractedSample>> pending) {

@@ -61,6 +61,24 @@ public record ExtractedSample(
             boolean withPatterns,
             boolean withDistances,
             UTF8String[] vocabulary) {
+        double[] distanceSums =
+                withDistances && result.length() >= 2 ? PairwiseDistances.sampleSums(heads(result.patterns())) : null;
+        return of(sampleId, result, pieces, withPatterns, distanceSums, vocabulary);
+    }
+
+    /**
+     * Derives the head statistics and, when the sample is explained, its rollouts from {@code
+     * result}, with distance sums computed already.
+     *
+     * @param distanceSums {@link PairwiseDistances#sampleSums} of {@link #heads}, or null
+     */
+    public static ExtractedSample of(
+            long sampleId,
+            SampleResult result,
+            UTF8String[] pieces,
+            boolean withPatterns,
+            double[] distanceSums,
+            UTF8String[] vocabulary) {
         float[][][][] patterns = result.patterns();
         Explanation explanation = result.explanation();
         float[][] rollout = explanation == null ? null : Rollout.of(patterns);
@@ -69,25 +87,28 @@ public record ExtractedSample(
             return new ExtractedSample(
                     sampleId, result, pieces, withPatterns, null, null, rollout, valueWeighted, vocabulary);
         }
+        AttentionPattern[] heads = heads(patterns);
         int nHead = patterns[0].length;
         HeadStats[][] stats = new HeadStats[patterns.length][nHead];
-        AttentionPattern[] heads = new AttentionPattern[patterns.length * nHead];
         for (int l = 0; l < patterns.length; l++) {
             for (int h = 0; h < nHead; h++) {
-                heads[l * nHead + h] = AttentionPattern.ofRows(patterns[l][h]);
                 stats[l][h] = HeadMetrics.headStats(heads[l * nHead + h]).orElseThrow();
             }
         }
         return new ExtractedSample(
-                sampleId,
-                result,
-                pieces,
-                withPatterns,
-                stats,
-                withDistances ? PairwiseDistances.sampleSums(heads) : null,
-                rollout,
-                valueWeighted,
-                vocabulary);
+                sampleId, result, pieces, withPatterns, stats, distanceSums, rollout, valueWeighted, vocabulary);
+    }
+
+    /** {@code [L·H]} every head's pattern, indexed {@code layer * n_head + head}, read in place. */
+    public static AttentionPattern[] heads(float[][][][] patterns) {
+        int nHead = patterns.length == 0 ? 0 : patterns[0].length;
+        AttentionPattern[] heads = new AttentionPattern[patterns.length * nHead];
+        for (int l = 0; l < patterns.length; l++) {
+            for (int h = 0; h < nHead; h++) {
+                heads[l * nHead + h] = AttentionPattern.ofRows(patterns[l][h]);
+            }
+        }
+        return heads;
     }
 
     private static float[][][][] valueWeighted(SampleResult result) {

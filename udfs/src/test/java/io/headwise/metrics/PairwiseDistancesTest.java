@@ -78,4 +78,49 @@ class PairwiseDistancesTest {
             }
         }
     }
+
+    /** Shares of first heads cover every pair once, hold about as many pairs each, and sum as one. */
+    @Test
+    void sharesCoverEveryPairOnceAndEqualTheWholeSample() {
+        Random random = new Random(3);
+        for (int h : new int[] {1, 2, 3, 7, 20}) {
+            AttentionPattern[] heads = new AttentionPattern[h];
+            for (int a = 0; a < h; a++) {
+                float[][] pattern = new float[6][];
+                for (int q = 0; q < 6; q++) {
+                    pattern[q] = new float[q + 1];
+                    float total = 0;
+                    for (int k = 0; k <= q; k++) {
+                        pattern[q][k] = random.nextFloat();
+                        total += pattern[q][k];
+                    }
+                    for (int k = 0; k <= q; k++) {
+                        pattern[q][k] /= total;
+                    }
+                }
+                heads[a] = rows(pattern);
+            }
+            double[] whole = PairwiseDistances.sampleSums(heads);
+            PairwiseDistances.SampleHeads prepared = PairwiseDistances.prepare(heads);
+            for (int shares = 1; shares <= 5; shares++) {
+                double[] split = new double[prepared.pairs()];
+                java.util.Arrays.fill(split, Double.NaN);
+                assertThat(prepared.shareStart(0, shares)).isZero();
+                assertThat(prepared.shareStart(shares, shares)).isEqualTo(h);
+                for (int s = 0; s < shares; s++) {
+                    int from = prepared.shareStart(s, shares);
+                    int to = prepared.shareStart(s + 1, shares);
+                    assertThat(to).isGreaterThanOrEqualTo(from);
+                    // pairs (a, ·) for from ≤ a < to: at most a share and one head's pairs
+                    long pairs = 0;
+                    for (int a = from; a < to; a++) {
+                        pairs += h - 1 - a;
+                    }
+                    assertThat(pairs).isLessThanOrEqualTo(prepared.pairs() / shares + h);
+                    prepared.sums(from, to, split);
+                }
+                assertThat(split).as("%d heads, %d shares", h, shares).containsExactly(whole);
+            }
+        }
+    }
 }

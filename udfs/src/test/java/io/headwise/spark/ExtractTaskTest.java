@@ -112,6 +112,46 @@ class ExtractTaskTest {
         }
     }
 
+    /** One sample's pairs split over two host threads give the sums one thread gives. */
+    @Test
+    void distanceSumsSplitOverThreadsEqualOneThreads() {
+        GptConfig small = GptConfig.of(27, 8, 16, 3, 2);
+        Random random = new Random(5);
+        List<InternalRow> input = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            int[] ids = new int[1 + random.nextInt(8)];
+            for (int p = 0; p < ids.length; p++) {
+                ids[p] = random.nextInt(27);
+            }
+            input.add(tokensRow(200L + i, ids));
+        }
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Analyzer analyzer = new Analyzer(new Gpt(GptWeights.random(small, manager, 9)), manager, 2, false);
+            ExtractSettings settings =
+                    new ExtractSettings(3, 6, 2, false, PatternSelection.none(), PatternSelection.all(), "cpu");
+            List<List<Row>> partials = new ArrayList<>();
+            for (long split : new long[] {Long.MAX_VALUE, 0}) {
+                Map<String, List<Row>> tables = new HashMap<>();
+                TableSink sink = (table, schema, row) ->
+                        tables.computeIfAbsent(table, t -> new ArrayList<>()).add(InternalRows.external(schema, row));
+                ExtractTask task =
+                        new ExtractTask(analyzer, settings, n -> {}, ModelThread.acquire(), 2, sink, ExtractTables.ALL);
+                task.splitComparisons = split;
+                task.run(input.iterator());
+                partials.add(tables.get(ExtractTables.DISTANCE_PARTIALS));
+            }
+            assertThat(partials.get(0)).hasSize(15); // the pairs of 6 heads
+            for (int pair = 0; pair < 15; pair++) {
+                Row one = partials.get(0).get(pair);
+                Row split = partials.get(1).get(pair);
+                assertThat(split.getInt(0)).isEqualTo(one.getInt(0));
+                assertThat(split.getInt(1)).isEqualTo(one.getInt(1));
+                assertThat(split.getLong(2)).isEqualTo(one.getLong(2)).isPositive();
+                assertThat(split.getDouble(3)).isEqualTo(one.getDouble(3));
+            }
+        }
+    }
+
     @Test
     void aFailureOnTheModelThreadComesBackAsThrown() {
         try (ModelThread thread = ModelThread.acquire()) {
