@@ -241,15 +241,9 @@ public final class AblateJob {
             if (options.perSample()) {
                 counts.put(AblationTables.ABLATION_DELTAS, taskRows.get(AblationTables.ABLATION_DELTAS));
             }
-            Dataset<Row> rejects =
-                    spark.read().schema(Schemas.REJECTS_SCHEMA).parquet(Tables.path(dir, AblationTables.REJECT_ROWS));
-            Dataset<Row> earlier = Tables.readIfPresent(spark, options.out(), Schemas.REJECTS);
-            if (earlier != null) {
-                // An earlier ablate's rejects are replaced; tokenize's and extract's stay.
-                rejects = earlier.where(functions.not(functions.col("reason").startsWith("ablate:")))
-                        .unionByName(rejects);
-            }
-            counts.put(Schemas.REJECTS, Tables.write(rejects, dir, Schemas.REJECTS));
+            counts.put(
+                    Schemas.REJECTS,
+                    Tables.writeRejects(spark, dir, AblationTables.REJECT_ROWS, options.out(), AblationTables.JOB));
             List<String> committed = new ArrayList<>(outputs);
             committed.add(Schemas.REJECTS);
             staging.commit(committed);
@@ -338,7 +332,8 @@ public final class AblateJob {
             double base = sums.baseLoss(k);
             double loss = sums.loss(k);
             double mean = sums.deltaMean(k);
-            Double std = Double.isNaN(sums.deltaStd(k)) ? null : sums.deltaStd(k);
+            double deltaStd = sums.deltaStd(k);
+            Double std = Double.isNaN(deltaStd) ? null : deltaStd;
             Double halfWidth = std == null ? null : 1.96 * std / Math.sqrt(n);
             Intervention.Edit only =
                     intervention.edits().size() == 1 ? intervention.edits().get(0) : null;

@@ -378,16 +378,9 @@ public final class ExtractJob {
             return Tables.write(
                     HeadDistances.table(spark, sums, config.nLayer(), config.nHead()), dir, Schemas.HEAD_DISTANCES);
         });
-        jobs.put(Schemas.REJECTS, () -> {
-            Dataset<Row> rows = partials(spark, dir, ExtractTables.REJECT_ROWS, Schemas.REJECTS_SCHEMA);
-            Dataset<Row> earlier = Tables.readIfPresent(spark, out, Schemas.REJECTS);
-            if (earlier != null) {
-                // An earlier extract's rejects are replaced; tokenize's (and others') stay.
-                rows = earlier.where(functions.not(functions.col("reason").startsWith("extract:")))
-                        .unionByName(rows);
-            }
-            return Tables.write(rows, dir, Schemas.REJECTS);
-        });
+        jobs.put(
+                Schemas.REJECTS,
+                () -> Tables.writeRejects(spark, dir, ExtractTables.REJECT_ROWS, out, ExtractTables.JOB));
         ExecutorService writers = Executors.newFixedThreadPool(jobs.size());
         try {
             Map<String, Future<Long>> running = new LinkedHashMap<>();

@@ -20,6 +20,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 
 /**
  * Tables in a run directory ({@code DIR/tokens}, {@code DIR/head_stats}, …) on any Hadoop file
@@ -118,6 +119,24 @@ public final class Tables {
                     exists(spark, dir) ? "; the directory exists but its run did not finish" : "");
         }
         return spark.read().schema(Schemas.ALL.get(name)).parquet(dir);
+    }
+
+    /**
+     * Writes {@code rejects} into {@code dir} (a staging directory): the rejected rows the tasks
+     * staged in table {@code staged} of {@code dir}, after the rows of {@code out}'s current
+     * {@code rejects} that another job wrote. An earlier run of {@code job} is replaced; the other
+     * jobs' rows (their reasons start with their own name) stay.
+     *
+     * @return the rows written
+     */
+    static long writeRejects(SparkSession spark, String dir, String staged, String out, String job) {
+        Dataset<Row> rows = spark.read().schema(Schemas.REJECTS_SCHEMA).parquet(path(dir, staged));
+        Dataset<Row> earlier = readIfPresent(spark, out, Schemas.REJECTS);
+        if (earlier != null) {
+            rows = earlier.where(functions.not(functions.col("reason").startsWith(job + ":")))
+                    .unionByName(rows);
+        }
+        return write(rows, dir, Schemas.REJECTS);
     }
 
     /** Reads table {@code name} if it is complete, else null. */

@@ -32,7 +32,7 @@ public final class AblatePartition implements FlatMapFunction<Iterator<Row>, Abl
     private static final long serialVersionUID = 1L;
 
     /** The {@code tokens} columns read, in this order. */
-    public static final List<String> INPUT_COLUMNS = List.of("sample_id", "token_ids", "tokens", "source", "doc_id");
+    public static final List<String> INPUT_COLUMNS = ExtractTask.INPUT_COLUMNS;
 
     /**
      * The most rows (intervention × sample) of one forward pass; fewer when their patterns at
@@ -102,25 +102,29 @@ public final class AblatePartition implements FlatMapFunction<Iterator<Row>, Abl
                     loaded.manager(),
                     InterventionPass.rowsWithinBudget(config, config.nPositions(), MAX_ROWS));
             Batches batches = new Batches(pass, parsed, files, new AblationSums(interventions.size()));
-            List<Row> batch = new ArrayList<>(batchSize);
+            List<Long> sampleIds = new ArrayList<>(batchSize);
+            List<int[]> batch = new ArrayList<>(batchSize);
             while (rows.hasNext()) {
                 Row row = rows.next();
                 if (!samples.selects(row.getLong(0))) {
                     continue;
                 }
-                String reason = rejectReason(row, config);
+                int[] ids = ids(row);
+                String reason = rejectReason(ids, row, config);
                 if (reason != null) {
                     files.write(AblationTables.REJECT_ROWS, Schemas.REJECTS_SCHEMA, rejectRow(row, reason));
                     continue;
                 }
-                batch.add(row);
+                sampleIds.add(row.getLong(0));
+                batch.add(ids);
                 if (batch.size() == batchSize) {
-                    batches.run(modelThread, batch);
+                    batches.run(modelThread, sampleIds, List.copyOf(batch));
+                    sampleIds.clear();
                     batch.clear();
                 }
             }
             if (!batch.isEmpty()) {
-                batches.run(modelThread, batch);
+                batches.run(modelThread, sampleIds, List.copyOf(batch));
             }
             return List.of(new Output(files.finish(), batches.sums)).iterator();
         } finally {
@@ -160,17 +164,14 @@ public final class AblatePartition implements FlatMapFunction<Iterator<Row>, Abl
             anyZero = zero;
         }
 
-        void run(ModelThread modelThread, List<Row> batch) {
-            List<int[]> ids = new ArrayList<>(batch.size());
-            for (Row row : batch) {
-                ids.add(ids(row));
-            }
+        /** @param ids the batch's token ids, not changed afterwards (the model thread reads them) */
+        void run(ModelThread modelThread, List<Long> sampleIds, List<int[]> ids) {
             float[][][] losses = modelThread.await(modelThread.submit(() -> pass.tokenLosses(ids, parsed, zMean)));
             float[][][] grads = anyZero ? modelThread.await(modelThread.submit(() -> pass.headGrad(ids))) : null;
-            for (int b = 0; b < batch.size(); b++) {
+            for (int b = 0; b < ids.size(); b++) {
                 int predictions = ids.get(b).length - 1;
                 double base = InterventionPass.meanLoss(losses[0][b]);
-                long sampleId = batch.get(b).getLong(0);
+                long sampleId = sampleIds.get(b);
                 for (int k = 0; k < singleZero.length; k++) {
                     double loss = InterventionPass.meanLoss(losses[k + 1][b]);
                     Intervention.Zero zero = singleZero[k];
@@ -200,8 +201,11 @@ public final class AblatePartition implements FlatMapFunction<Iterator<Row>, Abl
                 List<int[]> batch = new ArrayList<>();
                 while (rows.hasNext()) {
                     Row row = rows.next();
-                    if (samples.selects(row.getLong(0)) && rejectReason(row, config) == null) {
-                        batch.add(ids(row));
+                    if (samples.selects(row.getLong(0))) {
+                        int[] ids = ids(row);
+                        if (rejectReason(ids, row, config) == null) {
+                            batch.add(ids);
+                        }
                     }
                     if (!batch.isEmpty() && (batch.size() == batchSize || !rows.hasNext())) {
                         List<int[]> ids = List.copyOf(batch);
@@ -233,8 +237,7 @@ public final class AblatePartition implements FlatMapFunction<Iterator<Row>, Abl
     }
 
     /** Why ablate cannot use a sample, or null. */
-    private static String rejectReason(Row row, GptConfig config) {
-        int[] ids = ids(row);
+    private static String rejectReason(int[] ids, Row row, GptConfig config) {
         String reason = ExtractTask.rejectReason(ids, row.getList(2).size(), config);
         if (reason != null) {
             return "ablate:" + reason.substring("extract:".length());
