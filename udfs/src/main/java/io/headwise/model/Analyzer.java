@@ -279,12 +279,9 @@ public final class Analyzer {
      * @return {@code [L, B, H, T]}
      */
     private float[] headOutputNorms(GptOutput out) {
-        NDManager batchManager = out.logits().getManager();
         NDList norms = new NDList(gpt.config().nLayer());
         for (int l = 0; l < gpt.config().nLayer(); l++) {
-            // (B, H, T, D) · (H, D, C) → (B, H, T, C), the batch dimensions broadcast
-            NDArray written = out.z().get(l).matMul(gpt.headOutputWeights(l, batchManager));
-            norms.add(written.norm(new int[] {-1})); // (B, H, T)
+            norms.add(gpt.headOutputNorms(l, out.z().get(l))); // (B, H, T)
         }
         return NDArrays.stack(norms).toFloatArray();
     }

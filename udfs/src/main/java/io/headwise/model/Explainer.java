@@ -119,8 +119,7 @@ final class Explainer {
         NDList norms = new NDList(gpt.config().nLayer());
         for (int l = 0; l < gpt.config().nLayer(); l++) {
             NDArray v = out.v().get(l).get(new NDIndex("{}", index)); // (E, H, t, D)
-            // (E, H, t, D) · (H, D, C) → (E, H, t, C)
-            norms.add(v.matMul(gpt.headOutputWeights(l, index.getManager())).norm(new int[] {-1}));
+            norms.add(gpt.headOutputNorms(l, v)); // (E, H, t)
         }
         return NDArrays.stack(norms).toFloatArray();
     }

@@ -3,6 +3,7 @@ package io.headwise.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
@@ -262,16 +263,27 @@ public final class Gpt {
     }
 
     /**
-     * {@code W_O} of block {@code l} split by head: the rows {@code h·D … (h+1)·D − 1} of {@code
-     * attn.c_proj.weight} for head {@code h}.
+     * {@code ‖x_h·W_O^h‖₂} of block {@code l}, {@code W_O^h} being the rows {@code h·D … (h+1)·D − 1}
+     * of {@code attn.c_proj.weight}: what head {@code h} would write to the residual stream for each
+     * of its {@code D}-vectors {@code x_h} (its outputs {@code z}, or its values {@code v}).
      *
-     * @param manager where the result lives (not the weights' manager, which outlives every batch)
-     * @return {@code [H, D, C]}
+     * <p>Computed as {@code √(x_h·G_h·x_hᵀ)} with the heads' Gram matrices {@code G_h = W_O^h·W_O^hᵀ}
+     * ({@code [H, D, D]}) in double precision: {@code C/D} = 12 times fewer multiplications than
+     * the {@code [.., H, T, C]} products themselves (GPT-2 small: 0.2 against 0.5–1.0 s per 32
+     * samples of 128 tokens), and no float32 cancellation in the quadratic form.
+     *
+     * @param x {@code [.., H, T, D]}
+     * @return {@code [.., H, T]} float32, on {@code x}'s manager
      */
-    public NDArray headOutputWeights(int l, NDManager manager) {
+    public NDArray headOutputNorms(int l, NDArray x) {
         NDArray w = weights.block(l, "attn.c_proj.weight").reshape(config.nHead(), config.dHead(), config.nEmbd());
-        w.attach(manager);
-        return w;
+        w.attach(x.getManager()); // not the weights' manager, which outlives every batch
+        w = w.toType(DataType.FLOAT64, false);
+        NDArray gram = w.matMul(w.transpose(0, 2, 1)); // (H, D, D)
+        NDArray x64 = x.toType(DataType.FLOAT64, false);
+        // (.., H, T, D) · (H, D, D) → (.., H, T, D), the batch dimensions broadcast; ≥ 0 up to rounding
+        NDArray squares = x64.matMul(gram).mul(x64).sum(new int[] {-1});
+        return squares.maximum(0.0).sqrt().toType(DataType.FLOAT32, false);
     }
 
     /** Conv1D: {@code x·W + b} with block {@code l}'s {@code name.weight} and {@code name.bias}. */
