@@ -3,7 +3,6 @@ package io.headwise.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
@@ -278,12 +277,10 @@ public final class Gpt {
     public NDArray headOutputNorms(int l, NDArray x) {
         NDArray w = weights.block(l, "attn.c_proj.weight").reshape(config.nHead(), config.dHead(), config.nEmbd());
         w.attach(x.getManager()); // not the weights' manager, which outlives every batch
-        w = w.toType(DataType.FLOAT64, false);
         NDArray gram = w.matMul(w.transpose(0, 2, 1)); // (H, D, D)
-        NDArray x64 = x.toType(DataType.FLOAT64, false);
         // (.., H, T, D) · (H, D, D) → (.., H, T, D), the batch dimensions broadcast; ≥ 0 up to rounding
-        NDArray squares = x64.matMul(gram).mul(x64).sum(new int[] {-1});
-        return squares.maximum(0.0).sqrt().toType(DataType.FLOAT32, false);
+        NDArray squares = x.matMul(gram).mul(x).sum(new int[] {-1});
+        return squares.maximum(0f).sqrt();
     }
 
     /** Conv1D: {@code x·W + b} with block {@code l}'s {@code name.weight} and {@code name.bias}. */

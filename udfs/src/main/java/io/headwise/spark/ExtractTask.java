@@ -28,12 +28,13 @@ import org.slf4j.LoggerFactory;
  * partition's {@code head_token_mass} and head-distance partial sums.
  *
  * <p>The model runs on a thread of its own ({@link ModelThread}), one batch ahead of the task's
- * thread, which writes the previous batch's rows meanwhile. The model thread also derives each
- * sample's head statistics and distance sums right after its pass ({@link ExtractedSample#of}),
- * spread over the task's cores ({@link HostThreads}): built beside the pass instead, on a task with
+ * thread, which writes the previous batch's rows meanwhile. The model thread also copies each
+ * sample's results out of the batch's host arrays ({@link Analyzer.Batch#sample}) and derives its
+ * head statistics and distance sums ({@link ExtractedSample#of}) right after its pass, spread over
+ * the task's cores ({@link HostThreads}): built beside the pass instead, on a task with
  * more than one PyTorch thread, that work stalled the model (each parallel operator waits for its
  * slowest thread). Memory is bounded by one window of input and two batches of results, never the
- * partition; the per-batch NDManagers are closed by {@link Analyzer#analyze}.
+ * partition; the per-batch NDManagers are closed by {@link Analyzer#analyzeBatch}.
  */
 final class ExtractTask {
 
@@ -173,9 +174,10 @@ final class ExtractTask {
         }
         inFlight.add(modelThread.submit(() -> {
             long started = System.nanoTime();
-            List<SampleResult> results = analyzer.analyze(ids, explain);
+            Analyzer.Batch analysed = analyzer.analyzeBatch(ids, explain);
             long analysedAt = System.nanoTime();
             modelNanos += analysedAt - started;
+            List<SampleResult> results = HostThreads.map(batch.size(), hostThreads, analysed::sample);
             double[][] distanceSums = distanceSums(batch, results);
             List<ExtractedSample> extracted = HostThreads.map(batch.size(), hostThreads, i -> {
                 Sample s = batch.get(i);
