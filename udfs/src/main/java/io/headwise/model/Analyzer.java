@@ -91,21 +91,7 @@ public final class Analyzer {
             throw new IllegalArgumentException(explain.length + " explain flags for " + batch.size() + " samples");
         }
         if (batch.isEmpty()) {
-            return new Batch(
-                    List.of(),
-                    0,
-                    new float[0][],
-                    new float[0],
-                    null,
-                    null,
-                    new float[0],
-                    null,
-                    null,
-                    null,
-                    new float[0],
-                    new long[0],
-                    new float[0],
-                    new Explanation[0]);
+            return new Batch();
         }
         GptConfig config = gpt.config();
         int b = batch.size();
@@ -304,6 +290,11 @@ public final class Analyzer {
             this.argMax = argMax;
             this.maxProb = maxProb;
             this.explanations = explanations;
+        }
+
+        /** An empty batch. */
+        private Batch() {
+            this(List.of(), 0, null, null, null, null, null, null, null, null, null, null, null, null);
         }
 
         public int size() {

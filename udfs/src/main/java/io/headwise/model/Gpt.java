@@ -270,7 +270,7 @@ public final class Gpt {
      * <p>Computed as {@code √(x_h·G_h·x_hᵀ)} with the heads' Gram matrices {@code G_h = W_O^h·W_O^hᵀ}
      * ({@code [H, D, D]}): {@code C/D} = 12 times fewer multiplications than the {@code [.., H, T, C]}
      * products themselves (GPT-2-small-sized, a batch of 8 samples of 128 tokens: 0.05–0.09 s
-     * against 0.12–0.25 s). In double precision, because the quadratic form cancels where the
+     * against 0.11–0.25 s). In double precision, because the quadratic form cancels where the
      * product does not: for {@code x} near a null direction of a low-rank {@code W_O^h}, float32
      * Gram norms were off by up to 5e-4 relative where float32 products were off by 7e-7 (a
      * numpy check of 4,000 such vectors); in double the error is the final rounding to float32.
